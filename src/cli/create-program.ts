@@ -1,0 +1,151 @@
+/**
+ * `create-mcp-server [dir]`: flags / prompts / --config -> spec -> plan -> apply, then the
+ * first commit, the install and the next steps. Returns an exit code; never exits itself.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { resolve } from 'node:path';
+import { AUTH_KINDS, BACKEND_KINDS, TRANSPORTS } from '../spec/project-spec.js';
+import { parseSpec } from '../spec/parse.js';
+import { SpecError } from '../spec/issues.js';
+import { specWarnings } from '../spec/warnings.js';
+import { planCreate } from '../commands/create.js';
+import { TargetError } from '../apply/plan.js';
+import { formatPlan } from '../apply/print-plan.js';
+import { writeTree } from '../apply/write-tree.js';
+import { WriteInterrupted } from '../apply/signal-guard.js';
+import { gitAvailable, gitInitAndCommit, InstallError, npmInstall, recordContract } from '../apply/setup-steps.js';
+import { GENERATOR_VERSION } from '../version.js';
+import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK } from './exit-codes.js';
+import { packageNameFromDir, specInputFrom, type CreateFlags } from './spec-input.js';
+import { PromptCancelled } from './prompt-cancelled.js';
+import { defaultTools } from './default-tools.js';
+import { nextSteps } from './next-steps.js';
+import { terminalOutput, type Output } from './output.js';
+
+interface CreateOptions extends CreateFlags {
+  yes?: boolean;
+  install: boolean;
+  git: boolean;
+  dryRun?: boolean;
+  force?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function program(output: Output): Command {
+  return new Command('create-mcp-server')
+    .description('Generate a production MCP server repository: auth, tenant isolation, rate limits, audit, health, tests.')
+    .version(GENERATOR_VERSION, '-V, --version')
+    .argument('[dir]', 'directory to create (default: asked, or "mcp-server" with --yes)')
+    .option('--name <name>', 'npm package name (default: from the directory name)')
+    .option('--description <text>', 'one line: what the server gives access to')
+    .addOption(new Option('-t, --transport <kind>', `how clients connect: ${TRANSPORTS.join(' | ')} (default: http)`))
+    .addOption(new Option('-a, --auth <kind>', `how clients authenticate: ${AUTH_KINDS.join(' | ')} (default: api-key)`))
+    .option('-b, --backend <kind>', `a backend the tools reach, repeatable: ${BACKEND_KINDS.join(' | ')} (default: sample)`, collect)
+    .option('--tool <name[:read|:write]>', 'a tool to generate, repeatable (default: three sample tools)', collect)
+    .option('-c, --config <spec.json>', 'read the whole spec from a JSON file (flags given too override its fields)')
+    .option('-y, --yes', 'use defaults for everything not given; never prompt')
+    .option('--no-install', 'do not run npm install')
+    .option('--no-git', 'do not git init and commit')
+    .option('--dry-run', 'print the files that would be written, and write nothing')
+    .option('--force', 'write into a non-empty directory (files it generates are overwritten)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ npm create mcp-server                       # asks for everything
+  $ create-mcp-server crm-mcp --yes --transport both --tool search_customers:read --tool create_note:write
+  $ create-mcp-server crm-mcp --config spec.json --dry-run
+
+Exit codes: 0 done, 2 input refused (nothing written), 1 failure.`,
+    )
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) });
+}
+
+export async function runCreate(argv: readonly string[], output: Output = terminalOutput()): Promise<number> {
+  const cmd = program(output);
+  try {
+    cmd.parse([...argv], { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
+    throw err;
+  }
+  const options = cmd.opts<CreateOptions>();
+  try {
+    return await create(cmd.args[0], options, output);
+  } catch (err) {
+    if (err instanceof SpecError) {
+      for (const line of err.problems) output.err(`error: ${line}`);
+      output.err('Nothing was written.');
+      return EXIT_BAD_INPUT;
+    }
+    if (err instanceof TargetError) {
+      output.err(`error: ${err.message}`);
+      output.err('Nothing was written.');
+      return EXIT_BAD_INPUT;
+    }
+    if (err instanceof WriteInterrupted) {
+      output.err(err.message);
+      return err.signal === 'SIGINT' ? 130 : 143;
+    }
+    if (err instanceof PromptCancelled) {
+      output.err('Cancelled. Nothing was written.');
+      return EXIT_BAD_INPUT;
+    }
+    output.err(`error: ${(err as Error).message}`);
+    return EXIT_FAILURE;
+  }
+}
+
+async function create(dirArg: string | undefined, options: CreateOptions, output: Output): Promise<number> {
+  const interactive = output.interactive && !options.yes;
+  // The prompts (and @clack/prompts with them) load only when there is someone to ask.
+  const prompts = interactive ? await import('./prompts.js') : undefined;
+  const dir = dirArg ?? (prompts ? await prompts.askForDirectory() : 'mcp-server');
+  const input = await specInputFrom(options);
+  let raw = input.raw;
+  if (prompts) raw = await prompts.askForSpec(raw, dir);
+  else {
+    if (!options.yes && !output.interactive) output.err('note: no terminal to ask on; using defaults for what was not given (--yes silences this)');
+    raw.name ??= packageNameFromDir(dir);
+    raw.tools ??= defaultTools();
+  }
+  const spec = parseSpec(raw, input.label);
+  for (const warning of specWarnings(spec)) output.err(`warning: ${warning}`);
+
+  const target = resolve(dir);
+  const { tree, plan } = await planCreate(spec, dir, { force: Boolean(options.force) });
+  if (options.dryRun) {
+    output.out(formatPlan(plan));
+    output.out('Dry run: nothing was written.');
+    return EXIT_OK;
+  }
+
+  await output.step(`Writing ${plan.files.length} files to ${dir}`, () => writeTree(tree, plan));
+  // Install before the first commit, so package-lock.json (which CI's `npm ci` needs) is in it.
+  let installed = false;
+  let installFailure: InstallError | undefined;
+  if (options.install) {
+    try {
+      await output.step('Installing dependencies (npm install)', () => npmInstall(target));
+      await output.step('Recording the tool contract (npm run contract -- --update)', () => recordContract(target));
+      installed = true;
+    } catch (err) {
+      if (!(err instanceof InstallError)) throw err;
+      installFailure = err;
+    }
+  }
+  if (options.git) {
+    if (await gitAvailable()) await output.step('Creating the first git commit', () => gitInitAndCommit(target));
+    else output.err('warning: git is not installed; skipped git init (use --no-git to silence this)');
+  }
+  if (installFailure) {
+    output.err(`error: ${installFailure.message}\n${installFailure.output}`);
+    output.err(`The repository is written; fix the problem above and run npm install in ${dir}.`);
+    return EXIT_FAILURE;
+  }
+  output.out(`\nCreated ${spec.name} in ${dir}: ${spec.tools.length} tools, ${spec.transport} transport, ${spec.auth} auth.\n`);
+  output.out(nextSteps(spec, target, installed));
+  return EXIT_OK;
+}

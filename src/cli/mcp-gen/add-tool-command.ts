@@ -1,0 +1,149 @@
+/** `mcp-gen add-tool <name>`: flags / prompts -> a tool spec -> update plan -> apply. */
+import { Command, Option } from 'commander';
+import { resolve } from 'node:path';
+import { ACCESS_KINDS, APPROVAL_MODES, BACKEND_KINDS, toolFileName } from '../../spec/project-spec.js';
+import { parseParamFlag, parseParamList } from '../../spec/param-syntax.js';
+import { SpecError, formatPath } from '../../spec/issues.js';
+import { specWarnings } from '../../spec/warnings.js';
+import { readRepoState } from '../../upgrade/repo-state.js';
+import { planAddTool } from '../../commands/add-tool.js';
+import { formatUpdatePlan } from '../../apply/print-update.js';
+import { applyUpdate } from '../../apply/apply-update.js';
+import type { Output } from '../output.js';
+import { EXIT_OK } from '../exit-codes.js';
+
+interface AddToolOptions {
+  access?: string;
+  title?: string;
+  description?: string;
+  backend?: string;
+  scopes?: string;
+  param?: string[];
+  rateLimit?: string;
+  approval?: string;
+  dir: string;
+  dryRun?: boolean;
+  diff?: boolean;
+  yes?: boolean;
+}
+
+const FLAG_OF: Record<string, string> = {
+  name: '<name>',
+  access: '--access',
+  title: '--title',
+  description: '--description',
+  backend: '--backend',
+  scopes: '--scopes',
+  params: '--param',
+  rateLimit: '--rate-limit',
+  approval: '--approval',
+};
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function addToolCommand(output: Output, setExit: (code: number) => void): Command {
+  return new Command('add-tool')
+    .description('Add a tool: its file and test (yours to edit), the registry, README and RUNBOOK entries, the contract lock')
+    .argument('<name>', 'tool name, verb first: 1-128 characters of A-Z a-z 0-9 _ . -')
+    .addOption(new Option('-a, --access <kind>', 'read (changes nothing) or write (changes data)').choices(ACCESS_KINDS))
+    .option('--title <text>', 'human-readable title (default: from the name)')
+    .option('--description <text>', 'what the tool does, for the model (one paragraph)')
+    .option('--backend <kind>', `the backend its handler uses: ${BACKEND_KINDS.join(' | ')} (default: the repo's first)`)
+    .option('--scopes <list>', 'comma list of scopes a caller needs (default: tools:<access>)')
+    .option('--param <spec>', 'a parameter, repeatable: name:type, name:type? (optional) or name:type:required, then =description', collect)
+    .option('--rate-limit <perMinute>', 'this tool\'s own limit per tenant per minute')
+    .option('--approval <mode>', `write tools: ${APPROVAL_MODES.join(' | ')} (client: the user confirms; human: an approver grants each call)`)
+    .option('-C, --dir <path>', 'the generated repository', '.')
+    .option('--dry-run', 'print what would change, and write nothing')
+    .option('--diff', 'with --dry-run, print unified diffs too')
+    .option('-y, --yes', 'never prompt; defaults for what is not given')
+    .action(async (name: string, options: AddToolOptions) => {
+      setExit(await addTool(name, options, output));
+    });
+}
+
+async function addTool(name: string, options: AddToolOptions, output: Output): Promise<number> {
+  const dir = resolve(options.dir);
+  const repo = await readRepoState(dir);
+  const tool = await toolFromOptions(name, options, output);
+  const label = (path: readonly PropertyKey[]) => {
+    const flag = FLAG_OF[String(path[0])];
+    return flag ? (path.length > 1 ? `${flag} (${formatPath(path)})` : flag) : formatPath(path);
+  };
+  const { spec, plan } = await planAddTool(repo, tool, label);
+  const added = spec.tools[spec.tools.length - 1]!;
+  for (const warning of specWarnings({ tools: [added] })) output.err(`warning: ${warning.replace(/^tools\[0\]\.name/, '<name>')}`);
+
+  if (options.dryRun) {
+    const before = new Map<string, string | undefined>();
+    if (options.diff) for (const c of plan.changes) before.set(c.path, await repo.readDisk(c.path));
+    output.out(formatUpdatePlan(plan, { diffs: options.diff, before }));
+    output.out('Dry run: nothing was written.');
+    return EXIT_OK;
+  }
+  await applyUpdate(dir, plan);
+  output.out(formatUpdatePlan(plan));
+  const approval = added.approval === 'none' ? '' : `, approval ${added.approval}`;
+  output.out(`\nAdded ${added.name} (${added.access}, scopes ${added.scopes.join(', ')}${approval}).`);
+  for (const path of plan.conflicts) output.err(`conflict: ${path} has conflict markers to resolve`);
+  for (const path of plan.handEdited) output.err(`warning: ${path} had been edited by hand; it was regenerated`);
+  output.out(`Next: write its handler in src/tools/${toolFileName(added.name)}.ts, then npm test.`);
+  return EXIT_OK;
+}
+
+async function toolFromOptions(name: string, options: AddToolOptions, output: Output): Promise<Record<string, unknown>> {
+  const tool: Record<string, unknown> = { name };
+  if (options.title !== undefined) tool.title = options.title;
+  if (options.description !== undefined) tool.description = options.description;
+  if (options.backend !== undefined) tool.backend = options.backend;
+  if (options.scopes !== undefined) tool.scopes = options.scopes.split(',').map((s) => s.trim()).filter(Boolean);
+  if (options.rateLimit !== undefined) {
+    if (!/^\d+$/.test(options.rateLimit)) {
+      throw new SpecError([`--rate-limit: "${options.rateLimit}" is not allowed; expected a whole number of calls per minute`]);
+    }
+    tool.rateLimit = { perMinute: Number(options.rateLimit) };
+  }
+  if (options.param) {
+    const problems: string[] = [];
+    tool.params = options.param.map((value) => {
+      const { param, problem } = parseParamFlag(value);
+      if (problem) problems.push(`--param: ${problem}`);
+      return param;
+    });
+    if (problems.length > 0) throw new SpecError(problems);
+  }
+  if (options.access !== undefined) tool.access = options.access;
+  if (options.approval !== undefined) tool.approval = options.approval;
+  if (output.interactive && !options.yes) await askMissing(tool);
+  return tool;
+}
+
+async function askMissing(tool: Record<string, unknown>): Promise<void> {
+  const p = await import('@clack/prompts');
+  const answer = <T>(value: T): Exclude<T, symbol> => {
+    if (p.isCancel(value)) throw new SpecError(['cancelled']);
+    return value as Exclude<T, symbol>;
+  };
+  if (tool.access === undefined) {
+    tool.access = answer(await p.select({ message: 'Does it read or change data?', options: ACCESS_KINDS.map((a) => ({ value: a, label: a })) }));
+  }
+  if (tool.access === 'write' && tool.approval === undefined) {
+    tool.approval = answer(
+      await p.select({ message: 'Does a call need approval before it runs?', options: APPROVAL_MODES.map((a) => ({ value: a, label: a })) }),
+    );
+  }
+  if (tool.description === undefined) {
+    const text = answer(await p.text({ message: 'Describe it for the model (one paragraph)', placeholder: 'leave empty for a default' }));
+    if (text.trim()) tool.description = text.trim();
+  }
+  if (tool.params === undefined) {
+    const text = answer(
+      await p.text({
+        message: 'Parameters (name:type, ? for optional)',
+        placeholder: 'query:string?, limit:integer?',
+        validate: (v) => parseParamList(v ?? '').problems[0],
+      }),
+    );
+    if (text.trim()) tool.params = parseParamList(text).params;
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * `mcp-gen upgrade`: re-render with this generator's templates and merge, never losing an
+ * edit; `--check` is what CI runs. Exit codes: 0 done / up to date, 2 conflicts or (with
+ * --check) an upgrade pending, 1 error.
+ */
+import { Command, Option } from 'commander';
+import { resolve } from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import { readRepoState } from '../../upgrade/repo-state.js';
+import { planUpgrade, type UpgradePlan } from '../../commands/upgrade.js';
+import { formatUpdatePlan } from '../../apply/print-update.js';
+import { applyUpdate } from '../../apply/apply-update.js';
+import type { UpdatePlan } from '../../upgrade/plan-update.js';
+import { diagnose } from '../../commands/doctor.js';
+import type { Output } from '../output.js';
+
+interface UpgradeOptions {
+  dir: string;
+  dryRun?: boolean;
+  check?: boolean;
+  json?: boolean;
+  allowDirty?: boolean;
+  conflict: 'markers' | 'rej';
+}
+
+export class DirtyTree extends Error {}
+
+export function upgradeCommand(output: Output, setExit: (code: number) => void): Command {
+  return new Command('upgrade')
+    .description("Bring the repo to this generator's templates: merge template-owned files three ways, regenerate managed ones, run migrations")
+    .option('-C, --dir <path>', 'the generated repository', '.')
+    .option('--dry-run', 'print the plan and unified diffs, and write nothing')
+    .option('--check', 'write nothing; exit 0 if up to date, 2 if an upgrade or a conflict is pending (for CI)')
+    .option('--json', 'with --check or --dry-run: the plan as JSON')
+    .option('--allow-dirty', 'upgrade even with uncommitted changes')
+    .addOption(new Option('--conflict <style>', 'how to leave a conflict: markers in the file, or the file kept and a .rej beside it').choices(['markers', 'rej']).default('markers'))
+    .addHelpText('after', '\nExit codes: 0 done or up to date, 2 conflicts (or with --check: behind), 1 error.')
+    .action(async (options: UpgradeOptions) => {
+      setExit(await upgrade(options, output));
+    });
+}
+
+async function upgrade(options: UpgradeOptions, output: Output): Promise<number> {
+  const dir = resolve(options.dir);
+  const repo = await readRepoState(dir);
+  const writes = !options.check && !options.dryRun;
+  if (writes && !options.allowDirty) await refuseDirtyTree(dir);
+  const upgrade = await planUpgrade(repo);
+  const visible = upgrade.plan.changes.filter((c) => c.action !== 'unchanged' && c.class !== 'state');
+  // A kept user edit is not something to do: a repo with edits can be up to date.
+  const pending = visible.filter((c) => c.action !== 'keep');
+  const markersOnDisk = (await diagnose(repo)).filter((p) => p.check === 'conflict-markers').map((p) => p.path!);
+
+  if (options.check) {
+    const upToDate = upgrade.from === upgrade.to && pending.length === 0 && markersOnDisk.length === 0;
+    if (options.json) output.out(JSON.stringify(summary(upgrade, markersOnDisk, upToDate), null, 2));
+    else if (upToDate) output.out(`Up to date with create-mcp-server ${upgrade.to}.`);
+    else {
+      output.out(header(upgrade));
+      output.out(formatUpdatePlan(upgrade.plan));
+      for (const path of markersOnDisk) output.out(`  unresolved conflict markers in ${path}`);
+    }
+    return upToDate ? 0 : 2;
+  }
+
+  if (options.dryRun) {
+    if (options.json) {
+      output.out(JSON.stringify(summary(upgrade, markersOnDisk, false), null, 2));
+      return 0;
+    }
+    const before = new Map<string, string | undefined>();
+    for (const c of visible) before.set(c.path, await repo.readDisk(c.path));
+    output.out(header(upgrade));
+    output.out(formatUpdatePlan(withRejects(upgrade.plan, options.conflict), { diffs: true, before }));
+    output.out('Dry run: nothing was written.');
+    return 0;
+  }
+
+  const plan = withRejects(upgrade.plan, options.conflict);
+  await applyUpdate(dir, plan);
+  output.out(header(upgrade));
+  output.out(formatUpdatePlan(plan));
+  if (plan.conflicts.length > 0) {
+    const how = options.conflict === 'rej' ? 'the template change is in <file>.rej; apply what you want of it' : 'resolve the <<<<<<< / >>>>>>> blocks';
+    output.err(`\n${plan.conflicts.length} conflict(s): ${plan.conflicts.join(', ')}\n${how}, then commit. The next upgrade will not raise them again.`);
+    return 2;
+  }
+  output.out(upgrade.from === upgrade.to && pending.length === 0 ? 'Already up to date.' : `Upgraded to create-mcp-server ${upgrade.to}. Review with git diff, run npm install && npm test, then commit.`);
+  return 0;
+}
+
+function header(upgrade: UpgradePlan): string {
+  const migrations = upgrade.migrations.map((m) => `\n  migration ${m.id}: ${m.description}`).join('');
+  return `Upgrade from create-mcp-server ${upgrade.from} to ${upgrade.to}${migrations}`;
+}
+
+function summary(upgrade: UpgradePlan, markersOnDisk: string[], upToDate: boolean) {
+  return {
+    from: upgrade.from,
+    to: upgrade.to,
+    upToDate,
+    migrations: upgrade.migrations.map((m) => ({ id: m.id, description: m.description })),
+    changes: upgrade.plan.changes
+      .filter((c) => c.action !== 'unchanged' && c.class !== 'state')
+      .map((c) => ({ path: c.path, class: c.class, action: c.action, ...(c.reason ? { reason: c.reason } : {}) })),
+    conflicts: upgrade.plan.conflicts,
+    unresolvedMarkers: markersOnDisk,
+  };
+}
+
+/** `--conflict rej`: keep the user's file as it is, and put the template's change beside it. */
+function withRejects(plan: UpdatePlan, style: UpgradeOptions['conflict']): UpdatePlan {
+  if (style !== 'rej') return plan;
+  const changes = plan.changes.flatMap((c) => {
+    if (c.action !== 'conflict' || !c.sides) return [c];
+    const rej = createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.sides.base, c.sides.theirs, 'last generated', 'new template');
+    return [
+      { ...c, contents: undefined, sides: undefined, reason: `${c.reason}; yours kept, the template change is in ${c.path}.rej` },
+      { path: `${c.path}.rej`, class: 'scaffold' as const, action: 'create' as const, contents: rej },
+    ];
+  });
+  return { ...plan, changes };
+}
+
+async function refuseDirtyTree(dir: string): Promise<void> {
+  const status = await (await import('execa')).execa('git', ['status', '--porcelain'], { cwd: dir, reject: false });
+  if (status.exitCode !== 0) throw new DirtyTree(`${dir} is not a git repository, so an upgrade could not be reviewed or undone; pass --allow-dirty to upgrade anyway`);
+  const lines = status.stdout.split('\n').filter(Boolean);
+  if (lines.length > 0) {
+    const files = lines.slice(0, 5).map((l) => l.slice(3));
+    throw new DirtyTree(`uncommitted changes (${files.join(', ')}${files.length === 5 ? ', ...' : ''}): commit or stash them first, so the upgrade is one reviewable change, or pass --allow-dirty`);
+  }
+}

@@ -1,0 +1,2 @@
+/** The user cancelled a prompt (Ctrl-C / Esc): nothing is written, exit 2. */
+export class PromptCancelled extends Error {}

@@ -1,0 +1,222 @@
+/**
+ * The spec: every answer that shapes a generated repo. Flags, prompts and `--config` files
+ * all end here; nothing downstream reads raw input. The same object is stored in the
+ * generated repo's `mcp-gen.json` and is the input of every later `mcp-gen` command.
+ */
+import { z } from 'zod';
+
+export const TRANSPORTS = ['stdio', 'http', 'both'] as const;
+export const AUTH_KINDS = ['none', 'api-key', 'jwt', 'oauth'] as const;
+/** Auth kinds whose templates exist today; the others are refused with a clear message. */
+export const AVAILABLE_AUTH_KINDS = ['none', 'api-key', 'jwt', 'oauth'] as const;
+/** Backends a tool can reach; a spec lists each at most once, and its first is every tool's default. */
+export const BACKEND_KINDS = ['sample', 'postgres', 'http'] as const;
+export const ACCESS_KINDS = ['read', 'write'] as const;
+export const PARAM_TYPES = ['string', 'number', 'integer', 'boolean', 'string[]'] as const;
+/** none: runs when called; client: the user confirms in the client; human: an approver grants it out of band. */
+export const APPROVAL_MODES = ['none', 'client', 'human'] as const;
+/** The argument a `human` approval tool is called again with, once granted. */
+export const APPROVAL_ID_PARAM = 'approvalId';
+
+export const TOOL_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,128}$/;
+const PARAM_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const SCOPE_PATTERN = /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/; // RFC 6749 scope-token
+const SEMVER_PATTERN = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?$/;
+// npm's rules for a new package name: lowercase, URL-safe, optional @scope/.
+const NPM_NAME_PATTERN = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
+
+export type Transport = (typeof TRANSPORTS)[number];
+export type AuthKind = (typeof AUTH_KINDS)[number];
+export type BackendKind = (typeof BACKEND_KINDS)[number];
+export type Access = (typeof ACCESS_KINDS)[number];
+export type ParamType = (typeof PARAM_TYPES)[number];
+export type ApprovalMode = (typeof APPROVAL_MODES)[number];
+
+export const ParamSpec = z
+  .object({
+    name: z.string().regex(PARAM_NAME_PATTERN, {
+      error: 'must be an identifier: a letter or _, then letters, digits or _ (at most 64)',
+    }),
+    type: z.enum(PARAM_TYPES),
+    description: z.string().max(1000).default('').describe('What the model should know about this parameter.'),
+    required: z.boolean().default(true),
+  })
+  .strict();
+
+export const ToolSpec = z
+  .object({
+    name: z.string().regex(TOOL_NAME_PATTERN, { error: 'must be 1-128 characters of A-Z a-z 0-9 _ . -' }),
+    title: z.string().min(1).max(200).optional(),
+    description: z.string().min(1).max(4000).optional(),
+    access: z.enum(ACCESS_KINDS).default('read').describe('read: changes nothing (readOnlyHint); write: changes data (destructiveHint).'),
+    version: z.string().regex(SEMVER_PATTERN, { error: 'must be a semantic version like 1.0.0' }).default('1.0.0'),
+    scopes: z.array(z.string().regex(SCOPE_PATTERN, { error: 'must be an OAuth scope token (no spaces, quotes or backslashes)' })).optional(),
+    backend: z.enum(BACKEND_KINDS).optional(),
+    rateLimit: z.object({ perMinute: z.number().int().min(1).max(1_000_000) }).strict().optional(),
+    params: z.array(ParamSpec).optional(),
+    approval: z
+      .enum(APPROVAL_MODES)
+      .default('none')
+      .describe('Write tools only. client: the user confirms in the client; human: an approver other than the caller grants each call.'),
+  })
+  .strict();
+
+export const BackendSpec = z.object({ kind: z.enum(BACKEND_KINDS) }).strict();
+
+export const ProjectSpec = z
+  .object({
+    $schema: z.string().optional(),
+    name: z.string().max(214).regex(NPM_NAME_PATTERN, {
+      error: 'must be a valid npm package name: lowercase letters, digits, - . _ ~, optionally @scope/',
+    }),
+    title: z.string().min(1).max(200).optional(),
+    description: z.string().max(1000).default('An MCP server.'),
+    transport: z.enum(TRANSPORTS).default('http').describe('How clients connect: stdio, streamable HTTP, or both.'),
+    auth: z.enum(AUTH_KINDS).default('api-key').describe('How clients authenticate; the credential decides the tenant.'),
+    backends: z.array(BackendSpec).min(1).default([{ kind: 'sample' }]).describe('Systems the tools reach; the first is the default.'),
+    tools: z.array(ToolSpec).min(1).max(500).describe('One entry per tool; each becomes src/tools/<name>.ts.'),
+    /** Written by the generator: the version that last wrote the repo, migrations applied. */
+    generator: z
+      .object({ version: z.string(), migrations: z.array(z.string()).default([]) })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .superRefine(checkCrossFieldRules);
+
+export type ParamSpec = z.output<typeof ParamSpec>;
+export type ToolSpec = z.output<typeof ToolSpec>;
+export type BackendSpec = z.output<typeof BackendSpec>;
+export type ProjectSpec = z.output<typeof ProjectSpec>;
+/** What a user may write: every defaulted field optional. */
+export type ProjectSpecInput = z.input<typeof ProjectSpec>;
+
+/** Rules that span fields: duplicates, backends a tool names, auth kinds not built yet. */
+function checkCrossFieldRules(spec: z.output<z.ZodObject<any>>, ctx: z.RefinementCtx): void {
+  const s = spec as unknown as ProjectSpec;
+  if (!(AVAILABLE_AUTH_KINDS as readonly string[]).includes(s.auth)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['auth'],
+      message: `"${s.auth}" is not available yet; use one of ${AVAILABLE_AUTH_KINDS.join(', ')}`,
+    });
+  }
+  const backendKinds = new Set<string>();
+  s.backends.forEach((b, i) => {
+    if (backendKinds.has(b.kind)) {
+      ctx.addIssue({ code: 'custom', path: ['backends', i, 'kind'], message: `"${b.kind}" is listed twice` });
+    }
+    backendKinds.add(b.kind);
+  });
+  const seenNames = new Map<string, number>();
+  const seenFiles = new Map<string, number>();
+  const seenIds = new Map<string, number>();
+  s.tools.forEach((tool, i) => {
+    const first = seenNames.get(tool.name);
+    if (first !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tools', i, 'name'],
+        message: `"${tool.name}" is a duplicate of tools[${first}]; tool names must be unique`,
+      });
+    } else {
+      seenNames.set(tool.name, i);
+      const file = toolFileName(tool.name);
+      const clash = seenFiles.get(file.toLowerCase());
+      if (clash !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tools', i, 'name'],
+          message: `"${tool.name}" would share the file src/tools/${file}.ts with tools[${clash}]; rename one`,
+        });
+      }
+      seenFiles.set(file.toLowerCase(), i);
+      const identifier = toolIdentifier(tool.name);
+      const sameId = seenIds.get(identifier);
+      if (sameId !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tools', i, 'name'],
+          message: `"${tool.name}" would share the TypeScript name ${identifier} with tools[${sameId}]; rename one`,
+        });
+      }
+      seenIds.set(identifier, i);
+    }
+    if (tool.backend && !backendKinds.has(tool.backend)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tools', i, 'backend'],
+        message: `"${tool.backend}" is not one of this spec's backends (${[...backendKinds].join(', ')})`,
+      });
+    }
+    const params = new Set<string>();
+    (tool.params ?? []).forEach((p, j) => {
+      if (params.has(p.name)) {
+        ctx.addIssue({ code: 'custom', path: ['tools', i, 'params', j, 'name'], message: `"${p.name}" is listed twice` });
+      }
+      params.add(p.name);
+      if (p.name === APPROVAL_ID_PARAM && tool.approval === 'human') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tools', i, 'params', j, 'name'],
+          message: `"${APPROVAL_ID_PARAM}" is reserved on a tool with approval "human" (the server adds it); rename the parameter`,
+        });
+      }
+    });
+    checkApproval(s, tool, i, ctx);
+  });
+}
+
+/** Approval gates writes, and `human` needs someone to grant it: an HTTP admin endpoint and distinct identities. */
+function checkApproval(spec: ProjectSpec, tool: ToolSpec, i: number, ctx: z.RefinementCtx): void {
+  if (tool.approval === 'none') return;
+  const path = ['tools', i, 'approval'];
+  if (tool.access === 'read') {
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: `"${tool.approval}" is not allowed on a read tool; approval applies to write tools only (use "none", or make the tool access "write")`,
+    });
+    return;
+  }
+  if (tool.approval !== 'human') return;
+  if (spec.transport === 'stdio') {
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: '"human" needs the http transport (approvers grant calls through its admin endpoint); use transport "http" or "both", or approval "client"',
+    });
+  }
+  if (spec.auth === 'none') {
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: '"human" needs an auth model that tells callers apart (the approver must not be the caller); use auth api-key, jwt or oauth',
+    });
+  }
+}
+
+/** `@acme/crm-mcp` -> `crm-mcp`: a name valid as a Docker tag or an MCP client's server name. */
+export function projectSlug(packageName: string): string {
+  return packageName.replace(/^@[^/]+\//, '');
+}
+
+/** `crm.search` -> `crm-search`: tool names may hold dots, file names should not. */
+export function toolFileName(toolName: string): string {
+  return toolName.replace(/\./g, '-');
+}
+
+/** `crm.search_accounts` -> `crmSearchAccounts`; a leading digit gets a `tool` prefix. */
+export function toolIdentifier(name: string): string {
+  const words = name.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const id = words.map((w, i) => (i === 0 ? w.charAt(0).toLowerCase() + w.slice(1) : w.charAt(0).toUpperCase() + w.slice(1))).join('');
+  const safe = /^[0-9]/.test(id) || id === '' ? `tool${id.charAt(0).toUpperCase()}${id.slice(1)}` : id;
+  return RESERVED.has(safe) ? `${safe}Tool` : safe;
+}
+
+const RESERVED = new Set([
+  'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum',
+  'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null',
+  'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'yield',
+  'let', 'static', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'await', 'tools', 'z',
+]);

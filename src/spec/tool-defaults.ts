@@ -1,0 +1,78 @@
+/**
+ * Fills what a tool spec may leave out (title, description, scopes, backend, params) from
+ * its name and access, so that `mcp-gen.json` always records the complete answer: a later
+ * generator with other defaults will not silently change an existing repo's tools.
+ */
+import { APPROVAL_ID_PARAM, projectSlug, type ParamSpec, type ProjectSpec, type ToolSpec } from './project-spec.js';
+
+export type CompleteToolSpec = Required<Omit<ToolSpec, 'rateLimit'>> & Pick<ToolSpec, 'rateLimit'>;
+export type CompleteProjectSpec = Omit<ProjectSpec, 'tools' | 'title'> & { title: string; tools: CompleteToolSpec[] };
+
+export function completeSpec(spec: ProjectSpec): CompleteProjectSpec {
+  const defaultBackend = spec.backends[0]!.kind;
+  return {
+    ...spec,
+    title: spec.title ?? titleFromName(projectSlug(spec.name)),
+    tools: spec.tools.map((tool) => completeTool(tool, defaultBackend)),
+  };
+}
+
+function completeTool(tool: ToolSpec, defaultBackend: ToolSpec['backend'] & string): CompleteToolSpec {
+  const title = tool.title ?? titleFromName(tool.name);
+  const complete: CompleteToolSpec = {
+    name: tool.name,
+    title,
+    description: tool.description ?? defaultDescription(title, tool.access),
+    access: tool.access,
+    version: tool.version,
+    scopes: tool.scopes ?? [`tools:${tool.access}`],
+    backend: tool.backend ?? defaultBackend,
+    params: tool.params ?? defaultParams(tool.access),
+    approval: tool.approval,
+  };
+  if (tool.rateLimit) complete.rateLimit = tool.rateLimit;
+  return complete;
+}
+
+/**
+ * Every argument a call may carry: the tool's own parameters and, on a tool with approval
+ * `human`, the id of the granted approval it is called again with. The tool file's input schema
+ * and the contract lock are both built from this list, so they always agree.
+ */
+export function callParams(tool: Pick<CompleteToolSpec, 'params' | 'approval'>): ParamSpec[] {
+  if (tool.approval !== 'human') return tool.params;
+  return [
+    ...tool.params,
+    {
+      name: APPROVAL_ID_PARAM,
+      type: 'string',
+      description: 'Only when calling again after an approver granted this call: the approval id the first call returned.',
+      required: false,
+    },
+  ];
+}
+
+/** `crm.search_accounts` -> `Crm search accounts`. */
+export function titleFromName(name: string): string {
+  const words = name.split(/[._\-\s]+|(?<=[a-z0-9])(?=[A-Z])/).filter(Boolean).map((w) => w.toLowerCase());
+  const sentence = words.join(' ');
+  return sentence.charAt(0).toUpperCase() + sentence.slice(1);
+}
+
+function defaultDescription(title: string, access: ToolSpec['access']): string {
+  return access === 'read'
+    ? `${title}. Reads records of the caller's tenant and returns the matches; changes nothing.`
+    : `${title}. Creates a record in the caller's tenant and returns it.`;
+}
+
+function defaultParams(access: ToolSpec['access']): ParamSpec[] {
+  return access === 'read'
+    ? [
+        { name: 'query', type: 'string', description: 'Text to look for in the records (all records if empty).', required: false },
+        { name: 'limit', type: 'integer', description: 'Largest number of records to return (1-100).', required: false },
+      ]
+    : [
+        { name: 'name', type: 'string', description: 'Name of the record to create.', required: true },
+        { name: 'notes', type: 'string', description: 'Free-text notes to store with the record.', required: false },
+      ];
+}
