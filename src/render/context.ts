@@ -1,0 +1,102 @@
+/** The render context: the spec as the templates see it (documented in templates/README.md). */
+import { projectSlug, toolFileName, toolIdentifier } from '../spec/project-spec.js';
+import { callParams, type CompleteProjectSpec, type CompleteToolSpec } from '../spec/tool-defaults.js';
+import { inputZodSource, paramZodSource } from './zod-source.js';
+import { GENERATOR_NAME, GENERATOR_VERSION } from '../version.js';
+
+export interface ToolContext {
+  name: string;
+  fileName: string;
+  identifier: string;
+  title: string;
+  description: string;
+  version: string;
+  access: 'read' | 'write';
+  read: boolean;
+  write: boolean;
+  backend: string;
+  scopes: string[];
+  rateLimit: { perMinute: number } | null;
+  params: Array<CompleteToolSpec['params'][number] & { zod: string }>;
+  inputZod: string;
+  /** Write tools: 'client' (the user confirms) or 'human' (an approver grants); 'none' otherwise. */
+  approval: 'none' | 'client' | 'human';
+}
+
+export interface RenderContext {
+  generator: { name: string; version: string };
+  project: { name: string; slug: string; title: string; description: string };
+  transport: { kind: string; stdio: boolean; http: boolean };
+  /** `token`: jwt or oauth, the two that verify bearer tokens (the auth/token layer). */
+  auth: { kind: string; none: boolean; apiKey: boolean; jwt: boolean; oauth: boolean; token: boolean };
+  backends: Array<{ kind: string }>;
+  backend: { sample: boolean; postgres: boolean; http: boolean };
+  tools: ToolContext[];
+  hasWriteTools: boolean;
+  scopes: string[];
+  /**
+   * HTTP with authentication: the server may serve other machines, so the repo gets
+   * compose.yaml and deploy/kubernetes/ (the `deploy` layer). A stdio server runs beside its
+   * client, and auth "none" only listens on loopback: neither is deployed as a service.
+   */
+  networked: boolean;
+  /** Whether any tool needs each approval mode. */
+  approvals: { client: boolean; human: boolean; any: boolean };
+  tool?: ToolContext;
+}
+
+export function renderContext(spec: CompleteProjectSpec): RenderContext {
+  const kinds = new Set(spec.backends.map((b) => b.kind as string));
+  const tools = spec.tools.map(toolContext);
+  return {
+    generator: { name: GENERATOR_NAME, version: GENERATOR_VERSION },
+    project: { name: spec.name, slug: projectSlug(spec.name), title: spec.title, description: spec.description },
+    transport: { kind: spec.transport, stdio: spec.transport !== 'http', http: spec.transport !== 'stdio' },
+    auth: {
+      kind: spec.auth,
+      none: spec.auth === 'none',
+      apiKey: spec.auth === 'api-key',
+      jwt: spec.auth === 'jwt',
+      oauth: spec.auth === 'oauth',
+      token: spec.auth === 'jwt' || spec.auth === 'oauth',
+    },
+    backends: spec.backends.map((b) => ({ kind: b.kind })),
+    backend: { sample: kinds.has('sample'), postgres: kinds.has('postgres'), http: kinds.has('http') },
+    tools,
+    hasWriteTools: tools.some((t) => t.write),
+    scopes: [...new Set(tools.flatMap((t) => t.scopes))].sort(),
+    networked: isNetworked(spec),
+    approvals: {
+      client: tools.some((t) => t.approval === 'client'),
+      human: tools.some((t) => t.approval === 'human'),
+      any: tools.some((t) => t.approval !== 'none'),
+    },
+  };
+}
+
+/** See {@link RenderContext.networked}. */
+export function isNetworked(spec: Pick<CompleteProjectSpec, 'transport' | 'auth'>): boolean {
+  return spec.transport !== 'stdio' && spec.auth !== 'none';
+}
+
+export function toolContext(tool: CompleteToolSpec): ToolContext {
+  return {
+    name: tool.name,
+    fileName: toolFileName(tool.name),
+    identifier: toolIdentifier(tool.name),
+    title: tool.title,
+    description: tool.description,
+    version: tool.version,
+    access: tool.access,
+    read: tool.access === 'read',
+    write: tool.access === 'write',
+    backend: tool.backend,
+    scopes: tool.scopes,
+    rateLimit: tool.rateLimit ?? null,
+    params: tool.params.map((p) => ({ ...p, zod: paramZodSource(p) })),
+    // approvalId (human approval) is part of the input schema, not of the tool's own params.
+    inputZod: inputZodSource(callParams(tool)),
+    approval: tool.approval,
+  };
+}
+

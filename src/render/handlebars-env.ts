@@ -1,0 +1,41 @@
+/** One Handlebars environment for every template: code generation, so no HTML escaping. */
+import { createHash } from 'node:crypto';
+import Handlebars from 'handlebars';
+
+export type CompiledTemplate = (context: object) => string;
+
+const env = Handlebars.create();
+env.registerHelper('json', (value: unknown) => JSON.stringify(value, null, 2));
+env.registerHelper('str', (value: unknown) => JSON.stringify(value));
+env.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+env.registerHelper('ne', (a: unknown, b: unknown) => a !== b);
+env.registerHelper('includes', (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item));
+/** `{{#if (requiredParam tool.params "id" "string")}}`: the tool has that parameter, required, of that type. */
+env.registerHelper('requiredParam', (params: unknown, name: unknown, type: unknown) =>
+  Array.isArray(params) && params.some((p) => p?.name === name && p?.type === type && p?.required === true),
+);
+env.registerHelper('join', (list: unknown, sep: unknown) =>
+  Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ', ') : '',
+);
+
+type PrecompiledSpec = Parameters<typeof env.template>[0];
+
+/**
+ * Templates precompiled at build time (scripts/precompile-templates.mjs), by sha256 of their
+ * source; absent when running from source, where everything is compiled on demand.
+ */
+const precompiled: Record<string, PrecompiledSpec> = await import(new URL('./precompiled-templates.js', import.meta.url).href)
+  .then((m: { default: Record<string, PrecompiledSpec> }) => m.default)
+  .catch(() => ({}));
+
+export function compileTemplate(source: string, name: string): CompiledTemplate {
+  const spec = precompiled[createHash('sha256').update(source).digest('hex')];
+  const template = spec ? env.template(spec) : env.compile(source, { noEscape: true, strict: true });
+  return (context) => {
+    try {
+      return template(context);
+    } catch (err) {
+      throw new Error(`template ${name}: ${(err as Error).message}`);
+    }
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * Which template folders a spec selects, in the fixed order they are layered
+ * (templates/README.md), and how a folder is read.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import picomatch from 'picomatch';
+import type { CompleteProjectSpec } from '../spec/tool-defaults.js';
+import type { FileClass } from './file-tree.js';
+import { isNetworked } from './context.js';
+
+export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+
+export interface LayerData {
+  dependencies: string[];
+  devDependencies: string[];
+  scripts: Record<string, string>;
+  scaffold: string[];
+  managed: string[];
+}
+
+export interface LayerFile {
+  /** Path inside the layer, POSIX, as it is in the template folder. */
+  path: string;
+  contents: string;
+  executable: boolean;
+}
+
+export interface Layer {
+  id: string;
+  data: LayerData;
+  files: LayerFile[];
+  classOf(outputPath: string): FileClass;
+}
+
+/** Layers applied once for the whole repo; the `tool` layer is applied per tool. */
+export function repoLayerIds(spec: CompleteProjectSpec): string[] {
+  const ids = ['base'];
+  if (spec.transport !== 'http') ids.push('transport/stdio');
+  if (spec.transport !== 'stdio') ids.push('transport/http');
+  // jwt and oauth share JWT verification (jose): one layer both build on.
+  if (spec.auth === 'jwt' || spec.auth === 'oauth') ids.push('auth/token');
+  ids.push(`auth/${spec.auth}`);
+  for (const backend of spec.backends) ids.push(`backend/${backend.kind}`);
+  if (isNetworked(spec)) ids.push('deploy');
+  return ids;
+}
+
+export const TOOL_LAYER_ID = 'tool';
+
+/** Reads one layer folder; a render reads each layer once, however many tools use it. */
+export function loadLayer(id: string, templatesDir = TEMPLATES_DIR): Promise<Layer> {
+  return readLayer(id, join(templatesDir, id));
+}
+
+async function readLayer(id: string, dir: string): Promise<Layer> {
+  const files: LayerFile[] = [];
+  let data: LayerData = { dependencies: [], devDependencies: [], scripts: {}, scaffold: [], managed: [] };
+  for (const abs of await walk(dir)) {
+    const path = relative(dir, abs).split(sep).join('/');
+    if (path === 'layer.json') {
+      data = { ...data, ...(JSON.parse(await readFile(abs, 'utf8')) as Partial<LayerData>) };
+      continue;
+    }
+    const info = await stat(abs);
+    files.push({ path, contents: await readFile(abs, 'utf8'), executable: (info.mode & 0o111) !== 0 });
+  }
+  const isScaffold = picomatch(data.scaffold, { dot: true });
+  const isManaged = picomatch(data.managed, { dot: true });
+  return {
+    id,
+    data,
+    files,
+    classOf: (p) => (isManaged(p) ? 'managed' : isScaffold(p) ? 'scaffold' : 'merged'),
+  };
+}
+
+async function walk(dir: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`template layer missing: ${dir}`);
+    throw err;
+  }
+  const out: string[] = [];
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const abs = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await walk(abs)));
+    else if (entry.isFile()) out.push(abs);
+  }
+  return out;
+}

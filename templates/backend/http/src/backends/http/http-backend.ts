@@ -1,0 +1,342 @@
+/**
+ * The http backend: an internal REST API, called for one tenant at a time with that tenant's own
+ * credential.
+ *
+ * `HttpApiStore` is built once per process (src/backends/index.ts): one keep-alive connection
+ * pool (undici), one circuit breaker, the retry policy (cockatiel). Tool handlers only get an
+ * `HttpApiBackend` from `forTenant`:
+ *
+ * - credentials: each tenant's credential comes from HTTP_API_CREDENTIALS (or its _FILE), the
+ *   server's secret store. The MCP client's own token never leaves this server: the backend never
+ *   sees it. A tenant without a credential gets `[not_configured]`.
+ * - timeouts: each attempt has HTTP_API_TIMEOUT_MS (connect, headers and body).
+ * - retries: idempotent calls (GET, PUT, DELETE, and any call with an Idempotency-Key) are
+ *   retried HTTP_API_RETRIES times on transient failures (network errors, timeouts, 429, 502,
+ *   503, 504), with exponential backoff and jitter from HTTP_API_RETRY_BASE_MS. Other calls are
+ *   tried once: retrying a POST without a key could do it twice.
+ * - circuit breaker: HTTP_API_BREAKER_THRESHOLD consecutive failures (network, timeout, 5xx)
+ *   open it; calls then fail at once with `[unavailable]` for HTTP_API_BREAKER_HALF_OPEN_MS,
+ *   after which one call is let through: success closes it, failure opens it again.
+ * - answers larger than HTTP_API_MAX_RESPONSE_BYTES are refused, not buffered.
+ * - read tools get `get` only: their `send` is refused with `[read_only]`.
+ *
+ * Errors reach the model as short messages with a code (`[timeout]`, `[unavailable]` …); what the
+ * API said is logged for the operator, not shown.
+ */
+import { performance } from 'node:perf_hooks';
+
+import {
+  BrokenCircuitError,
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  TaskCancelledError,
+  TimeoutStrategy,
+  circuitBreaker,
+  handleWhen,
+  retry,
+  timeout,
+  wrap,
+  type CircuitBreakerPolicy,
+  type IPolicy,
+} from 'cockatiel';
+import { Agent, request } from 'undici';
+
+import type { Config } from '../../config.js';
+import type { Logger } from '../../observability/logger.js';
+import { ToolError } from '../../pipeline/define-tool.js';
+import { elapsedMs, type BackendScope } from '../backend-scope.js';
+
+export type HttpApiSettings = Config['httpApi'];
+
+export type QueryValue = string | number | boolean | undefined;
+export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** An answer that was not a transient failure: 2xx, and 4xx other than 429 (the caller decides). */
+export interface ApiResponse<T = unknown> {
+  status: number;
+  /** Parsed JSON when the API answered JSON, else the text; `undefined` when empty. */
+  body: T;
+  /** How many attempts it took. */
+  attempts: number;
+}
+
+/** One tenant's view: the only API tool handlers see. */
+export interface HttpApiBackend {
+  /** GET `path` (relative to HTTP_API_BASE_URL): idempotent, so retried on transient failures. */
+  get<T = unknown>(path: string, query?: Record<string, QueryValue>): Promise<ApiResponse<T>>;
+  /**
+   * A call that changes data: write tools only. Retried only when idempotent: PUT and DELETE, or
+   * any call given an `idempotencyKey` (sent as Idempotency-Key; use ctx.requestId).
+   */
+  send<T = unknown>(method: WriteMethod, path: string, options?: { body?: unknown; idempotencyKey?: string }): Promise<ApiResponse<T>>;
+}
+
+/** A transient status (429, 5xx): thrown inside the policies so retry and breaker see it. */
+class UpstreamStatusError extends Error {
+  constructor(
+    readonly status: number,
+    readonly retryAfterSeconds: number | undefined,
+  ) {
+    super(`upstream answered HTTP ${status}`);
+    this.name = 'UpstreamStatusError';
+  }
+}
+
+class ResponseTooLargeError extends Error {
+  constructor(limit: number) {
+    super(`upstream answer larger than ${limit} bytes`);
+    this.name = 'ResponseTooLargeError';
+  }
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND',
+  'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED',
+]);
+
+function isNetworkError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return (typeof code === 'string' && NETWORK_CODES.has(code)) || (typeof cause === 'string' && NETWORK_CODES.has(cause));
+}
+
+/** Worth another attempt (idempotent calls only). */
+function isRetryable(error: unknown): boolean {
+  if (error instanceof TaskCancelledError || isNetworkError(error)) return true;
+  return error instanceof UpstreamStatusError && [429, 502, 503, 504].includes(error.status);
+}
+
+/** Counts towards opening the breaker: the API is failing, not refusing one request. */
+function isBreakerFailure(error: unknown): boolean {
+  if (error instanceof TaskCancelledError || isNetworkError(error)) return true;
+  return error instanceof UpstreamStatusError && error.status >= 500;
+}
+
+export class HttpApiStore {
+  private readonly agent: Agent;
+  private readonly breaker: CircuitBreakerPolicy;
+  private readonly withRetries: IPolicy;
+  private readonly once: IPolicy;
+  private openedAt = 0;
+
+  constructor(
+    private readonly settings: HttpApiSettings,
+    private readonly logger: Logger,
+  ) {
+    // Keep-alive connections, reused across tenants (credentials are per request, not per connection).
+    this.agent = new Agent({
+      keepAliveTimeout: 4_000,
+      keepAliveMaxTimeout: 60_000,
+      connections: 64,
+      connect: { timeout: settings.timeoutMs },
+      headersTimeout: settings.timeoutMs,
+      bodyTimeout: settings.timeoutMs,
+    });
+    this.breaker = circuitBreaker(handleWhen(isBreakerFailure), {
+      halfOpenAfter: settings.breakerHalfOpenMs,
+      breaker: new ConsecutiveBreaker(settings.breakerThreshold),
+    });
+    this.breaker.onBreak(() => {
+      this.openedAt = Date.now();
+      logger.warn({ halfOpenAfterMs: settings.breakerHalfOpenMs }, 'http backend: circuit breaker opened, calls to the API are paused');
+    });
+    this.breaker.onHalfOpen(() => logger.info('http backend: circuit breaker half-open, trying the API again'));
+    this.breaker.onReset(() => logger.info('http backend: circuit breaker closed, the API answers again'));
+    const perAttempt = timeout(settings.timeoutMs, TimeoutStrategy.Aggressive);
+    const retries = retry(handleWhen(isRetryable), {
+      maxAttempts: settings.retries,
+      // Exponential, with decorrelated jitter (cockatiel's default), so replicas do not retry in step.
+      backoff: new ExponentialBackoff({ initialDelay: settings.retryBaseMs, maxDelay: Math.max(settings.retryBaseMs * 32, 2_000) }),
+    });
+    // Outermost first: each retry goes through the breaker, each attempt has its own timeout.
+    this.withRetries = wrap(retries, this.breaker, perAttempt);
+    this.once = wrap(this.breaker, perAttempt);
+  }
+
+  forTenant(tenantId: string, scope: BackendScope): HttpApiBackend {
+    return {
+      get: (path, query) => this.call(tenantId, scope, 'GET', path, { query }),
+      send: (method, path, options = {}) => {
+        if (scope.access !== 'write') {
+          scope.onCall?.({ backend: 'http', operation: method, outcome: 'error', errorCode: 'read_only', latencyMs: 0 });
+          return Promise.reject(new ToolError('read_only', 'This tool only reads data; it cannot change anything.'));
+        }
+        return this.call(tenantId, scope, method, path, options);
+      },
+    };
+  }
+
+  /** The breaker's state, for readiness and tests. */
+  get circuit(): 'closed' | 'open' | 'half-open' {
+    const state = this.breaker.state;
+    return state === CircuitState.Closed ? 'closed' : state === CircuitState.HalfOpen ? 'half-open' : 'open';
+  }
+
+  /**
+   * Readiness: HTTP_API_HEALTH_PATH answers 2xx, when it is set; otherwise the breaker is not
+   * open (or has been open long enough that the next call will try the API again).
+   */
+  async isReady(): Promise<boolean> {
+    if (this.settings.healthPath) {
+      try {
+        const response = await request(this.urlFor(this.settings.healthPath), {
+          dispatcher: this.agent,
+          method: 'GET',
+          signal: AbortSignal.timeout(Math.min(this.settings.timeoutMs, 2_000)),
+        });
+        await response.body.dump();
+        return response.statusCode >= 200 && response.statusCode < 300;
+      } catch {
+        return false;
+      }
+    }
+    return this.breaker.state !== CircuitState.Open || Date.now() - this.openedAt >= this.settings.breakerHalfOpenMs;
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close().catch(() => this.agent.destroy());
+  }
+
+  private async call<T>(
+    tenantId: string,
+    scope: BackendScope,
+    method: 'GET' | WriteMethod,
+    path: string,
+    options: { query?: Record<string, QueryValue>; body?: unknown; idempotencyKey?: string },
+  ): Promise<ApiResponse<T>> {
+    const started = performance.now();
+    let attempts = 0;
+    const report = (errorCode?: string) =>
+      scope.onCall?.({
+        backend: 'http',
+        operation: method,
+        outcome: errorCode ? 'error' : 'ok',
+        ...(errorCode ? { errorCode } : {}),
+        latencyMs: elapsedMs(started),
+        attempts,
+      });
+
+    const credential = this.settings.credentials.get(tenantId);
+    if (credential === undefined) {
+      report('not_configured');
+      throw new ToolError('not_configured', "No API credential is configured for your organisation. Ask this server's operator to add one.");
+    }
+    const url = this.urlFor(path, options.query);
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      [this.settings.authHeader]: this.settings.authHeader === 'authorization' ? `Bearer ${credential}` : credential,
+    };
+    if (scope.requestId) headers['x-request-id'] = scope.requestId;
+    if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] = 'application/json';
+    }
+    const idempotent = method === 'GET' || method === 'PUT' || method === 'DELETE' || options.idempotencyKey !== undefined;
+
+    try {
+      const response = await (idempotent ? this.withRetries : this.once).execute(async ({ signal }) => {
+        attempts += 1;
+        return this.attempt<T>(url, method, headers, body, scope.signal ? AbortSignal.any([signal, scope.signal]) : signal);
+      }, scope.signal);
+      report();
+      return { ...response, attempts };
+    } catch (error) {
+      const clean = this.toToolError(error, scope);
+      report(clean.code);
+      this.logger.warn({ err: error, requestId: scope.requestId, method, path: url.pathname, attempts, code: clean.code }, 'http backend call failed');
+      throw clean;
+    }
+  }
+
+  /** One attempt: the request, and its answer read up to the size limit. */
+  private async attempt<T>(url: URL, method: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal) {
+    const response = await request(url, { dispatcher: this.agent, method: method as 'GET', headers, body, signal });
+    const status = response.statusCode;
+    if (status === 429 || status >= 500) {
+      await response.body.dump().catch(() => {});
+      const retryAfter = Number(response.headers['retry-after']);
+      throw new UpstreamStatusError(status, Number.isFinite(retryAfter) ? retryAfter : undefined);
+    }
+    const declared = Number(response.headers['content-length']);
+    if (Number.isFinite(declared) && declared > this.settings.maxResponseBytes) {
+      response.body.destroy();
+      throw new ResponseTooLargeError(this.settings.maxResponseBytes);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+      size += (chunk as Buffer).length;
+      if (size > this.settings.maxResponseBytes) {
+        response.body.destroy();
+        throw new ResponseTooLargeError(this.settings.maxResponseBytes);
+      }
+      chunks.push(chunk as Buffer);
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
+    const type = String(response.headers['content-type'] ?? '');
+    let parsed: unknown = text === '' ? undefined : text;
+    if (text !== '' && type.includes('json')) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = text;
+      }
+    }
+    return { status, body: parsed as T };
+  }
+
+  private toToolError(error: unknown, scope: BackendScope): ToolError {
+    if (error instanceof ToolError) return error;
+    if (scope.signal?.aborted) return new ToolError('cancelled', 'The call was cancelled before the API answered.');
+    if (error instanceof BrokenCircuitError) {
+      const seconds = Math.max(1, Math.ceil((this.openedAt + this.settings.breakerHalfOpenMs - Date.now()) / 1000));
+      return new ToolError('unavailable', `The API is failing, so calls to it are paused. Retry in about ${seconds} seconds.`);
+    }
+    if (error instanceof TaskCancelledError) return new ToolError('timeout', 'The API did not answer in time. Retry later.');
+    if (error instanceof ResponseTooLargeError) {
+      return new ToolError('response_too_large', 'The API answered with more data than this server accepts. Narrow the request.');
+    }
+    if (error instanceof UpstreamStatusError) {
+      if (error.status === 429) {
+        const wait = error.retryAfterSeconds !== undefined ? ` Retry in ${error.retryAfterSeconds} seconds.` : ' Retry later.';
+        return new ToolError('upstream_rate_limited', `The API is limiting calls from your organisation.${wait}`);
+      }
+      return new ToolError('unavailable', `The API failed to answer (HTTP ${error.status}). Retry shortly.`);
+    }
+    if (isNetworkError(error)) return new ToolError('unavailable', 'The API cannot be reached right now. Retry shortly.');
+    return new ToolError('internal_error', 'The call to the API failed unexpectedly.');
+  }
+
+  /** `path` under HTTP_API_BASE_URL; never another origin, never above the base path. */
+  private urlFor(path: string, query: Record<string, QueryValue> = {}): URL {
+    const base = this.settings.baseUrl;
+    const url = new URL(base.pathname + path.replace(/^\/+/, ''), base.origin);
+    if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) {
+      throw new Error(`http backend: path ${JSON.stringify(path)} leaves HTTP_API_BASE_URL`);
+    }
+    for (const [name, value] of Object.entries(query)) {
+      if (value !== undefined) url.searchParams.set(name, String(value));
+    }
+    return url;
+  }
+}
+
+/**
+ * For a response the backend returned (2xx or a 4xx other than 429): throws the ToolError the
+ * model should read for a 4xx; returns for 2xx. Handle 404 yourself first when "not found" is
+ * an answer rather than an error.
+ */
+export function assertOk(response: ApiResponse): void {
+  const { status } = response;
+  if (status >= 200 && status < 300) return;
+  if (status === 401 || status === 403) {
+    throw new ToolError('upstream_denied', "The API refused your organisation's credential. Ask this server's operator to check it.");
+  }
+  if (status === 404) throw new ToolError('not_found', 'The API has no such item.');
+  if (status === 409) throw new ToolError('conflict', 'The API refused the change because it conflicts with the current data.');
+  if (status === 400 || status === 422) throw new ToolError('invalid_request', 'The API rejected the request as invalid.');
+  throw new ToolError('upstream_error', `The API refused the request (HTTP ${status}).`);
+}

@@ -1,0 +1,267 @@
+/**
+ * The http backend against real HTTP servers on 127.0.0.1 that misbehave on purpose: slow,
+ * flapping, failing, too big. Proves per-tenant credentials, retries with backoff, per-attempt
+ * timeouts, the circuit breaker opening and closing, the response size cap and clean errors.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { afterEach, describe, expect, it } from 'vitest';
+
+import type { BackendCall, BackendScope } from '../src/backends/backend-scope.js';
+import { HttpApiStore, type HttpApiSettings } from '../src/backends/http/http-backend.js';
+import { searchRecords } from '../src/backends/http/records.js';
+import { summarizeList, truncateStrings } from '../src/backends/http/summarize.js';
+import { createLogger } from '../src/observability/logger.js';
+import { ToolError } from '../src/pipeline/define-tool.js';
+
+interface Upstream {
+  url: string;
+  /** Requests received so far. */
+  hits: number;
+  seen: IncomingMessage['headers'][];
+  close(): Promise<void>;
+}
+
+const cleanup: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanup.length > 0) await cleanup.pop()!();
+});
+
+/** An upstream whose every answer `reply` decides (it gets the request number, from 1). */
+async function startUpstream(reply: (n: number, req: IncomingMessage, res: ServerResponse) => void): Promise<Upstream> {
+  const upstream = { hits: 0, seen: [] as IncomingMessage['headers'][] } as Upstream;
+  const server = createServer((req, res) => {
+    upstream.hits += 1;
+    upstream.seen.push(req.headers);
+    req.resume();
+    reply(upstream.hits, req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  upstream.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+  upstream.close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  cleanup.push(upstream.close);
+  return upstream;
+}
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function storeFor(upstream: Upstream, overrides: Partial<HttpApiSettings> = {}): HttpApiStore {
+  const store = new HttpApiStore(
+    {
+      baseUrl: new URL(`${upstream.url}/`),
+      timeoutMs: 1_000,
+      retries: 2,
+      retryBaseMs: 10,
+      breakerThreshold: 5,
+      breakerHalfOpenMs: 10_000,
+      maxResponseBytes: 1_048_576,
+      healthPath: undefined,
+      authHeader: 'authorization',
+      credentials: new Map([
+        ['acme', 'secret-acme'],
+        ['globex', 'secret-globex'],
+      ]),
+      ...overrides,
+    },
+    createLogger('silent', 'test'),
+  );
+  cleanup.push(() => store.close());
+  return store;
+}
+
+function scoped(access: 'read' | 'write' = 'read'): BackendScope & { calls: BackendCall[] } {
+  const calls: BackendCall[] = [];
+  return { access, requestId: 'req-123', onCall: (call) => calls.push(call), calls };
+}
+
+describe('http backend', () => {
+  it("sends each tenant's own credential and the request id, under the base URL", async () => {
+    const upstream = await startUpstream((_n, req, res) => json(res, 200, { path: req.url }));
+    const store = storeFor(upstream);
+    const acme = await store.forTenant('acme', scoped()).get('/v1/things', { q: 'a b', limit: 5, skip: undefined });
+    await store.forTenant('globex', scoped()).get('v1/things');
+    expect(acme).toEqual({ status: 200, body: { path: '/api/v1/things?q=a+b&limit=5' }, attempts: 1 });
+    expect(upstream.seen.map((h) => h.authorization)).toEqual(['Bearer secret-acme', 'Bearer secret-globex']);
+    expect(upstream.seen[0]?.['x-request-id']).toBe('req-123');
+  });
+
+  it('refuses a tenant without a credential, without calling the API', async () => {
+    const upstream = await startUpstream((_n, _req, res) => json(res, 200, {}));
+    const attempt = storeFor(upstream).forTenant('initech', scoped()).get('/v1/things');
+    await expect(attempt).rejects.toMatchObject({ code: 'not_configured' });
+    expect(upstream.hits).toBe(0);
+  });
+
+  it('never lets a path leave the base URL', async () => {
+    const upstream = await startUpstream((_n, _req, res) => json(res, 200, {}));
+    const store = storeFor(upstream);
+    await expect(store.forTenant('acme', scoped()).get('/../../admin')).rejects.toThrow();
+    await expect(store.forTenant('acme', scoped()).get('//evil.example/steal')).resolves.toMatchObject({ status: 200 });
+    expect(upstream.hits).toBe(1); // the second stayed on 127.0.0.1, under /api/
+  });
+
+  it('retries a GET through a flapping upstream, with backoff, and reports the attempts', async () => {
+    const upstream = await startUpstream((n, _req, res) => (n <= 2 ? json(res, 503, { error: 'busy' }) : json(res, 200, { ok: true })));
+    const scope = scoped();
+    const started = Date.now();
+    const response = await storeFor(upstream, { retryBaseMs: 50 }).forTenant('acme', scope).get('/v1/things');
+    expect(response).toEqual({ status: 200, body: { ok: true }, attempts: 3 });
+    expect(upstream.hits).toBe(3);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(40); // it waited between attempts
+    expect(scope.calls).toMatchObject([{ backend: 'http', operation: 'GET', outcome: 'ok', attempts: 3 }]);
+  });
+
+  it('gives up after HTTP_API_RETRIES retries with a clean message', async () => {
+    const upstream = await startUpstream((_n, _req, res) => json(res, 502, { error: 'stack trace: at db.js:12' }));
+    const scope = scoped();
+    const attempt = storeFor(upstream, { retries: 2 }).forTenant('acme', scope).get('/v1/things');
+    await expect(attempt).rejects.toMatchObject({ code: 'unavailable', message: 'The API failed to answer (HTTP 502). Retry shortly.' });
+    expect(upstream.hits).toBe(3);
+    expect(scope.calls).toMatchObject([{ outcome: 'error', errorCode: 'unavailable', attempts: 3 }]);
+  });
+
+  it('never retries a POST without an Idempotency-Key; retries one with a key', async () => {
+    const upstream = await startUpstream((n, _req, res) => (n <= 2 ? json(res, 503, {}) : json(res, 201, { id: 'r1' })));
+    const store = storeFor(upstream);
+    await expect(store.forTenant('acme', scoped('write')).send('POST', '/v1/things', { body: { a: 1 } })).rejects.toMatchObject({
+      code: 'unavailable',
+    });
+    expect(upstream.hits).toBe(1);
+    const keyed = await store.forTenant('acme', scoped('write')).send('POST', '/v1/things', { body: { a: 1 }, idempotencyKey: 'k-1' });
+    expect(keyed).toMatchObject({ status: 201, attempts: 2 });
+    expect(upstream.seen.slice(1).map((h) => h['idempotency-key'])).toEqual(['k-1', 'k-1']);
+  });
+
+  it('times out each attempt of a slow upstream', async () => {
+    const upstream = await startUpstream((_n, _req, res) => {
+      const timer = setTimeout(() => json(res, 200, { late: true }), 3_000);
+      res.on('close', () => clearTimeout(timer));
+    });
+    const started = Date.now();
+    const attempt = storeFor(upstream, { timeoutMs: 150, retries: 1 }).forTenant('acme', scoped()).get('/v1/slow');
+    await expect(attempt).rejects.toMatchObject({ code: 'timeout', message: 'The API did not answer in time. Retry later.' });
+    expect(upstream.hits).toBe(2);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('opens the breaker after consecutive failures, fails fast while open, and closes when the API recovers', async () => {
+    let healthy = false;
+    const upstream = await startUpstream((_n, _req, res) => (healthy ? json(res, 200, { ok: true }) : json(res, 500, { error: 'down' })));
+    const store = storeFor(upstream, { retries: 0, breakerThreshold: 3, breakerHalfOpenMs: 300 });
+    const acme = store.forTenant('acme', scoped());
+
+    for (let i = 0; i < 3; i += 1) await expect(acme.get('/v1/things')).rejects.toMatchObject({ code: 'unavailable' });
+    expect(upstream.hits).toBe(3);
+    expect(store.circuit).toBe('open');
+    expect(await store.isReady()).toBe(false);
+
+    // Open: no request reaches the API, for every tenant.
+    const fast = Date.now();
+    await expect(store.forTenant('globex', scoped()).get('/v1/things')).rejects.toMatchObject({
+      code: 'unavailable',
+      message: expect.stringMatching(/^The API is failing, so calls to it are paused\. Retry in about \d+ seconds\.$/),
+    });
+    expect(Date.now() - fast).toBeLessThan(100);
+    expect(upstream.hits).toBe(3);
+
+    // Half-open after 300 ms: one trial call; the API still fails, so it opens again.
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect(await store.isReady()).toBe(true); // the next call will try the API again
+    await expect(acme.get('/v1/things')).rejects.toMatchObject({ code: 'unavailable' });
+    expect(upstream.hits).toBe(4);
+    expect(store.circuit).toBe('open');
+
+    // The API recovers: the next trial call succeeds and closes the breaker.
+    healthy = true;
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    await expect(acme.get('/v1/things')).resolves.toMatchObject({ status: 200 });
+    expect(store.circuit).toBe('closed');
+    expect(await store.isReady()).toBe(true);
+    await expect(store.forTenant('globex', scoped()).get('/v1/things')).resolves.toMatchObject({ status: 200 });
+  });
+
+  it('does not count 4xx answers against the API, nor retry them', async () => {
+    const upstream = await startUpstream((_n, _req, res) => json(res, 404, { error: 'not found' }));
+    const store = storeFor(upstream, { breakerThreshold: 2 });
+    for (let i = 0; i < 3; i += 1) expect((await store.forTenant('acme', scoped()).get('/v1/missing')).status).toBe(404);
+    expect(upstream.hits).toBe(3);
+    expect(store.circuit).toBe('closed');
+  });
+
+  it('passes on a 429 with its Retry-After once retries are spent', async () => {
+    const upstream = await startUpstream((_n, _req, res) => json(res, 429, {}, { 'retry-after': '7' }));
+    const attempt = storeFor(upstream, { retries: 1 }).forTenant('acme', scoped()).get('/v1/things');
+    await expect(attempt).rejects.toMatchObject({ code: 'upstream_rate_limited', message: 'The API is limiting calls from your organisation. Retry in 7 seconds.' });
+    expect(upstream.hits).toBe(2);
+  });
+
+  it('refuses answers over HTTP_API_MAX_RESPONSE_BYTES, declared or streamed', async () => {
+    const big = 'x'.repeat(200_000);
+    const upstream = await startUpstream((n, _req, res) => {
+      if (n === 1) return json(res, 200, { big });
+      res.writeHead(200, { 'content-type': 'application/json' }); // chunked: no content-length
+      res.write('{"big":"');
+      res.write(big);
+      res.end('"}');
+    });
+    const store = storeFor(upstream, { maxResponseBytes: 64 * 1024 });
+    for (let i = 0; i < 2; i += 1) {
+      await expect(store.forTenant('acme', scoped()).get('/v1/big')).rejects.toMatchObject({ code: 'response_too_large' });
+    }
+  });
+
+  it('gives read tools no way to change data', async () => {
+    const upstream = await startUpstream((_n, _req, res) => json(res, 200, {}));
+    const scope = scoped('read');
+    const attempt = storeFor(upstream).forTenant('acme', scope).send('DELETE', '/v1/things/1');
+    await expect(attempt).rejects.toBeInstanceOf(ToolError);
+    await expect(attempt).rejects.toMatchObject({ code: 'read_only' });
+    expect(upstream.hits).toBe(0);
+    expect(scope.calls).toMatchObject([{ operation: 'DELETE', outcome: 'error', errorCode: 'read_only' }]);
+  });
+
+  it('is ready when HTTP_API_HEALTH_PATH answers 2xx', async () => {
+    let up = true;
+    const upstream = await startUpstream((_n, req, res) => json(res, up && req.url === '/api/healthz' ? 200 : 503, {}));
+    const store = storeFor(upstream, { healthPath: '/healthz' });
+    expect(await store.isReady()).toBe(true);
+    up = false;
+    expect(await store.isReady()).toBe(false);
+    expect(upstream.seen.every((h) => h.authorization === undefined)).toBe(true); // no tenant credential on probes
+  });
+
+  it('summarizes long answers for the model', async () => {
+    const records = Array.from({ length: 80 }, (_, i) => ({
+      id: `rec_${i}`,
+      kind: 'note',
+      title: `Note ${i} ${'long text '.repeat(100)}`,
+      status: 'open',
+      attributes: {},
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    }));
+    const upstream = await startUpstream((_n, _req, res) => json(res, 200, { records, total: 80 }));
+    const found = await searchRecords(storeFor(upstream).forTenant('acme', scoped()));
+    expect(found.total).toBe(80);
+    expect(found.records).toHaveLength(50);
+    expect(found.omitted).toBe(30);
+    expect(found.records[0]?.title).toMatch(/… \[\d+ more characters\]$/);
+    expect(found.records[0]!.title.length).toBeLessThan(600);
+    expect(summarizeList([1, 2, 3], { maxItems: 2, maxStringLength: 10 })).toEqual({ items: [1, 2], omitted: 1 });
+    expect(truncateStrings({ a: ['abcdef'], n: 1 }, 3)).toEqual({ a: ['abc… [3 more characters]'], n: 1 });
+  });
+
+  it('rejects an answer of the wrong shape with a clean message', async () => {
+    const upstream = await startUpstream((_n, _req, res) => json(res, 200, { rows: 'not what we expect' }));
+    await expect(searchRecords(storeFor(upstream).forTenant('acme', scoped()))).rejects.toMatchObject({ code: 'bad_upstream_response' });
+  });
+});

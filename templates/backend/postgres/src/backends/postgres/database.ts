@@ -1,0 +1,151 @@
+/**
+ * One interface over the two engines the postgres backend runs on:
+ *
+ * - a real PostgreSQL server (`DATABASE_URL`): node-postgres pools, one for writes and one for
+ *   reads (the same server unless `DATABASE_READ_URL` names a replica), with connection,
+ *   statement and idle-in-transaction timeouts;
+ * - PGlite (`@electric-sql/pglite`, Postgres compiled to WebAssembly) when `DATABASE_URL` is
+ *   unset: the same SQL, roles and row-level security, in this process, so `npm start` and
+ *   `npm test` need nothing installed.
+ *
+ * Only postgres-backend.ts and the migration runner use it; tool handlers get a
+ * {@link Queryable} inside a transaction that already carries the tenant and the role.
+ */
+import type { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+/** What SQL inside a transaction can do: parameterized queries, nothing else. */
+export interface Queryable {
+  /** `params` are always bound ($1, $2 …), never spliced into the SQL text. */
+  query<Row extends Record<string, unknown> = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+  ): Promise<{ rows: Row[]; rowCount: number }>;
+}
+
+export type TransactionMode = 'read' | 'write';
+
+export interface Database {
+  /** `postgres`: a server through pg; `embedded`: PGlite in this process. */
+  readonly engine: 'postgres' | 'embedded';
+  /**
+   * BEGIN (READ ONLY for `read`, on the read pool), `work`, COMMIT; ROLLBACK if `work` throws.
+   * A read transaction cannot write whatever its SQL says: PostgreSQL refuses (25006).
+   */
+  transaction<T>(mode: TransactionMode, work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Runs `work` with one connection to itself (migrations: a session-level lock, many statements). */
+  session<T>(work: (session: Session) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface Session extends Queryable {
+  /** Runs a script of several statements (no parameters): a migration file. */
+  script(sql: string): Promise<void>;
+}
+
+export interface PoolSettings {
+  url: string;
+  readUrl: string | undefined;
+  poolMax: number;
+  statementTimeoutMs: number;
+  connectTimeoutMs: number;
+  applicationName: string;
+}
+
+/** node-postgres: a write pool, and a read pool on DATABASE_READ_URL when it is set. */
+export function openPools(settings: PoolSettings): Database {
+  const poolFor = (connectionString: string) => {
+    const pool = new pg.Pool({
+      connectionString,
+      max: settings.poolMax,
+      connectionTimeoutMillis: settings.connectTimeoutMs,
+      idleTimeoutMillis: 30_000,
+      // Server side: no statement runs longer, no transaction idles holding locks.
+      statement_timeout: settings.statementTimeoutMs,
+      idle_in_transaction_session_timeout: Math.max(settings.statementTimeoutMs * 2, 10_000),
+      // Client side too, in case the server or the network stops answering altogether.
+      query_timeout: settings.statementTimeoutMs + 2_000,
+      application_name: settings.applicationName,
+    });
+    // An idle connection dropped by the server must not crash the process; the next query reconnects.
+    pool.on('error', () => {});
+    return pool;
+  };
+  const writePool = poolFor(settings.url);
+  const readPool = settings.readUrl && settings.readUrl !== settings.url ? poolFor(settings.readUrl) : writePool;
+
+  return {
+    engine: 'postgres',
+    async transaction(mode, work) {
+      const client = await (mode === 'read' ? readPool : writePool).connect();
+      let broken: Error | undefined;
+      try {
+        await client.query(mode === 'read' ? 'BEGIN READ ONLY' : 'BEGIN');
+        const result = await work(queryable(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollbackError: Error) => {
+          broken = rollbackError; // the connection is unusable: destroy it rather than reuse it
+        });
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+    async session(work) {
+      const client = await writePool.connect();
+      try {
+        return await work({
+          ...queryable(client),
+          script: async (sql) => {
+            await client.query(sql);
+          },
+        });
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await writePool.end();
+      if (readPool !== writePool) await readPool.end();
+    },
+  };
+}
+
+function queryable(client: pg.PoolClient): Queryable {
+  return {
+    async query<Row extends Record<string, unknown>>(sql: string, params: readonly unknown[] = []) {
+      const result = await client.query<Row>(sql, params as unknown[]);
+      return { rows: result.rows, rowCount: result.rowCount ?? result.rows.length };
+    },
+  };
+}
+
+/** PGlite: one in-process connection; its transactions run one at a time. */
+export function embeddedDatabase(db: PGlite, release: () => Promise<void>): Database {
+  const wrap = (target: Pick<PGlite, 'query'>): Queryable => ({
+    async query<Row extends Record<string, unknown>>(sql: string, params: readonly unknown[] = []) {
+      const result = await target.query<Row>(sql, [...params]);
+      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+    },
+  });
+  return {
+    engine: 'embedded',
+    transaction(mode, work) {
+      return db.transaction(async (tx) => {
+        if (mode === 'read') await tx.query('SET TRANSACTION READ ONLY');
+        return work(wrap(tx));
+      });
+    },
+    async session(work) {
+      return work({
+        ...wrap(db),
+        script: async (sql) => {
+          await db.exec(sql);
+        },
+      });
+    },
+    close: release,
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * Semver classification of tool contracts: compares the committed lock ("before") with the
+ * current tools ("after"), classifies every difference as breaking / minor / patch, and checks
+ * that each tool's version moved at least as far as its changes demand. Agents depend on these
+ * schemas, so when in doubt a change is breaking. Pure: no disk, no clock unless `today` is omitted.
+ */
+import { compareSchemas, compareText, type ChangeClass, type JsonSchema } from './classify-schema.js';
+
+export type { ChangeClass, JsonSchema } from './classify-schema.js';
+
+export interface ToolContract {
+  version: string;
+  title?: string;
+  description?: string;
+  access: 'read' | 'write';
+  inputSchema: JsonSchema;
+  outputSchema?: JsonSchema;
+  deprecated?: { replacement?: string; removeAfter?: string /* YYYY-MM-DD */ };
+}
+
+export interface ContractDoc {
+  tools: Record<string, ToolContract>;
+}
+
+export interface Finding {
+  tool: string;
+  class: ChangeClass;
+  /** Where the change is: "tool", "access", "input.properties.limit", "output.properties.items.items"... */
+  path: string;
+  /** One sentence: `search_customers: parameter "limit" became required (breaking)`. */
+  message: string;
+}
+
+export interface Violation {
+  tool: string;
+  /** The versions compared; absent for a removed tool's `to`. */
+  from?: string;
+  to?: string;
+  /** The highest class of the tool's findings, when that is what the version fails. */
+  required?: ChangeClass;
+  message: string;
+}
+
+const RANK: Record<ChangeClass, number> = { patch: 1, minor: 2, breaking: 3 };
+
+export function classifyChanges(before: ContractDoc, after: ContractDoc, options: { today?: string } = {}): Finding[] {
+  const today = options.today ?? new Date().toISOString().slice(0, 10);
+  const findings: Finding[] = [];
+  const add = (tool: string, cls: ChangeClass, path: string, sentence: string) =>
+    findings.push({ tool, class: cls, path, message: `${tool}: ${sentence} (${cls})` });
+
+  for (const name of toolNames(before, after)) {
+    const old = before.tools[name];
+    const now = after.tools[name];
+    if (!old) { add(name, 'minor', 'tool', 'new tool'); continue; }
+    if (!now) { add(name, 'breaking', 'tool', removalSentence(old, after, today)); continue; }
+
+    if (old.access !== now.access) {
+      if (now.access === 'write') add(name, 'breaking', 'access', 'access changed from read to write: a read-only client would now change data');
+      else add(name, 'minor', 'access', 'access changed from write to read');
+    }
+    if ((old.title ?? '') !== (now.title ?? '')) add(name, 'patch', 'title', 'title changed');
+    if ((old.description ?? '') !== (now.description ?? '')) add(name, 'patch', 'description', 'description changed');
+    if (!old.deprecated && now.deprecated) add(name, 'minor', 'deprecated', deprecationSentence(now.deprecated));
+    else if (old.deprecated && !now.deprecated) add(name, 'patch', 'deprecated', 'tool is no longer deprecated');
+    else if (JSON.stringify(old.deprecated) !== JSON.stringify(now.deprecated)) add(name, 'patch', 'deprecated', 'deprecation details changed');
+
+    for (const change of compareSchemas(old.inputSchema, now.inputSchema, 'input')) add(name, change.class, change.path, change.message);
+    if (old.outputSchema && !now.outputSchema) add(name, 'breaking', 'output', 'output schema was removed: clients can no longer rely on the shape of results');
+    else if (!old.outputSchema && now.outputSchema) add(name, 'minor', 'output', 'output schema was added');
+    else if (old.outputSchema && now.outputSchema) {
+      for (const change of compareSchemas(old.outputSchema, now.outputSchema, 'output')) add(name, change.class, change.path, change.message);
+    }
+  }
+  return findings.sort(
+    (x, y) => compareText(x.tool, y.tool) || compareText(x.path, y.path) || RANK[y.class] - RANK[x.class] || compareText(x.message, y.message),
+  );
+}
+
+function removalSentence(old: ToolContract, after: ContractDoc, today: string): string {
+  const replacement = old.deprecated?.replacement;
+  const useInstead = replacement && after.tools[replacement] ? `; clients should call "${replacement}" instead` : '';
+  if (!old.deprecated) return `tool was removed without being deprecated first${useInstead}`;
+  const date = old.deprecated.removeAfter;
+  if (!date) return `deprecated tool was removed, but no removal date was ever announced${useInstead}`;
+  if (today < date) return `deprecated tool was removed before its announced removal date ${date}${useInstead}`;
+  return `deprecated tool was removed; its deprecation window passed on ${date}, but a removal still needs a major version${useInstead}`;
+}
+
+function deprecationSentence(deprecated: NonNullable<ToolContract['deprecated']>): string {
+  const instead = deprecated.replacement ? `; use "${deprecated.replacement}" instead` : '';
+  const until = deprecated.removeAfter ? `; it may be removed after ${deprecated.removeAfter}` : '';
+  return `tool was marked deprecated${instead}${until}`;
+}
+
+/** Per tool, the highest class among its findings (tools without findings are absent). */
+export function requiredBump(findings: readonly Finding[]): Record<string, ChangeClass> {
+  const bump: Record<string, ChangeClass> = {};
+  for (const finding of findings) {
+    const current = bump[finding.tool];
+    if (!current || RANK[finding.class] > RANK[current]) bump[finding.tool] = finding.class;
+  }
+  return bump;
+}
+
+export function checkVersions(before: ContractDoc, after: ContractDoc, findings: readonly Finding[]): Violation[] {
+  const needed = requiredBump(findings);
+  const violations: Violation[] = [];
+  for (const name of toolNames(before, after)) {
+    const old = before.tools[name];
+    const now = after.tools[name];
+    if (!now) {
+      violations.push({
+        tool: name, from: old?.version, required: 'breaking',
+        message: `${name}: tool was removed, which is a breaking change for the server as a whole: release it as a new major version of the server`,
+      });
+      continue;
+    }
+    const to = parseSemver(now.version);
+    if (!to) { violations.push({ tool: name, to: now.version, message: `${name}: version "${now.version}" is not a semantic version like 1.0.0` }); continue; }
+    if (!old) continue; // a new tool may start at any version
+    const from = parseSemver(old.version);
+    if (!from) continue; // nothing to compare against; the lock was hand-edited
+    const base = { tool: name, from: old.version, to: now.version };
+    const order = compareSemver(to, from);
+    if (order < 0) { violations.push({ ...base, message: `${name}: version went down from ${old.version} to ${now.version}` }); continue; }
+    const cls = needed[name];
+    if (!cls) continue;
+    const need = cls === 'breaking' ? (from.major === 0 ? 2 : 3) : RANK[cls];
+    const got = to.major > from.major ? 3 : to.major < from.major ? 0 : to.minor > from.minor ? 2 : to.minor < from.minor ? 0 : order > 0 ? 1 : 0;
+    if (got >= need) continue;
+    const kind = need === 3 ? 'a major' : need === 2 ? 'at least a minor' : 'at least a patch';
+    const zero = cls === 'breaking' && from.major === 0 ? ' (0.x versions break on a minor)' : '';
+    const next = need === 3 ? `${from.major + 1}.0.0` : need === 2 ? `${from.major}.${from.minor + 1}.0` : `${from.major}.${from.minor}.${from.patch + 1}`;
+    const example = findings.find((f) => f.tool === name && f.class === cls);
+    const eg = example ? ` (e.g. ${example.message.slice(name.length + 2).replace(/ \((breaking|minor|patch)\)$/, '')})` : '';
+    const moved = order === 0 ? `the version is still ${now.version}` : `the version only went from ${old.version} to ${now.version}`;
+    violations.push({
+      ...base, required: cls,
+      message: `${name}: ${cls} changes${eg} need ${kind} version bump${zero}, to ${next} or later, but ${moved}`,
+    });
+  }
+  return violations;
+}
+
+interface Semver { major: number; minor: number; patch: number; pre: string[] }
+
+function parseSemver(text: string): Semver | undefined {
+  const m = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z.-]+)?$/.exec(text);
+  if (!m) return undefined;
+  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), pre: m[4] ? m[4].split('.') : [] };
+}
+
+/** Semver precedence: core numbers, then a pre-release sorts before its release. */
+function compareSemver(x: Semver, y: Semver): number {
+  const core = x.major - y.major || x.minor - y.minor || x.patch - y.patch;
+  if (core !== 0) return Math.sign(core);
+  if (x.pre.length === 0 || y.pre.length === 0) return Math.sign(y.pre.length - x.pre.length);
+  for (let i = 0; i < Math.min(x.pre.length, y.pre.length); i++) {
+    const a = x.pre[i]!;
+    const b = y.pre[i]!;
+    if (a === b) continue;
+    const an = /^\d+$/.test(a);
+    const bn = /^\d+$/.test(b);
+    if (an && bn) return Math.sign(Number(a) - Number(b));
+    if (an !== bn) return an ? -1 : 1;
+    return compareText(a, b);
+  }
+  return Math.sign(x.pre.length - y.pre.length);
+}
+
+function toolNames(before: ContractDoc, after: ContractDoc): string[] {
+  return [...new Set([...Object.keys(before.tools), ...Object.keys(after.tools)])].sort(compareText);
+}

@@ -1,0 +1,173 @@
+/**
+ * The composition root: builds, once per process, everything a transport serves with. main.ts
+ * and the tests both start from here, so tests exercise the same wiring production runs.
+ */
+import { ClientConfirmations } from './approvals/client-confirmations.js';
+import { PendingApprovals } from './approvals/pending-approvals.js';
+import { createAuthenticator, type Authenticator } from './auth/authenticate.js';
+import { createBackends, type Backends } from './backends/index.js';
+import type { Config } from './config.js';
+import { ConcurrencyLimits } from './limits/concurrency.js';
+import { memoryStore, redisStore, type LimiterStore } from './limits/limiter-store.js';
+import { connectRedis, type RedisConnection } from './limits/redis-connection.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { Metrics } from './observability/metrics.js';
+import { createReadiness, type ReadinessReport } from './observability/readiness.js';
+import { Tracing } from './observability/tracing.js';
+import { createAuditLog, type AuditLog } from './pipeline/audit.js';
+import { ToolPipeline } from './pipeline/call-tool.js';
+import type { AnyTool } from './pipeline/define-tool.js';
+import { RateLimits } from './pipeline/rate-limit.js';
+import { ToolRollout } from './pipeline/tool-rollout.js';
+import { Redactor } from './redaction/redactor.js';
+import { createServerFactory, SERVER_INFO, type ServerFactory } from './server.js';
+import { StartupError } from './startup-error.js';
+import { tools as registeredTools } from './tools/registry.js';
+
+export interface App {
+  config: Config;
+  logger: Logger;
+  tools: readonly AnyTool[];
+  backends: Backends;
+  audit: AuditLog;
+  pipeline: ToolPipeline;
+  authenticator: Authenticator;
+  /** Which tools each tenant may use (MCP_TOOL_ROLLOUT / MCP_TOOL_ROLLOUT_FILE). */
+  rollout: ToolRollout;
+  /** Calls parked for a human approver (approval `human`); decided through pipeline.decideApproval. */
+  approvals: PendingApprovals;
+  /** Builds the McpServer for one caller (per HTTP request, per stdio connection). */
+  createServer: ServerFactory;
+  /** Prometheus metrics (/metrics on HTTP). */
+  metrics: Metrics;
+  /** Where rate-limit counters live (memory, or Redis with REDIS_URL): for budgets besides the pipeline's. */
+  limiterStore: LimiterStore;
+  /** Calls running at once, per tenant and in total. */
+  concurrency: ConcurrencyLimits;
+  /** Redaction of audit arguments, logs and (REDACT_TOOL_OUTPUT) results. */
+  redactor: Redactor;
+  /** Every backend, Redis and the audit sink, each checked within READINESS_TIMEOUT_MS (/readyz). */
+  readiness(): Promise<ReadinessReport>;
+  /** Re-reads what may change without a restart: keys, key material, the tool rollout (SIGHUP). */
+  reload(): void;
+  /** Waits for calls in flight (up to SHUTDOWN_TIMEOUT_MS), then releases everything. */
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  /** Serve these tools instead of src/tools/registry.ts (tests). */
+  tools?: readonly AnyTool[];
+  logger?: Logger;
+}
+
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const redactor = new Redactor(config.redaction.paths);
+  const logger = options.logger ?? createLogger(config.logLevel, SERVER_INFO.name, redactor);
+  const tools = options.tools ?? registeredTools;
+  const names = new Set<string>();
+  for (const tool of tools) {
+    if (names.has(tool.name)) throw new Error(`Two tools are named ${tool.name}`);
+    names.add(tool.name);
+  }
+
+  // First, so a refusal to start (unsafe settings, bad keys file) leaves nothing open.
+  const authenticator = createAuthenticator(config, {
+    logger,
+    // Every scope any tool needs: what a fully trusted caller holds.
+    allScopes: [...new Set(tools.flatMap((tool) => tool.scopes))].sort(),
+  });
+  let rollout: ToolRollout;
+  try {
+    rollout = new ToolRollout(config.rollout, [...names], logger);
+  } catch (error) {
+    authenticator.close();
+    throw new StartupError(`${config.rollout?.file ? `MCP_TOOL_ROLLOUT_FILE=${config.rollout.file}` : 'MCP_TOOL_ROLLOUT'}: ${(error as Error).message}`);
+  }
+  const approvals = new PendingApprovals(config.approvals);
+  const transport: string = config.transport; // widened: a one-transport repo types it as a single literal
+  const backends = await createBackends(config, logger);
+  const metrics = new Metrics(config.metrics);
+  const tracing = await Tracing.start(
+    { ...config.tracing, serviceName: config.tracing.serviceName ?? SERVER_INFO.name, serviceVersion: SERVER_INFO.version },
+    transport === 'stdio' ? 'stdio' : 'http',
+    logger,
+  );
+  const failureMode = config.rateLimits.failureMode;
+  let redis: RedisConnection | undefined;
+  if (config.redis) {
+    redis = await connectRedis({
+      url: config.redis.url,
+      logger,
+      whenDown: failureMode === 'open' ? 'rate limits fall back to per-process counters (RATE_LIMIT_FAILURE_MODE=open)' : 'rate-limited calls are refused (RATE_LIMIT_FAILURE_MODE=closed)',
+    });
+  }
+  const limiterStore = redis && config.redis ? redisStore(redis, config.redis.keyPrefix, failureMode) : memoryStore();
+  const concurrency = new ConcurrencyLimits(config.concurrency);
+  const audit = createAuditLog({
+    destination: config.auditLog,
+    failureMode: config.auditPolicy.failureMode,
+    chainKey: config.auditPolicy.chainKey,
+    redactor,
+    logger,
+    metrics,
+  });
+  const readiness = createReadiness({
+    backends,
+    audit,
+    redis: redis ? { connection: redis, failureMode } : undefined,
+    timeoutMs: config.readinessTimeoutMs,
+  });
+  metrics.observe({ inFlight: () => concurrency.inFlight(), readiness });
+  const pipeline = new ToolPipeline({
+    backends,
+    rateLimits: new RateLimits(config.rateLimits, tools, limiterStore, metrics),
+    concurrency,
+    metrics,
+    tracing,
+    outputRedactor: config.redaction.toolOutput ? redactor : undefined,
+    audit,
+    logger,
+    rollout,
+    approvals: {
+      pending: approvals,
+      confirmations: new ClientConfirmations(config.approvals.stateKey),
+      // Approvers grant through the HTTP admin endpoint: a stdio process has none.
+      humanApprovalReachable: transport === 'http',
+    },
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    logger,
+    tools,
+    backends,
+    audit,
+    pipeline,
+    authenticator,
+    rollout,
+    approvals,
+    createServer: createServerFactory(tools, pipeline, rollout),
+    metrics,
+    limiterStore,
+    concurrency,
+    redactor,
+    readiness,
+    reload() {
+      authenticator.reload();
+      rollout.reload();
+    },
+    close() {
+      closing ??= (async () => {
+        const drained = await pipeline.drain(config.shutdownTimeoutMs);
+        if (!drained) logger.warn({ timeoutMs: config.shutdownTimeoutMs }, 'tool calls still running at shutdown were aborted');
+        authenticator.close();
+        await backends.close();
+        await audit.close();
+        await redis?.close();
+        await tracing.shutdown();
+      })();
+      return closing;
+    },
+  };
+}

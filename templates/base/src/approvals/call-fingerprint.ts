@@ -1,0 +1,22 @@
+/**
+ * What an approval is bound to: one tool, at one contract version, with exactly these arguments.
+ * Two calls have the same fingerprint only if they would do the same thing, whatever order their
+ * arguments' keys arrived in.
+ */
+import { createHash } from 'node:crypto';
+
+export function callFingerprint(tool: { name: string; version: string }, args: Record<string, unknown>): string {
+  return createHash('sha256').update(canonicalJson([tool.name, tool.version, args])).digest('hex');
+}
+
+/** JSON with object keys sorted at every depth. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

@@ -1,0 +1,158 @@
+/**
+ * Prometheus metrics (prom-client), served on /metrics by the HTTP transport.
+ *
+ *   mcp_tool_calls_total{tool,outcome}              every call, by outcome (as in the audit record)
+ *   mcp_tool_call_duration_seconds{tool,outcome}    latency histogram
+ *   mcp_tool_calls_in_flight                        calls running now
+ *   mcp_rate_limited_total{limit,tool}              refusals by the budget or cap that refused
+ *   mcp_auth_failures_total{reason}                 HTTP requests refused by authentication
+ *   mcp_audit_write_failures_total                  audit records that could not be written
+ *   mcp_backend_up{backend}                         1 when the backend's readiness check passes
+ *   mcp_dependency_up{dependency}                   the same for redis and the audit sink
+ *   + Node.js process metrics (CPU, memory, event loop lag, GC)
+ *
+ * With METRICS_TENANT_LABEL=true, calls and refusals also carry a `tenant` label. Off by
+ * default: every tenant multiplies the series Prometheus stores (cardinality).
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+import type { ReadinessReport } from './readiness.js';
+
+export interface MetricsSettings {
+  tenantLabel: boolean;
+}
+
+export type AuthFailureReason = 'missing' | 'invalid' | 'insufficient_scope' | 'unavailable';
+
+/**
+ * What refused a call or request (the `limit` label of mcp_rate_limited_total): a per-minute
+ * budget, a concurrency cap, or the shared limiter being unavailable (Redis down, failing closed).
+ */
+export type LimitName = 'tenant' | 'tool' | 'client' | 'tenant_requests' | 'tenant_concurrency' | 'in_flight' | 'unavailable';
+
+/** Node.js process metrics, once per process (they observe the process, not one app). */
+let processRegistry: Registry | undefined;
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly calls: Counter<string>;
+  private readonly duration: Histogram<string>;
+  private readonly limited: Counter<string>;
+  private readonly authFailures: Counter<string>;
+  private readonly auditFailures: Counter<string>;
+  private inFlightSource: () => number = () => 0;
+  private readinessSource: (() => Promise<ReadinessReport>) | undefined;
+  private lastReadiness: { at: number; report: Promise<ReadinessReport> } | undefined;
+
+  constructor(private readonly settings: MetricsSettings) {
+    const tenant = settings.tenantLabel ? ['tenant'] : [];
+    const registers = [this.registry];
+    this.calls = new Counter({
+      name: 'mcp_tool_calls_total',
+      help: 'Tool calls, by tool and outcome (ok, error, invalid, denied, rate_limited, pending_approval...).',
+      labelNames: ['tool', 'outcome', ...tenant],
+      registers,
+    });
+    this.duration = new Histogram({
+      name: 'mcp_tool_call_duration_seconds',
+      help: 'Tool call latency through the whole pipeline, by tool and outcome.',
+      labelNames: ['tool', 'outcome'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    this.limited = new Counter({
+      name: 'mcp_rate_limited_total',
+      help: 'Calls and requests refused by a rate limit or concurrency cap, by the limit that refused (tool is empty for HTTP requests).',
+      labelNames: ['limit', 'tool', ...tenant],
+      registers,
+    });
+    this.authFailures = new Counter({
+      name: 'mcp_auth_failures_total',
+      help: 'HTTP requests refused by authentication: missing or invalid credential, insufficient scope, identity provider unavailable.',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.auditFailures = new Counter({
+      name: 'mcp_audit_write_failures_total',
+      help: 'Audit records that could not be written to the audit sink.',
+      registers,
+    });
+    const metrics = this;
+    new Gauge({
+      name: 'mcp_tool_calls_in_flight',
+      help: 'Tool calls running now.',
+      registers,
+      collect() {
+        this.set(metrics.inFlightSource());
+      },
+    });
+    new Gauge({
+      name: 'mcp_backend_up',
+      help: 'Whether each backend passes its readiness check (1) or not (0), checked at scrape time.',
+      labelNames: ['backend'],
+      registers,
+      async collect() {
+        const report = await metrics.readiness();
+        this.reset();
+        for (const [name, up] of Object.entries(report?.backends ?? {})) this.set({ backend: name }, up ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'mcp_dependency_up',
+      help: 'Whether redis (when REDIS_URL is set) and the audit sink are usable (1) or not (0), checked at scrape time.',
+      labelNames: ['dependency'],
+      registers,
+      async collect() {
+        const report = await metrics.readiness();
+        this.reset();
+        for (const [name, up] of Object.entries(report?.dependencies ?? {})) this.set({ dependency: name }, up ? 1 : 0);
+      },
+    });
+  }
+
+  /** Where the in-flight gauge and the health gauges read from (wired once the app is built). */
+  observe(sources: { inFlight: () => number; readiness: () => Promise<ReadinessReport> }): void {
+    this.inFlightSource = sources.inFlight;
+    this.readinessSource = sources.readiness;
+  }
+
+  callFinished(tool: string, outcome: string, tenant: string | undefined, seconds: number): void {
+    this.calls.inc(this.settings.tenantLabel ? { tool, outcome, tenant: tenant ?? '' } : { tool, outcome });
+    this.duration.observe({ tool, outcome }, seconds);
+  }
+
+  rateLimited(limit: LimitName, tool: string | null, tenant: string | undefined): void {
+    this.limited.inc(this.settings.tenantLabel ? { limit, tool: tool ?? '', tenant: tenant ?? '' } : { limit, tool: tool ?? '' });
+  }
+
+  authFailed(reason: AuthFailureReason): void {
+    this.authFailures.inc({ reason });
+  }
+
+  auditWriteFailed(): void {
+    this.auditFailures.inc();
+  }
+
+  /** The Prometheus text exposition of this app's and the process's metrics. */
+  async render(): Promise<{ contentType: string; body: string }> {
+    const merged = Registry.merge([this.registry, processMetrics()]);
+    return { contentType: merged.contentType, body: await merged.metrics() };
+  }
+
+  /** One readiness run per scrape, shared by both health gauges. */
+  private async readiness(): Promise<ReadinessReport | undefined> {
+    if (!this.readinessSource) return undefined;
+    const now = Date.now();
+    if (!this.lastReadiness || now - this.lastReadiness.at > 1_000) {
+      this.lastReadiness = { at: now, report: this.readinessSource() };
+    }
+    return this.lastReadiness.report;
+  }
+}

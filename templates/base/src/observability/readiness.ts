@@ -1,0 +1,62 @@
+/**
+ * Readiness: can this process serve tool calls right now? /readyz answers it (a load balancer
+ * stops routing on 503) and the health gauges of /metrics report the same checks.
+ *
+ * Every check runs in parallel under READINESS_TIMEOUT_MS: a backend that hangs counts as down
+ * instead of hanging the probe. Checked:
+ *   - every backend (its own readiness check);
+ *   - redis, when REDIS_URL is set. Down with RATE_LIMIT_FAILURE_MODE=open it does not make the
+ *     server unready (calls go on, limited per process): the report lists it as `degraded`;
+ *   - the audit sink: a sink that cannot write is a readiness failure.
+ */
+import type { Backends } from '../backends/index.js';
+import type { FailureMode } from '../limits/limiter-store.js';
+import type { RedisConnection } from '../limits/redis-connection.js';
+import type { AuditLog } from '../pipeline/audit.js';
+
+export interface ReadinessReport {
+  ready: boolean;
+  /** Each backend: passing (true) or not. */
+  backends: Record<string, boolean>;
+  /** `redis` (with REDIS_URL) and `audit`. */
+  dependencies: Record<string, boolean>;
+  /** Failing checks the server serves without (today: redis, failing open). */
+  degraded: string[];
+}
+
+export interface ReadinessSources {
+  backends: Pick<Backends, 'readiness'>;
+  audit: Pick<AuditLog, 'healthy'>;
+  redis?: { connection: RedisConnection; failureMode: FailureMode } | undefined;
+  timeoutMs: number;
+}
+
+export function createReadiness(sources: ReadinessSources): () => Promise<ReadinessReport> {
+  const { timeoutMs } = sources;
+  return async () => {
+    const [backendChecks, redisUp] = await Promise.all([
+      withTimeout(sources.backends.readiness().then((result) => result.checks), timeoutMs).catch(() => undefined),
+      sources.redis ? sources.redis.connection.ping(timeoutMs) : Promise.resolve(undefined),
+    ]);
+    // A backend check that throws or times out: every backend is reported down under one name.
+    const backends = backendChecks ?? { backends: false };
+    const dependencies: Record<string, boolean> = { audit: sources.audit.healthy() };
+    if (redisUp !== undefined) dependencies['redis'] = redisUp;
+
+    const degraded = sources.redis?.failureMode === 'open' && redisUp === false ? ['redis'] : [];
+    const failing = [
+      ...Object.entries(backends).filter(([, up]) => !up),
+      ...Object.entries(dependencies).filter(([name, up]) => !up && !degraded.includes(name)),
+    ];
+    return { ready: failing.length === 0, backends, dependencies, degraded };
+  };
+}
+
+/** Rejects when `promise` takes longer than `ms`. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timedOut]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,52 @@
+/**
+ * Stage 5, for every call whatever its outcome: one JSON-lines audit record.
+ *
+ * Audit records answer "who did what, for which tenant, and what happened" after the fact, so
+ * they are written for denied, invalid and rate-limited calls too, and kept apart from the
+ * operational logs (AUDIT_LOG: stdout, stderr or a file; over stdio never stdout). Arguments are
+ * redacted, each record is sealed into a hash chain (tamper evidence), and the pipeline answers
+ * a call only once its record is written (src/audit/audit-sink.ts).
+ */
+import { AuditSink, type AuditSinkOptions } from '../audit/audit-sink.js';
+import type { BackendCall } from '../backends/backend-scope.js';
+import type { ApprovalRecord, Outcome } from './results.js';
+
+export interface AuditRecord {
+  time: string;
+  requestId: string;
+  /** The OpenTelemetry trace of the call (the caller's, from `traceparent`, when it sent one); null when untraced. */
+  traceId: string | null;
+  tenant: string | null;
+  subject: string | null;
+  clientId: string | null;
+  tool: string;
+  toolVersion: string;
+  arguments: unknown;
+  outcome: Outcome;
+  errorCode: string | null;
+  /** For write tools that need approval: what the gate, or an approver, decided. */
+  approval: ApprovalRecord | null;
+  latencyMs: number;
+  responseBytes: number;
+  /** Each backend call the handler made (backend, operation, outcome, latency); empty when it made none. */
+  backendCalls: BackendCall[];
+  /** Present on calls to a deprecated tool: who still calls it before it is removed. */
+  deprecated?: true;
+}
+
+export interface AuditLog {
+  /** Resolves `true` once the record is written, `false` if the sink failed (never rejects). */
+  write(record: AuditRecord): Promise<boolean>;
+  /** Whether the sink can write (for /readyz and AUDIT_FAILURE_MODE=closed). */
+  healthy(): boolean;
+  /** AUDIT_FAILURE_MODE=closed: no call runs, and no result is given, without its record. */
+  readonly failClosed: boolean;
+  /** Resolves once every record written so far has reached the destination. */
+  flush(): Promise<void>;
+  /** Flushes, then closes a file destination. */
+  close(): Promise<void>;
+}
+
+export function createAuditLog(options: AuditSinkOptions): AuditLog {
+  return new AuditSink(options);
+}

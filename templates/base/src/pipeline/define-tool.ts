@@ -1,0 +1,108 @@
+/**
+ * What a tool is: a small declarative object the pipeline runs. Each file in src/tools/ default-
+ * exports one, and src/tools/registry.ts lists them.
+ */
+import type { z } from 'zod';
+
+import type { Principal } from '../auth/principal.js';
+import type { TenantBackends } from '../backends/index.js';
+import type { Logger } from '../observability/logger.js';
+
+/** `read` tools are advertised with readOnlyHint, `write` tools with destructiveHint. */
+export type ToolAccess = 'read' | 'write';
+
+/** Who must agree before a write tool runs (pipeline/approve.ts). */
+export type ApprovalMode = 'none' | 'client' | 'human';
+
+/** What a handler gets besides its (already validated) input. */
+export interface ToolContext {
+  /** Who is calling. */
+  principal: Principal;
+  /** The caller's tenant: `principal.tenantId`, repeated because almost every handler needs it. */
+  tenant: string;
+  /** Every backend, already scoped to `tenant`: a handler cannot name another tenant. */
+  backends: TenantBackends;
+  /** A logger bound to this call (request id, tool, tenant). Writes to stderr. */
+  log: Logger;
+  /** Aborted when the client cancels or the server shuts down: pass it to slow I/O. */
+  signal: AbortSignal;
+  /** This call's id, as written in its audit record. */
+  requestId: string;
+}
+
+export interface ToolDefinition<
+  Input extends z.ZodObject = z.ZodObject,
+  Output extends z.ZodObject = z.ZodObject,
+> {
+  /** 1-128 characters of `[A-Za-z0-9_.-]`, verb first: `search_customers`, `crm.create_note`. */
+  name: string;
+  /** Semver of the tool's contract; contracts/tools.lock.json records it. */
+  version: string;
+  title: string;
+  /** What the tool does and when to use it: the model reads this to choose the tool. */
+  description: string;
+  access: ToolAccess;
+  /** Every scope the caller needs (all of them). */
+  scopes: readonly string[];
+  /** Overrides RATE_LIMIT_TOOL_PER_MINUTE for this tool. */
+  rateLimit?: { perMinute: number } | undefined;
+  /**
+   * Write tools only. `client`: the user confirms each call in the client; `human`: the call is
+   * parked until an approver other than the caller grants it (then the caller calls again with
+   * `approvalId`, which inputSchema must declare). Default `none`.
+   */
+  approval?: ApprovalMode | undefined;
+  /**
+   * Marks the tool for removal: tools/list says so in its description, its calls are audited
+   * with `deprecated: true`, and removing it (before or after `removeAfter`) is a breaking
+   * change for the contract check.
+   */
+  deprecated?: { replacement?: string; removeAfter?: string /* YYYY-MM-DD */ } | undefined;
+  inputSchema: Input;
+  outputSchema: Output;
+  /**
+   * Returns the structured result (validated against outputSchema and sent as both
+   * structuredContent and text). Throw a {@link ToolError} for an error the model should read;
+   * anything else thrown becomes a generic "internal error" result and is logged, not shown.
+   */
+  handler(input: z.output<Input>, ctx: ToolContext): Promise<z.input<Output>> | z.input<Output>;
+}
+
+/** A tool of any input/output type, as the registry and the pipeline hold them. */
+export type AnyTool = ToolDefinition<any, any>;
+
+const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
+const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
+
+/** Declares a tool; checks the parts TypeScript cannot (name, version, rate limit) at load time. */
+export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject>(
+  tool: ToolDefinition<Input, Output>,
+): ToolDefinition<Input, Output> {
+  if (!TOOL_NAME.test(tool.name)) throw new Error(`Tool name ${JSON.stringify(tool.name)} must be 1-128 characters of [A-Za-z0-9_.-]`);
+  if (!SEMVER.test(tool.version)) throw new Error(`Tool ${tool.name}: version ${JSON.stringify(tool.version)} is not semver`);
+  if (tool.rateLimit && !(Number.isInteger(tool.rateLimit.perMinute) && tool.rateLimit.perMinute > 0)) {
+    throw new Error(`Tool ${tool.name}: rateLimit.perMinute must be a positive integer`);
+  }
+  const approval = tool.approval ?? 'none';
+  if (approval !== 'none' && tool.access !== 'write') {
+    throw new Error(`Tool ${tool.name}: approval "${approval}" applies to write tools only`);
+  }
+  if (approval === 'human' && !('approvalId' in tool.inputSchema.shape)) {
+    throw new Error(`Tool ${tool.name}: approval "human" needs an optional approvalId string in inputSchema (callers send it once granted)`);
+  }
+  return tool;
+}
+
+/**
+ * An error whose message is safe and useful for the model to read ("No customer cus_123").
+ * `code` lands in the audit record as errorCode.
+ */
+export class ToolError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ToolError';
+  }
+}

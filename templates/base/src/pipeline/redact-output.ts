@@ -1,0 +1,30 @@
+/**
+ * Stage 6 (REDACT_TOOL_OUTPUT=true): redact a tool's result before it reaches the model, with the
+ * same rules as audit records and logs (src/redaction/redactor.ts). For tools that return data
+ * users typed in (notes, tickets, emails) that may hold secrets or personal data the model does
+ * not need. Redacted values are strings, so an outputSchema that constrains a string's format
+ * (an email field, say) may no longer match: leave such tools unredacted or loosen the field.
+ */
+import type { CallToolResult } from '@modelcontextprotocol/server';
+
+import type { Redactor } from '../redaction/redactor.js';
+import type { PipelineResult } from './results.js';
+
+export function redactOutput(outcome: PipelineResult, redactor: Redactor): PipelineResult {
+  if (!('content' in outcome.result)) return outcome; // a question to the client, not a result
+  const result = outcome.result as CallToolResult;
+  const original = result.structuredContent;
+  const structured = original ? redactor.value(original) : undefined;
+  // Only when something was redacted: the text copy of structuredContent becomes the JSON of the redacted copy.
+  const originalText = structured !== original ? JSON.stringify(original) : undefined;
+  let changed = structured !== original;
+  const content = result.content.map((block) => {
+    if (block.type !== 'text') return block;
+    const text = originalText !== undefined && block.text === originalText ? JSON.stringify(structured) : redactor.text(block.text);
+    if (text === block.text) return block;
+    changed = true;
+    return { ...block, text };
+  });
+  if (!changed) return outcome;
+  return { ...outcome, result: { ...result, content, ...(structured ? { structuredContent: structured } : {}) } };
+}

@@ -1,0 +1,65 @@
+/**
+ * The tool results the pipeline itself produces. Errors are ordinary results with `isError`, so
+ * the model reads them and can react (retry later, ask for a scope, fix an argument); the text
+ * starts with a stable code in brackets that clients and tests can match on.
+ */
+import type { CallToolResult, InputRequiredResult } from '@modelcontextprotocol/server';
+
+/**
+ * Every outcome an audit record can carry. `pending_approval`: the call waits for the user's
+ * confirmation or an approver; `approval_granted` / `approval_denied`: an approver's decision.
+ */
+export type Outcome = 'ok' | 'error' | 'invalid' | 'denied' | 'rate_limited' | 'pending_approval' | 'approval_granted' | 'approval_denied';
+
+/** What the approval gate decided about a call (or an approver about a parked one), for the audit record. */
+export interface ApprovalRecord {
+  mode: 'client' | 'human';
+  /** The parked call's id (`human`); null for `client`. */
+  id: string | null;
+  decision:
+    | 'requested'
+    | 'confirmed'
+    | 'declined'
+    | 'granted'
+    | 'denied'
+    | 'pending'
+    | 'unavailable'
+    | 'invalid'
+    | 'mismatch'
+    | 'replayed'
+    | 'used'
+    | 'expired'
+    | 'not_found'
+    | 'limit';
+  /** The approver's subject, once a human decided. */
+  decidedBy: string | null;
+}
+
+export interface PipelineResult {
+  outcome: Outcome;
+  errorCode: string | null;
+  /** A tool result, or the question the client must answer first (approval `client`). */
+  result: CallToolResult | InputRequiredResult;
+  approval?: ApprovalRecord | undefined;
+}
+
+export function okResult(structuredContent: Record<string, unknown>): PipelineResult {
+  return {
+    outcome: 'ok',
+    errorCode: null,
+    result: {
+      // The spec says a structured result SHOULD also be given as text, for clients that only read text.
+      content: [{ type: 'text', text: JSON.stringify(structuredContent) }],
+      structuredContent,
+    },
+  };
+}
+
+export function errorResult(outcome: Exclude<Outcome, 'ok'>, errorCode: string, message: string, approval?: ApprovalRecord): PipelineResult {
+  return {
+    outcome,
+    errorCode,
+    result: { content: [{ type: 'text', text: `[${errorCode}] ${message}` }], isError: true },
+    ...(approval ? { approval } : {}),
+  };
+}

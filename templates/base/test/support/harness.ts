@@ -1,0 +1,150 @@
+/**
+ * Test harness: the real app (config, pipeline, audit, backends, tools) served through the SDK's
+ * createMcpHandler and driven by a real SDK Client in-process (docs/testing.md): no port, no
+ * mock. The caller's principal is attached the way the HTTP transport attaches it.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { createMcpHandler, type CallToolResult } from '@modelcontextprotocol/server';
+
+import { createApp, type App } from '../../src/app.js';
+import { principalFromAuthInfo, toAuthInfo, type Principal } from '../../src/auth/principal.js';
+import { loadConfig } from '../../src/config.js';
+import type { AuditRecord } from '../../src/pipeline/audit.js';
+import type { AnyTool } from '../../src/pipeline/define-tool.js';
+import { tools as registeredTools } from '../../src/tools/registry.js';
+import { testCredential } from './test-credential.js';
+import { startTestBackends, type TestBackends } from './test-backends.js';
+
+export interface HarnessOptions {
+  /** The caller's tenant (default `acme`). */
+  tenant?: string;
+  subject?: string;
+  /** The caller's scopes (default: every scope any tool needs). */
+  scopes?: string[];
+  /** Extra environment for loadConfig (e.g. small rate limits). */
+  env?: Record<string, string>;
+  /** Serve these tools instead of the registry. */
+  tools?: readonly AnyTool[];
+  /** `modern` (2026-07-28, default) or `legacy` (2025-era `initialize`). */
+  era?: 'modern' | 'legacy';
+  /**
+   * How the client answers a confirmation question (approval `client`): it declares form
+   * elicitation and answers with this; without it, the client declares no elicitation at all.
+   */
+  confirm?: ConfirmAnswer;
+}
+
+/** What the user does with a confirmation form. */
+export type ConfirmAnswer = { action: 'accept'; content: Record<string, string | number | boolean | string[]> } | { action: 'decline' } | { action: 'cancel' };
+export const CONFIRM_YES: ConfirmAnswer = { action: 'accept', content: { confirm: true } };
+
+export interface Harness {
+  client: Client;
+  app: App;
+  principal: Principal;
+  /** What was started for the backends (test-backends.ts): e.g. the sample API of an http backend. */
+  testBackends: TestBackends;
+  /** Calls a tool and returns its result (typed as a plain CallToolResult). */
+  call(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
+  /** Every audit record written so far. */
+  auditRecords(): Promise<AuditRecord[]>;
+  /** A client for another principal against the same app (same backends, limits, audit). */
+  connectAs(principal: Partial<Principal>, options?: { confirm?: ConfirmAnswer; era?: 'modern' | 'legacy'; manual?: boolean }): Promise<Client>;
+  close(): Promise<void>;
+}
+
+export function allScopes(tools: readonly AnyTool[] = registeredTools): string[] {
+  return [...new Set(tools.flatMap((tool) => tool.scopes))].sort();
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const dir = mkdtempSync(join(tmpdir(), 'mcp-test-'));
+  const auditFile = join(dir, 'audit.jsonl');
+  // The auth layer's settings (the harness attaches principals itself, so the credential is unused).
+  const credential = await testCredential(dir, 'harness');
+  // What the backends need in a test: a database, a local stand-in for an API (test-backends.ts).
+  const backends = await startTestBackends();
+  const config = loadConfig({
+    ...credential.env,
+    ...backends.env,
+    AUDIT_LOG: auditFile,
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
+  const tools = options.tools ?? registeredTools;
+  const app = await createApp(config, { tools }).catch(async (error: unknown) => {
+    await backends.close();
+    throw error;
+  });
+  const handler = createMcpHandler(({ authInfo }) => app.createServer(principalFromAuthInfo(authInfo)));
+
+  const principalOf = (partial: Partial<Principal>): Principal => ({
+    tenantId: partial.tenantId ?? 'acme',
+    subject: partial.subject ?? 'tester',
+    clientId: partial.clientId ?? 'test-client',
+    scopes: partial.scopes ?? allScopes(tools),
+  });
+  const clients: Client[] = [];
+  const connectAs: Harness['connectAs'] = async (partial, connectOptions = {}) => {
+    const authInfo = toAuthInfo(principalOf(partial));
+    const transport = new StreamableHTTPClientTransport(new URL('http://mcp.test/mcp'), {
+      fetch: (url, init) => handler.fetch(new Request(url, init), { authInfo }),
+    });
+    const era = connectOptions.era ?? options.era;
+    const confirm = connectOptions.confirm ?? options.confirm;
+    const client = new Client(
+      { name: 'test-harness', version: '1.0.0' },
+      {
+        ...(era === 'legacy' ? {} : { versionNegotiation: { mode: 'auto' as const } }),
+        ...(confirm ? { capabilities: { elicitation: { form: {} } } } : {}),
+        // manual: input_required comes back to the test (request(..., { allowInputRequired: true })).
+        ...(connectOptions.manual ? { inputRequired: { autoFulfill: false } } : {}),
+      },
+    );
+    if (confirm) client.setRequestHandler('elicitation/create', async () => confirm);
+    await client.connect(transport);
+    clients.push(client);
+    return client;
+  };
+
+  const principal = principalOf({ tenantId: options.tenant, subject: options.subject, scopes: options.scopes });
+  const client = await connectAs(principal);
+  return {
+    client,
+    app,
+    principal,
+    testBackends: backends,
+    call: async (name, args = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult,
+    async auditRecords() {
+      await app.audit.flush();
+      let text = '';
+      try {
+        text = readFileSync(auditFile, 'utf8');
+      } catch {
+        return [];
+      }
+      return text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as AuditRecord);
+    },
+    connectAs,
+    async close() {
+      for (const each of clients) await each.close();
+      await handler.close();
+      await app.close();
+      await backends.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The text of a tool result's first content block. */
+export function textOf(result: CallToolResult): string {
+  const first = result.content[0];
+  return first?.type === 'text' ? first.text : '';
+}

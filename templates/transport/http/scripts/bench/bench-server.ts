@@ -1,0 +1,42 @@
+/**
+ * One of the two servers `npm run bench` compares, as its own process (so the load generator
+ * does not share its CPU time), running the compiled server in dist/ as `npm start` does:
+ *
+ *   full  what `npm start` serves: createApp + serveOverHttp, every stage on (authentication,
+ *         the request budget, rate limits and concurrency caps, validation, redaction, the audit
+ *         trail with its hash chain, metrics, tracing exported over OTLP), as configured by the
+ *         environment it is given
+ *   bare  the same server with the pipeline off: each tools/call goes straight to the tool's
+ *         work (no stage, audit record, metric or span); the HTTP transport is unchanged
+ *
+ * Prints {"url": "..."} on stdout once listening; stops on SIGTERM.
+ */
+import { benchTool, getRecord } from './bench-tool.js';
+
+// The build's JavaScript (`npm run bench` builds first), typed by the sources it was built from.
+const dist = (path: string) => new URL(`../../dist/${path}`, import.meta.url).href;
+const { createApp } = (await import(dist('app.js'))) as typeof import('../../src/app.js');
+const { loadConfig } = (await import(dist('config.js'))) as typeof import('../../src/config.js');
+const { okResult } = (await import(dist('pipeline/results.js'))) as typeof import('../../src/pipeline/results.js');
+const { serveOverHttp } = (await import(dist('transports/http.js'))) as typeof import('../../src/transports/http.js');
+
+const mode = process.argv[2];
+if (mode !== 'full' && mode !== 'bare') {
+  process.stderr.write('Usage: bench-server.ts full|bare\n');
+  process.exit(2);
+}
+
+const app = await createApp(loadConfig({ ...process.env, MCP_TRANSPORT: 'http', HOST: '127.0.0.1', PORT: '0' }), { tools: [benchTool] });
+if (mode === 'bare') {
+  app.pipeline.call = async (_tool, args) => okResult(getRecord((args as { id: string }).id)).result;
+}
+const running = await serveOverHttp(app);
+process.stdout.write(`${JSON.stringify({ url: running.url.href })}\n`);
+process.once('SIGTERM', () => {
+  void (async () => {
+    await running.stopAccepting();
+    await running.close();
+    await app.close();
+    process.exit(0);
+  })();
+});

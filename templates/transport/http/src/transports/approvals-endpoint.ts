@@ -1,0 +1,95 @@
+/**
+ * The approvers' endpoint (tools with approval `human`), next to /mcp:
+ *
+ *   GET  /admin/approvals              this tenant's approvals held by this replica, newest first
+ *   GET  /admin/approvals/<id>
+ *   POST /admin/approvals/<id>/grant   optional body {"reason": "…"}
+ *   POST /admin/approvals/<id>/deny    optional body {"reason": "…"} (shown to the caller)
+ *
+ * The HTTP transport has already checked Host, Origin and the credential (the same credentials
+ * as /mcp). Here: the approver needs the `approvals:grant` scope, sees and decides only its own
+ * tenant's approvals, and can never decide a call it made itself. `npm run approvals` drives it.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import { z } from 'zod';
+
+import type { App } from '../app.js';
+import type { Approval } from '../approvals/pending-approvals.js';
+import type { Principal } from '../auth/principal.js';
+import { sendJson } from './http-responses.js';
+
+export const APPROVER_SCOPE = 'approvals:grant';
+export const APPROVALS_PATH = '/admin/approvals';
+
+const MAX_BODY_BYTES = 8 * 1024;
+const decisionBody = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
+
+export type ApprovalsAnswer = { status: number; body: unknown };
+
+/** Answers one request under /admin/approvals for an authenticated approver. */
+export async function answerApprovals(app: App, approver: Principal, req: IncomingMessage, path: string): Promise<ApprovalsAnswer> {
+  const rest = path.slice(APPROVALS_PATH.length).split('/').filter(Boolean);
+  const [id, action] = rest;
+  if (rest.length > 2 || (action !== undefined && action !== 'grant' && action !== 'deny')) return notFound();
+
+  if (req.method === 'GET' && action === undefined) {
+    if (id === undefined) return { status: 200, body: { approvals: app.approvals.list(approver.tenantId).map(view) } };
+    const approval = app.approvals.get(approver.tenantId, id);
+    return approval ? { status: 200, body: { approval: view(approval) } } : notFound();
+  }
+  if (req.method !== 'POST' || id === undefined || action === undefined) {
+    return { status: 405, body: { error: 'method_not_allowed', message: 'GET /admin/approvals[/<id>] or POST /admin/approvals/<id>/grant|deny' } };
+  }
+
+  const body = await readJsonBody(req);
+  const parsed = decisionBody.safeParse(body ?? {});
+  if (body === INVALID || !parsed.success) {
+    return { status: 400, body: { error: 'invalid_request', message: 'Expected an empty body or {"reason": "…"} (at most 500 characters).' } };
+  }
+  const decided = await app.pipeline.decideApproval(id, approver, action, parsed.data.reason);
+  if (decided.ok) return { status: 200, body: { approval: view(decided.approval) } };
+  switch (decided.reason) {
+    case 'not_found':
+      return notFound();
+    case 'self_approval':
+      return { status: 403, body: { error: 'self_approval', message: 'You made this call: another approver must decide it.' } };
+    case 'not_pending':
+      return { status: 409, body: { error: 'not_pending', message: `This approval is ${decided.approval?.status ?? 'decided'}: only a pending one can be decided.` } };
+    case 'audit_unavailable':
+      return { status: 503, body: { error: 'audit_unavailable', message: 'The audit log cannot be written: no decision is taken until it can. Retry shortly.' } };
+  }
+}
+
+export function sendApprovalsAnswer(res: ServerResponse, answer: ApprovalsAnswer): void {
+  sendJson(res, answer.status, answer.body, { 'Cache-Control': 'no-store' });
+}
+
+/** What an approver reads: everything but the internal fingerprint. */
+function view(approval: Approval): Omit<Approval, 'fingerprint'> {
+  const { fingerprint: _fingerprint, ...shown } = approval;
+  return shown;
+}
+
+function notFound(): ApprovalsAnswer {
+  return { status: 404, body: { error: 'not_found', message: 'No such approval for your tenant.' } };
+}
+
+const INVALID = Symbol('invalid body');
+
+async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return INVALID;
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return INVALID;
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * stdio end to end: spawn the real entry point (src/main.ts through tsx, so no build is needed)
+ * and talk to it with the SDK's Client, as a desktop host would.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import type { AuditRecord } from '../src/pipeline/audit.js';
+import { tools } from '../src/tools/registry.js';
+import { testCredential } from './support/test-credential.js';
+
+describe('stdio transport', () => {
+  let dir: string;
+  let client: Client | undefined;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'mcp-stdio-test-'));
+  });
+  afterEach(async () => {
+    await client?.close();
+    client = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const spawnServer = async (era: 'modern' | 'legacy') => {
+    const credential = await testCredential(dir, 'globex');
+    const auditFile = join(dir, 'audit.jsonl');
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: ['--import', 'tsx', 'src/main.ts'],
+      cwd: process.cwd(),
+      env: { ...credential.env, MCP_TRANSPORT: 'stdio', AUDIT_LOG: auditFile, LOG_LEVEL: 'warn' },
+      stderr: 'pipe',
+    });
+    let stderr = '';
+    transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    client = new Client({ name: 'stdio-test', version: '1.0.0' }, era === 'modern' ? { versionNegotiation: { mode: 'auto' } } : {});
+    await client.connect(transport);
+    return { client, auditFile, stderr: () => stderr };
+  };
+
+  it.each(['modern', 'legacy'] as const)('serves the registered tools (%s era), audited to AUDIT_LOG', async (era) => {
+    const { client, auditFile } = await spawnServer(era);
+    const { tools: listed } = await client.listTools();
+    expect(listed.map((tool) => tool.name)).toEqual(tools.map((tool) => tool.name));
+
+    const first = tools[0];
+    if (!first) return;
+    // Whether {} is valid for this tool or not, the answer is a tool result, and it is audited.
+    const result = await client.callTool({ name: first.name, arguments: {} });
+    expect(Array.isArray(result.content)).toBe(true);
+    await client.close();
+    const records = readFileSync(auditFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as AuditRecord);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ tool: first.name, tenant: 'globex' });
+  });
+});
