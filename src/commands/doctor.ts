@@ -1,0 +1,88 @@
+/**
+ * doctor: what is wrong in a generated repo, each with how to fix it. Reads only.
+ */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseSpec } from '../spec/parse.js';
+import { formatPath, SpecError } from '../spec/issues.js';
+import { toolFileName } from '../spec/project-spec.js';
+import { GENERATOR_VERSION } from '../version.js';
+import { LOCK_FILE } from '../contract/tools-lock.js';
+import { isStateFile, sha256, BASE_DIR } from '../upgrade/state-files.js';
+import type { RepoState } from '../upgrade/repo-state.js';
+import semver from 'semver';
+
+export interface Problem {
+  check: 'spec' | 'manifest' | 'managed-edited' | 'unregistered-tool' | 'missing-tool-file' | 'lock' | 'conflict-markers' | 'missing-base' | 'generator-version';
+  path?: string;
+  message: string;
+  fix: string;
+}
+
+const CONFLICT_MARKER = /^(<{7}|>{7}) /m;
+
+export async function diagnose(repo: RepoState): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  let toolFiles: string[] | undefined;
+  try {
+    const spec = parseSpec(repo.rawSpec, (path) => `mcp-gen.json: ${formatPath(path)}`);
+    toolFiles = spec.tools.map((t) => `${toolFileName(t.name)}.ts`);
+    const made = spec.generator?.version;
+    if (made && semver.valid(made) && semver.gt(made, GENERATOR_VERSION)) {
+      problems.push({
+        check: 'generator-version',
+        message: `made by create-mcp-server ${made}, newer than this mcp-gen (${GENERATOR_VERSION})`,
+        fix: `use create-mcp-server ${made} or later`,
+      });
+    }
+    problems.push(...(await lockProblems(repo, spec.tools.map((t) => t.name))));
+  } catch (err) {
+    if (!(err instanceof SpecError)) throw err;
+    for (const line of err.problems) problems.push({ check: 'spec', path: 'mcp-gen.json', message: line, fix: 'correct mcp-gen.json (its $schema helps editors)' });
+  }
+
+  if (Object.keys(repo.manifest).length === 0) {
+    problems.push({ check: 'manifest', path: '.mcp-gen/manifest.json', message: 'missing or empty', fix: 'restore it from git' });
+  }
+  for (const [path, entry] of Object.entries(repo.manifest).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (isStateFile(path)) continue;
+    const disk = await repo.readDisk(path);
+    if (disk === undefined) continue;
+    if (entry.class === 'managed' && sha256(disk) !== entry.sha256) {
+      problems.push({ check: 'managed-edited', path, message: 'generated file edited by hand; the next mcp-gen change will regenerate it', fix: 'move the change into mcp-gen.json, a tool file or a merged file, or restore it from git' });
+    }
+    if (entry.class === 'merged' && (await repo.readBase(path)) === undefined) {
+      problems.push({ check: 'missing-base', path, message: `no merge base in ${BASE_DIR}/; an upgrade cannot merge this file three ways`, fix: 'restore .mcp-gen/base/ from git' });
+    }
+    if (entry.class !== 'managed' && CONFLICT_MARKER.test(disk)) {
+      problems.push({ check: 'conflict-markers', path, message: 'holds unresolved conflict markers (<<<<<<< / >>>>>>>)', fix: 'resolve the conflict and remove the markers' });
+    }
+  }
+
+  if (toolFiles) {
+    const onDisk = (await readdir(join(repo.dir, 'src/tools')).catch(() => [] as string[])).filter((f) => f.endsWith('.ts') && f !== 'registry.ts');
+    for (const file of onDisk.filter((f) => !toolFiles!.includes(f)).sort()) {
+      problems.push({ check: 'unregistered-tool', path: `src/tools/${file}`, message: 'a tool file that is not in mcp-gen.json, so not registered or served', fix: 'add it with mcp-gen add-tool (and move your code in), or delete it' });
+    }
+    for (const file of toolFiles.filter((f) => !onDisk.includes(f))) {
+      problems.push({ check: 'missing-tool-file', path: `src/tools/${file}`, message: 'a tool in mcp-gen.json has no file; the build fails', fix: 'restore it from git, or remove the tool from mcp-gen.json' });
+    }
+  }
+  return problems;
+}
+
+async function lockProblems(repo: RepoState, tools: string[]): Promise<Problem[]> {
+  const text = await repo.readDisk(LOCK_FILE);
+  const fix = 'run npm run contract -- --update after bumping versions, and commit the lock';
+  if (text === undefined) return [{ check: 'lock', path: LOCK_FILE, message: 'missing', fix }];
+  let locked: string[];
+  try {
+    locked = Object.keys((JSON.parse(text) as { tools: Record<string, unknown> }).tools ?? {});
+  } catch (err) {
+    return [{ check: 'lock', path: LOCK_FILE, message: `not valid JSON (${(err as Error).message})`, fix: 'restore it from git' }];
+  }
+  const problems: Problem[] = [];
+  for (const name of tools.filter((t) => !locked.includes(t))) problems.push({ check: 'lock', path: LOCK_FILE, message: `stale: tool ${name} is not in the lock`, fix });
+  for (const name of locked.filter((t) => !tools.includes(t))) problems.push({ check: 'lock', path: LOCK_FILE, message: `stale: the lock holds ${name}, which is no longer a tool (removing a tool is a breaking change)`, fix });
+  return problems;
+}

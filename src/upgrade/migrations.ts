@@ -1,0 +1,36 @@
+/**
+ * Versioned steps for what a re-render cannot express (a renamed file, a new field in a file
+ * the repo owns). Each runs once per repo, in semver order, for from < version <= to; the
+ * ids applied are recorded in mcp-gen.json. A migration must be idempotent, and if one
+ * throws, the upgrade writes nothing.
+ */
+import semver from 'semver';
+import type { FileTree } from '../render/file-tree.js';
+import type { RepoOverlay } from './repo-overlay.js';
+import { lockDescriptions } from './migrations/lock-descriptions.js';
+
+export interface MigrationContext {
+  /** mcp-gen.json as parsed JSON (before: editable; after: already validated). */
+  spec: Record<string, unknown>;
+  /** The repo's files, edits held in memory. */
+  repo: RepoOverlay;
+  /** The new render: present for `after` migrations only. */
+  tree?: FileTree;
+}
+
+export interface Migration {
+  id: string;
+  /** The generator version that needs it. */
+  version: string;
+  stage: 'before' | 'after';
+  description: string;
+  run(ctx: MigrationContext): void | Promise<void>;
+}
+
+export const MIGRATIONS: readonly Migration[] = [lockDescriptions];
+
+export function pendingMigrations(all: readonly Migration[], from: string, to: string, applied: readonly string[]): Migration[] {
+  return all
+    .filter((m) => semver.gt(m.version, from) && semver.lte(m.version, to) && !applied.includes(m.id))
+    .sort((a, b) => semver.compare(a.version, b.version));
+}

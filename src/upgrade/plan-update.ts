@@ -1,0 +1,121 @@
+/**
+ * A new render of the spec + what is on disk -> what to do with every path, following the
+ * table in DESIGN.md ("Upgrades and migrations"). Pure decision: nothing is written here.
+ *
+ *   managed   regenerated whole; a hand edit is reported (and overwritten), not merged
+ *   merged    three-way: base (.mcp-gen/base) / disk / new render
+ *   scaffold  written once when new, then the user's: never touched again
+ */
+import type { FileTree, FileClass } from '../render/file-tree.js';
+import { isStateFile, sha256, type ManifestEntry } from './state-files.js';
+import type { RepoState } from './repo-state.js';
+import { isBinary, mergeThreeWay } from './three-way.js';
+
+export type UpdateAction = 'create' | 'update' | 'merge' | 'conflict' | 'delete' | 'keep' | 'unchanged';
+
+export interface PlannedUpdate {
+  path: string;
+  class: FileClass | 'state';
+  action: UpdateAction;
+  /** What the file will hold (create / update / merge / conflict). */
+  contents?: string;
+  mode?: number;
+  /** Why, for the plan printout: "edited by hand", "deleted by you", … */
+  reason?: string;
+  /** For a text conflict: the base and the new render, to write a .rej instead of markers. */
+  sides?: { base: string; theirs: string };
+}
+
+export interface UpdatePlan {
+  changes: PlannedUpdate[];
+  conflicts: string[];
+  handEdited: string[];
+}
+
+export async function planUpdate(tree: FileTree, repo: RepoState): Promise<UpdatePlan> {
+  const changes: PlannedUpdate[] = [];
+  const paths = new Set([...tree.paths(), ...Object.keys(repo.manifest)]);
+  for (const path of [...paths].sort()) {
+    const file = tree.get(path);
+    const entry = repo.manifest[path];
+    const disk = await repo.readDisk(path);
+    if (file && isStateFile(path)) {
+      changes.push(write(path, 'state', disk, file.contents, file.mode));
+    } else if (!file) {
+      changes.push(await dropped(path, entry!.class, disk, repo));
+    } else if (file.class === 'scaffold') {
+      changes.push(disk !== undefined || entry ? keepOrSame(path, 'scaffold', disk, file.contents, entry ? 'yours since it was generated' : 'already exists') : write(path, 'scaffold', disk, file.contents, file.mode));
+    } else if (file.class === 'managed') {
+      const edited = disk !== undefined && entry !== undefined && sha256(disk) !== entry.sha256;
+      const change = write(path, 'managed', disk, file.contents, file.mode);
+      if (edited && change.action !== 'unchanged') change.reason = 'edited by hand; regenerated (managed files are not merged)';
+      changes.push(change);
+    } else {
+      changes.push(await mergeFile(path, disk, entry ? await mergeBase(path, entry, disk, repo) : '', file.contents, entry !== undefined, file.mode));
+    }
+  }
+  return {
+    changes,
+    conflicts: changes.filter((c) => c.action === 'conflict').map((c) => c.path),
+    handEdited: changes.filter((c) => c.reason?.startsWith('edited by hand')).map((c) => c.path),
+  };
+}
+
+/**
+ * The base of a merged file. A file generated as scaffold (no base kept) that the templates now
+ * merge has none; while it is still byte for byte as generated (the manifest's hash), it is its
+ * own base, so it takes the new render instead of conflicting with it.
+ */
+async function mergeBase(path: string, entry: ManifestEntry, disk: string | undefined, repo: RepoState): Promise<string | undefined> {
+  const base = await repo.readBase(path);
+  if (base !== undefined || entry.class !== 'scaffold' || disk === undefined) return base;
+  return sha256(disk) === entry.sha256 ? disk : undefined;
+}
+
+function write(path: string, cls: PlannedUpdate['class'], disk: string | undefined, contents: string, mode?: number): PlannedUpdate {
+  if (disk === contents) return { path, class: cls, action: 'unchanged' };
+  return { path, class: cls, action: disk === undefined ? 'create' : 'update', contents, ...(mode ? { mode } : {}) };
+}
+
+function keepOrSame(path: string, cls: FileClass, disk: string | undefined, contents: string, reason: string): PlannedUpdate {
+  return disk === contents ? { path, class: cls, action: 'unchanged' } : { path, class: cls, action: 'keep', reason };
+}
+
+async function mergeFile(
+  path: string,
+  disk: string | undefined,
+  base: string | undefined,
+  next: string,
+  known: boolean,
+  mode?: number,
+): Promise<PlannedUpdate> {
+  if (disk === undefined) {
+    // Known to the manifest but gone from disk: the user deleted it, and it stays deleted.
+    return known ? { path, class: 'merged', action: 'keep', reason: 'deleted by you; left deleted' } : write(path, 'merged', disk, next, mode);
+  }
+  if (disk === next) return { path, class: 'merged', action: 'unchanged' };
+  const ancestor = base ?? '';
+  if (disk === ancestor) return write(path, 'merged', disk, next, mode);
+  if (next === ancestor) return { path, class: 'merged', action: 'keep', reason: 'your edit; the template did not change' };
+  if (isBinary(disk) || isBinary(next)) {
+    return { path, class: 'merged', action: 'conflict', reason: 'binary file changed on both sides; yours kept' };
+  }
+  const merged = mergeThreeWay(disk, ancestor, next);
+  return {
+    path,
+    class: 'merged',
+    action: merged.conflict ? 'conflict' : 'merge',
+    contents: merged.text,
+    ...(merged.conflict ? { sides: { base: ancestor, theirs: next } } : {}),
+    reason: merged.conflict ? (known ? 'both you and the template changed the same lines' : 'new in the template, and a different file is already there') : undefined,
+  };
+}
+
+async function dropped(path: string, cls: FileClass, disk: string | undefined, repo: RepoState): Promise<PlannedUpdate> {
+  if (disk === undefined) return { path, class: cls, action: 'unchanged' };
+  if (cls === 'scaffold') return { path, class: cls, action: 'keep', reason: 'no longer generated; yours, so kept' };
+  const base = cls === 'merged' ? await repo.readBase(path) : undefined;
+  const pristine = cls === 'managed' ? sha256(disk) === repo.manifest[path]?.sha256 : disk === base;
+  if (pristine) return { path, class: cls, action: 'delete', reason: 'no longer generated' };
+  return { path, class: cls, action: 'conflict', reason: 'no longer generated, but you edited it: kept for you to remove' };
+}

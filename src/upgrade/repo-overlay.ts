@@ -1,0 +1,58 @@
+/**
+ * A repo as migrations see it: the disk, with their edits held in memory until the whole
+ * upgrade is known to succeed. Implements RepoState, so the update planner reads the
+ * migrated files as if they were on disk.
+ */
+import type { ManifestEntry } from './state-files.js';
+import type { RepoState } from './repo-state.js';
+
+export class RepoOverlay implements RepoState {
+  readonly dir: string;
+  rawSpec: unknown;
+  readonly manifest: Record<string, ManifestEntry>;
+  private readonly files = new Map<string, string | null>();
+  private readonly bases = new Map<string, string | null>();
+
+  constructor(private readonly repo: RepoState) {
+    this.dir = repo.dir;
+    this.rawSpec = structuredClone(repo.rawSpec);
+    this.manifest = structuredClone(repo.manifest);
+  }
+
+  async readDisk(path: string): Promise<string | undefined> {
+    if (this.files.has(path)) return this.files.get(path) ?? undefined;
+    return this.repo.readDisk(path);
+  }
+
+  async readBase(path: string): Promise<string | undefined> {
+    if (this.bases.has(path)) return this.bases.get(path) ?? undefined;
+    return this.repo.readBase(path);
+  }
+
+  write(path: string, contents: string): void {
+    this.files.set(path, contents);
+  }
+
+  remove(path: string): void {
+    this.files.set(path, null);
+  }
+
+  /** Moves a file with its merge base and manifest entry, so the new path merges the user's edits. */
+  async rename(from: string, to: string): Promise<void> {
+    const contents = await this.readDisk(from);
+    if (contents !== undefined) this.write(to, contents);
+    this.remove(from);
+    const base = await this.readBase(from);
+    if (base !== undefined) this.bases.set(to, base);
+    this.bases.set(from, null);
+    if (this.manifest[from]) {
+      this.manifest[to] = this.manifest[from]!;
+      delete this.manifest[from];
+    }
+  }
+
+  /** The files migrations changed: path -> new contents, or null for a removal. */
+  edits(): Map<string, string | null> {
+    return new Map(this.files);
+  }
+}

@@ -1,0 +1,51 @@
+/** Reads what a generated repo remembers about itself: mcp-gen.json, the manifest, the bases. */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { recoverInterruptedChanges } from '../apply/apply-changes.js';
+import { BASE_DIR, MANIFEST_FILE, STATE_FILE, type ManifestEntry } from './state-files.js';
+
+export class NotAGeneratedRepo extends Error {}
+
+export interface RepoState {
+  dir: string;
+  /** mcp-gen.json as parsed JSON, not yet validated. */
+  rawSpec: unknown;
+  manifest: Record<string, ManifestEntry>;
+  readDisk(path: string): Promise<string | undefined>;
+  readBase(path: string): Promise<string | undefined>;
+}
+
+export async function readRepoState(dir: string): Promise<RepoState> {
+  // Every mcp-gen command starts here: first put back a write a killed mcp-gen left half done.
+  const restored = await recoverInterruptedChanges(dir);
+  if (restored > 0) process.stderr.write(`mcp-gen: rolled back an interrupted write in ${dir} (${restored} files restored)\n`);
+  const specText = await readText(join(dir, STATE_FILE));
+  if (specText === undefined) {
+    throw new NotAGeneratedRepo(`${dir} has no ${STATE_FILE}: run mcp-gen inside a repository made by create-mcp-server`);
+  }
+  let rawSpec: unknown;
+  try {
+    rawSpec = JSON.parse(specText);
+  } catch (err) {
+    throw new NotAGeneratedRepo(`${STATE_FILE} is not valid JSON (${(err as Error).message})`);
+  }
+  const manifestText = await readText(join(dir, MANIFEST_FILE));
+  const manifest = manifestText ? ((JSON.parse(manifestText) as { files: Record<string, ManifestEntry> }).files ?? {}) : {};
+  return {
+    dir,
+    rawSpec,
+    manifest,
+    readDisk: (path) => readText(join(dir, path)),
+    readBase: (path) => readText(join(dir, BASE_DIR, path)),
+  };
+}
+
+async function readText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EISDIR') return undefined;
+    throw err;
+  }
+}
