@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { appendFile, readFile, rm, writeFile, copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createCli, mcpGenCli } from '../support/run-cli.js';
+import { tempDir } from '../support/temp-dir.js';
+
+let root: { path: string; remove: () => Promise<void> };
+let repo: string;
+let n = 0;
+beforeAll(async () => {
+  root = await tempDir('cms-doctor-');
+});
+afterAll(() => root.remove());
+beforeEach(async () => {
+  repo = join(root.path, `repo-${++n}`);
+  expect((await createCli(repo, '--yes', '--no-install', '--no-git', '--tool', 'search_orders', '--tool', 'create_order:write')).code).toBe(0);
+});
+
+const doctor = () => mcpGenCli('doctor', '-C', repo, '--no-contract');
+
+describe('mcp-gen doctor', () => {
+  it('finds nothing wrong in a fresh repo', async () => {
+    expect(await doctor()).toMatchObject({ code: 0, stdout: 'No problems found.' });
+  });
+
+  it('finds each planted problem, and says how to fix it', async () => {
+    await appendFile(join(repo, 'src/tools/registry.ts'), '// hand edit\n');
+    await appendFile(join(repo, 'README.md'), '<<<<<<< yours\nmine\n=======\ntheirs\n>>>>>>> new template\n');
+    await copyFile(join(repo, 'src/tools/search_orders.ts'), join(repo, 'src/tools/list_stray.ts'));
+    await rm(join(repo, 'src/tools/create_order.ts'));
+    await rm(join(repo, '.mcp-gen/base/RUNBOOK.md'));
+    const lock = JSON.parse(await readFile(join(repo, 'contracts/tools.lock.json'), 'utf8'));
+    delete lock.tools.search_orders;
+    lock.tools.get_retired = lock.tools.create_order;
+    await writeFile(join(repo, 'contracts/tools.lock.json'), JSON.stringify(lock));
+    const run = await doctor();
+    expect(run.code).toBe(1);
+    const found = [...run.stdout.matchAll(/^✗ (\S+) (\S+):/gm)].map((m) => `${m[1]} ${m[2]}`);
+    expect(found).toEqual([
+      'lock contracts/tools.lock.json',
+      'lock contracts/tools.lock.json',
+      'conflict-markers README.md',
+      'missing-base RUNBOOK.md',
+      'managed-edited src/tools/registry.ts',
+      'unregistered-tool src/tools/list_stray.ts',
+      'missing-tool-file src/tools/create_order.ts',
+    ]);
+    expect(run.stdout).toContain('stale: tool search_orders is not in the lock');
+    expect(run.stdout).toContain('the lock holds get_retired, which is no longer a tool');
+    expect(run.stdout).toContain('fix: resolve the conflict and remove the markers');
+    expect(run.stdout).toMatch(/7 problems found\.$/);
+  });
+
+  it('reports an invalid mcp-gen.json field by field', async () => {
+    const spec = JSON.parse(await readFile(join(repo, 'mcp-gen.json'), 'utf8'));
+    spec.transport = 'carrier-pigeon';
+    await writeFile(join(repo, 'mcp-gen.json'), JSON.stringify(spec));
+    const run = await doctor();
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('✗ spec mcp-gen.json: mcp-gen.json: transport: "carrier-pigeon" is not allowed; expected one of stdio, http, both');
+  });
+
+  it('--json for machines', async () => {
+    await appendFile(join(repo, 'src/tools/registry.ts'), '// hand edit\n');
+    const run = await mcpGenCli('doctor', '-C', repo, '--no-contract', '--json');
+    expect(JSON.parse(run.stdout).problems).toEqual([expect.objectContaining({ check: 'managed-edited', path: 'src/tools/registry.ts' })]);
+  });
+});

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { specJsonSchema, specJsonSchemaText } from '../../src/spec/json-schema.js';
+
+describe('schema/mcp-gen.schema.json', () => {
+  it('is up to date with the zod spec (run `npm run schema` if this fails)', async () => {
+    const committed = await readFile(new URL('../../schema/mcp-gen.schema.json', import.meta.url), 'utf8');
+    expect(committed).toBe(specJsonSchemaText());
+  });
+
+  it('describes the spec: enums, required fields and the tool name pattern', () => {
+    const schema = specJsonSchema() as { properties: Record<string, any>; required: string[] };
+    expect(schema.required).toEqual(['name', 'tools']);
+    expect(schema.properties.transport.enum).toEqual(['stdio', 'http', 'both']);
+    const tool = schema.properties.tools.items;
+    expect(tool.properties.name.pattern).toBe('^[A-Za-z0-9_.-]{1,128}$');
+    expect(tool.properties.access.enum).toEqual(['read', 'write']);
+    expect(tool.additionalProperties).toBe(false);
+  });
+});

@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import { parseSpec } from '../../src/spec/parse.js';
+import { SpecError } from '../../src/spec/issues.js';
+import { specWarnings } from '../../src/spec/warnings.js';
+import { parseParamList } from '../../src/spec/param-syntax.js';
+import { titleFromName } from '../../src/spec/tool-defaults.js';
+
+const tool = (name: string, extra: Record<string, unknown> = {}) => ({ name, ...extra });
+const spec = (extra: Record<string, unknown> = {}) => ({ name: 'crm-mcp', tools: [tool('search_customers')], ...extra });
+
+function problems(input: unknown): string[] {
+  try {
+    parseSpec(input);
+  } catch (err) {
+    if (err instanceof SpecError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected the spec to be refused');
+}
+
+describe('spec validation', () => {
+  it('accepts a minimal spec and fills every default', () => {
+    const s = parseSpec(spec());
+    expect(s).toMatchObject({ transport: 'http', auth: 'api-key', backends: [{ kind: 'sample' }], title: 'Crm mcp' });
+    expect(s.tools[0]).toMatchObject({
+      name: 'search_customers',
+      title: 'Search customers',
+      access: 'read',
+      version: '1.0.0',
+      scopes: ['tools:read'],
+      backend: 'sample',
+    });
+    expect(s.tools[0]!.params.length).toBeGreaterThan(0);
+  });
+
+  it('names an unknown transport and what is allowed', () => {
+    expect(problems(spec({ transport: 'ftp' }))).toEqual(['transport: "ftp" is not allowed; expected one of stdio, http, both']);
+  });
+
+  it('accepts every auth model, and names the allowed ones for an unknown', () => {
+    for (const auth of ['none', 'api-key', 'jwt', 'oauth']) expect(parseSpec(spec({ auth })).auth).toBe(auth);
+    expect(problems(spec({ auth: 'kerberos' }))[0]).toMatch(/^auth: "kerberos" is not allowed; expected one of none, api-key, jwt, oauth/);
+  });
+
+  it('defaults a tool\'s approval to none, and takes client or human on a write tool', () => {
+    expect(parseSpec(spec()).tools[0]!.approval).toBe('none');
+    const s = parseSpec(spec({ tools: [tool('create_a', { access: 'write', approval: 'client' }), tool('create_b', { access: 'write', approval: 'human' })] }));
+    expect(s.tools.map((t) => t.approval)).toEqual(['client', 'human']);
+  });
+
+  it('refuses approval on a read tool, naming the field', () => {
+    expect(problems(spec({ tools: [tool('get_a', { approval: 'client' })] }))).toEqual([
+      'tools[0].approval: "client" is not allowed on a read tool; approval applies to write tools only (use "none", or make the tool access "write")',
+    ]);
+    expect(problems(spec({ tools: [tool('create_a', { access: 'write', approval: 'always' })] }))[0]).toBe(
+      'tools[0].approval: "always" is not allowed; expected one of none, client, human',
+    );
+  });
+
+  it('refuses human approval where no approver could grant it', () => {
+    const human = [tool('create_a', { access: 'write', approval: 'human' })];
+    expect(problems(spec({ tools: human, transport: 'stdio' }))).toEqual([
+      'tools[0].approval: "human" needs the http transport (approvers grant calls through its admin endpoint); use transport "http" or "both", or approval "client"',
+    ]);
+    expect(problems(spec({ tools: human, auth: 'none' }))).toEqual([
+      'tools[0].approval: "human" needs an auth model that tells callers apart (the approver must not be the caller); use auth api-key, jwt or oauth',
+    ]);
+    const clash = [tool('create_a', { access: 'write', approval: 'human', params: [{ name: 'approvalId', type: 'string' }] })];
+    expect(problems(spec({ tools: clash }))[0]).toMatch(/^tools\[0\]\.params\[0\]\.name: "approvalId" is reserved/);
+  });
+
+  it.each(['has space', 'semi;colon', '', 'x'.repeat(129), 'ünïcode'])('refuses the tool name %j', (name) => {
+    const [line] = problems(spec({ tools: [tool(name)] }));
+    expect(line).toContain('tools[0].name:');
+    expect(line).toContain('must be 1-128 characters of A-Z a-z 0-9 _ . -');
+  });
+
+  it('accepts names with dots, dashes and 128 characters', () => {
+    expect(() => parseSpec(spec({ tools: [tool('crm.search-accounts'), tool('get_' + 'x'.repeat(124))] }))).not.toThrow();
+  });
+
+  it('refuses duplicate tools, naming both', () => {
+    expect(problems(spec({ tools: [tool('get_a'), tool('get_b'), tool('get_a')] }))).toEqual([
+      'tools[2].name: "get_a" is a duplicate of tools[0]; tool names must be unique',
+    ]);
+  });
+
+  it('refuses names that would collide on disk or in TypeScript', () => {
+    expect(problems(spec({ tools: [tool('crm.get'), tool('crm-get')] }))[0]).toMatch(/share the file src\/tools\/crm-get\.ts/);
+    expect(problems(spec({ tools: [tool('get.a'), tool('get_a')] }))[0]).toMatch(/share the TypeScript name getA/);
+  });
+
+  it('reports every problem at once, one line each', () => {
+    const lines = problems({ name: 'Bad Name', transport: 'ftp', tools: [tool('a b', { access: 'delete' })], extra: 1 });
+    expect(lines).toHaveLength(5);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        '(spec): unknown field "extra"',
+        expect.stringMatching(/^name: "Bad Name" must be a valid npm package name/),
+        'transport: "ftp" is not allowed; expected one of stdio, http, both',
+        'tools[0].access: "delete" is not allowed; expected one of read, write',
+        expect.stringMatching(/^tools\[0\]\.name: "a b" must be/),
+      ]),
+    );
+  });
+
+  it('requires at least one tool and names missing fields', () => {
+    expect(problems({ name: 'x', tools: [] })[0]).toMatch(/^tools: \[\] /);
+    expect(problems({ tools: [tool('get_x')] })).toEqual(['name: is required (string)']);
+  });
+
+  it('checks parameters: names, types, duplicates', () => {
+    const lines = problems(
+      spec({
+        tools: [
+          tool('get_x', {
+            params: [
+              { name: '1bad', type: 'string' },
+              { name: 'ok', type: 'date' },
+            ],
+          }),
+        ],
+      }),
+    );
+    expect(lines).toEqual([
+      'tools[0].params[0].name: "1bad" must be an identifier: a letter or _, then letters, digits or _ (at most 64)',
+      'tools[0].params[1].type: "date" is not allowed; expected one of string, number, integer, boolean, string[]',
+    ]);
+    // Cross-field rules run once every field is valid on its own.
+    const dup = [
+      { name: 'ok2', type: 'string' },
+      { name: 'ok2', type: 'number' },
+    ];
+    expect(problems(spec({ tools: [tool('get_x', { params: dup })] }))).toEqual(['tools[0].params[1].name: "ok2" is listed twice']);
+  });
+
+  it('refuses a tool backend the spec does not have', () => {
+    expect(problems(spec({ tools: [tool('get_x', { backend: 'postgres' })] }))).toEqual([
+      'tools[0].backend: "postgres" is not one of this spec\'s backends (sample)',
+    ]);
+    expect(problems(spec({ tools: [tool('get_x', { backend: 'mysql' })] }))[0]).toMatch(/^tools\[0\]\.backend: "mysql" is not allowed/);
+  });
+});
+
+describe('spec warnings', () => {
+  it('warns when a tool name does not start with a verb, namespace aside', () => {
+    const s = parseSpec(spec({ tools: [tool('customers'), tool('crm.search_accounts'), tool('getInvoice'), tool('invoice_get')] }));
+    const warnings = specWarnings(s);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/^tools\[0\]\.name: "customers" does not start with a verb/);
+    expect(warnings[1]).toMatch(/^tools\[3\]\.name: "invoice_get"/);
+  });
+});
+
+describe('parameter short form', () => {
+  it('parses names, types and optional marks', () => {
+    expect(parseParamList('query:string?, limit:integer?, tags:string[], id: string')).toEqual({
+      problems: [],
+      params: [
+        { name: 'query', type: 'string', description: '', required: false },
+        { name: 'limit', type: 'integer', description: '', required: false },
+        { name: 'tags', type: 'string[]', description: '', required: true },
+        { name: 'id', type: 'string', description: '', required: true },
+      ],
+    });
+  });
+
+  it('names what is wrong', () => {
+    expect(parseParamList('when:date, nope').problems).toEqual([
+      '"when:date": type "date" is not allowed; expected one of string, number, integer, boolean, string[]',
+      '"nope" should look like name:type or name:type? (optional)',
+    ]);
+  });
+});
+
+describe('titles', () => {
+  it.each([
+    ['search_customers', 'Search customers'],
+    ['crm.searchAccounts', 'Crm search accounts'],
+    ['get-invoice', 'Get invoice'],
+  ])('%s -> %s', (name, title) => expect(titleFromName(name)).toBe(title));
+});
