@@ -1,0 +1,94 @@
+/**
+ * Generator benchmarks: wall time of the real commands, as a user runs them.
+ *
+ *   npm run bench            (writes bench/RESULTS.md)
+ *
+ * Each case runs N times after a warm-up; we report the median and the ratio to a bare
+ * `node` start measured in the same run (the floor any CLI pays), so figures from different
+ * machines compare.
+ */
+import { execa } from 'execa';
+import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const create = fileURLToPath(new URL('../bin/create-mcp-server.js', import.meta.url));
+const mcpGen = fileURLToPath(new URL('../bin/mcp-gen.js', import.meta.url));
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+
+export interface BenchRow {
+  name: string;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  ratio: number;
+}
+
+async function time(run: () => Promise<unknown>, before?: () => Promise<unknown>): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i <= RUNS; i++) {
+    await before?.();
+    const started = performance.now();
+    await run();
+    if (i > 0) samples.push(performance.now() - started); // the first run warms caches
+  }
+  return samples.sort((a, b) => a - b);
+}
+
+function spec(tools: number): string {
+  return JSON.stringify({
+    name: `bench-${tools}`,
+    transport: 'both',
+    auth: 'api-key',
+    tools: Array.from({ length: tools }, (_, i) => ({
+      name: `${i % 3 === 2 ? 'create' : 'search'}_thing_${i}`,
+      access: i % 3 === 2 ? 'write' : 'read',
+    })),
+  });
+}
+
+export async function benchGenerator(): Promise<BenchRow[]> {
+  const work = await mkdtemp(join(tmpdir(), 'cms-bench-'));
+  try {
+    const rows: Array<Omit<BenchRow, 'ratio'>> = [];
+    const record = (name: string, samples: number[]) =>
+      rows.push({ name, medianMs: samples[Math.floor(samples.length / 2)]!, minMs: samples[0]!, maxMs: samples[samples.length - 1]! });
+
+    record('baseline: node -e "" (process start)', await time(() => execa('node', ['-e', ''])));
+    for (const tools of [5, 50]) {
+      const config = join(work, `spec-${tools}.json`);
+      await writeFile(config, spec(tools));
+      let n = 0;
+      record(
+        `create-mcp-server --no-install, ${tools} tools`,
+        await time(() => execa('node', [create, join(work, `repo-${tools}-${n++}`), '--config', config, '--yes', '--no-install', '--no-git'])),
+      );
+    }
+    const repo = join(work, 'repo-50-0');
+    const state = await readFile(join(repo, 'mcp-gen.json'), 'utf8');
+    let added = 0;
+    record(
+      'mcp-gen add-tool on a 50-tool repo',
+      await time(
+        () => execa('node', [mcpGen, 'add-tool', `get_extra_${added++}`, '-C', repo, '--yes']),
+        async () => {
+          // Start each run from the same 50-tool repo.
+          await writeFile(join(repo, 'mcp-gen.json'), state);
+        },
+      ),
+    );
+    record('mcp-gen upgrade --check on a 50-tool repo', await time(() => execa('node', [mcpGen, 'upgrade', '--check', '-C', repo], { reject: false })));
+    record('mcp-gen upgrade on a 50-tool repo (up to date)', await time(() => execa('node', [mcpGen, 'upgrade', '--allow-dirty', '-C', repo], { reject: false })));
+    const floor = rows[0]!.medianMs;
+    return rows.map((r) => ({ ...r, ratio: r.medianMs / floor }));
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+export function generatorTable(rows: BenchRow[]): string {
+  const lines = ['| case | median | min | max | × node start |', '|---|---:|---:|---:|---:|'];
+  for (const r of rows) lines.push(`| ${r.name} | ${r.medianMs.toFixed(0)} ms | ${r.minMs.toFixed(0)} ms | ${r.maxMs.toFixed(0)} ms | ${r.ratio.toFixed(2)} |`);
+  return lines.join('\n');
+}
