@@ -78,7 +78,7 @@ const BACKEND_HINTS: Record<(typeof BACKEND_KINDS)[number], string> = {
 async function askForTools(): Promise<unknown[]> {
   const tools: Array<Record<string, unknown>> = [];
   const names = new Set<string>();
-  p.log.info('Tools: each becomes src/tools/<name>.ts with its schema, handler and test.');
+  p.log.info('Tools: each becomes src/tools/<name>.ts with its schema, handler and test (crm.search: src/tools/crm/search.ts).');
   for (;;) {
     const more = answered(
       await p.confirm({ message: tools.length === 0 ? 'Add a tool now? (No gives three sample tools)' : 'Add another tool?', initialValue: tools.length === 0 }),

@@ -2,7 +2,7 @@
  * doctor: what is wrong in a generated repo, each with how to fix it. Reads only.
  */
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { parseSpec } from '../spec/parse.js';
 import { formatPath, SpecError } from '../spec/issues.js';
 import { toolFileName } from '../spec/project-spec.js';
@@ -60,7 +60,9 @@ export async function diagnose(repo: RepoState): Promise<Problem[]> {
   }
 
   if (toolFiles) {
-    const onDisk = (await readdir(join(repo.dir, 'src/tools')).catch(() => [] as string[])).filter((f) => f.endsWith('.ts') && f !== 'registry.ts');
+    // Recursive: a dotted tool name lives in a folder per namespace (crm.search -> crm/search.ts).
+    const listed = await readdir(join(repo.dir, 'src/tools'), { recursive: true }).catch(() => [] as string[]);
+    const onDisk = listed.map((f) => f.split(sep).join('/')).filter((f) => f.endsWith('.ts') && f !== 'registry.ts');
     for (const file of onDisk.filter((f) => !toolFiles!.includes(f)).sort()) {
       problems.push({ check: 'unregistered-tool', path: `src/tools/${file}`, message: 'a tool file that is not in mcp-gen.json, so not registered or served', fix: 'add it with mcp-gen add-tool (and move your code in), or delete it' });
     }

@@ -6,7 +6,10 @@ import { GENERATOR_NAME, GENERATOR_VERSION } from '../version.js';
 
 export interface ToolContext {
   name: string;
+  /** Path of the tool's files below src/tools/ and test/tools/, without extension: `crm/search`. */
   fileName: string;
+  /** From the folder of the tool's file up to src/ (or test/): `../`, or `../../` in a namespace. */
+  up: string;
   identifier: string;
   title: string;
   description: string;
@@ -83,6 +86,7 @@ export function toolContext(tool: CompleteToolSpec): ToolContext {
   return {
     name: tool.name,
     fileName: toolFileName(tool.name),
+    up: '../'.repeat(toolFileName(tool.name).split('/').length),
     identifier: toolIdentifier(tool.name),
     title: tool.title,
     description: tool.description,

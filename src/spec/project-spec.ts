@@ -74,7 +74,7 @@ export const ProjectSpec = z
     transport: z.enum(TRANSPORTS).default('http').describe('How clients connect: stdio, streamable HTTP, or both.'),
     auth: z.enum(AUTH_KINDS).default('api-key').describe('How clients authenticate; the credential decides the tenant.'),
     backends: z.array(BackendSpec).min(1).default([{ kind: 'sample' }]).describe('Systems the tools reach; the first is the default.'),
-    tools: z.array(ToolSpec).min(1).max(500).describe('One entry per tool; each becomes src/tools/<name>.ts.'),
+    tools: z.array(ToolSpec).min(1).max(500).describe('One entry per tool; each becomes src/tools/<name>.ts, a dotted name a folder per namespace (crm.search: src/tools/crm/search.ts).'),
     /** Written by the generator: the version that last wrote the repo, migrations applied. */
     generator: z
       .object({ version: z.string(), migrations: z.array(z.string()).default([]) })
@@ -201,9 +201,15 @@ export function projectSlug(packageName: string): string {
   return packageName.replace(/^@[^/]+\//, '');
 }
 
-/** `crm.search` -> `crm-search`: tool names may hold dots, file names should not. */
+/**
+ * `crm.search` -> `crm/search`: a dotted name is a namespace, and each namespace is a folder
+ * (src/tools/crm/search.ts), so a server with many tools keeps each family together. Empty
+ * segments (a leading, trailing or doubled dot) are dropped; a name of dots alone keeps one
+ * file named with dashes.
+ */
 export function toolFileName(toolName: string): string {
-  return toolName.replace(/\./g, '-');
+  const segments = toolName.split('.').filter(Boolean);
+  return segments.length > 0 ? segments.join('/') : toolName.replace(/\./g, '-');
 }
 
 /** `crm.search_accounts` -> `crmSearchAccounts`; a leading digit gets a `tool` prefix. */

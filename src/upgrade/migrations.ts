@@ -8,6 +8,7 @@ import semver from 'semver';
 import type { FileTree } from '../render/file-tree.js';
 import type { RepoOverlay } from './repo-overlay.js';
 import { lockDescriptions } from './migrations/lock-descriptions.js';
+import { toolNamespaceFolders } from './migrations/tool-namespace-folders.js';
 
 export interface MigrationContext {
   /** mcp-gen.json as parsed JSON (before: editable; after: already validated). */
@@ -27,7 +28,7 @@ export interface Migration {
   run(ctx: MigrationContext): void | Promise<void>;
 }
 
-export const MIGRATIONS: readonly Migration[] = [lockDescriptions];
+export const MIGRATIONS: readonly Migration[] = [lockDescriptions, toolNamespaceFolders];
 
 export function pendingMigrations(all: readonly Migration[], from: string, to: string, applied: readonly string[]): Migration[] {
   return all

@@ -13,7 +13,7 @@ beforeAll(async () => {
 afterAll(() => root.remove());
 beforeEach(async () => {
   repo = join(root.path, `repo-${++n}`);
-  expect((await createCli(repo, '--yes', '--no-install', '--no-git', '--tool', 'search_orders', '--tool', 'create_order:write')).code).toBe(0);
+  expect((await createCli(repo, '--yes', '--no-install', '--no-git', '--tool', 'search_orders', '--tool', 'create_order:write', '--tool', 'crm.get_account')).code).toBe(0);
 });
 
 const doctor = () => mcpGenCli('doctor', '-C', repo, '--no-contract');
@@ -27,6 +27,7 @@ describe('mcp-gen doctor', () => {
     await appendFile(join(repo, 'src/tools/registry.ts'), '// hand edit\n');
     await appendFile(join(repo, 'README.md'), '<<<<<<< yours\nmine\n=======\ntheirs\n>>>>>>> new template\n');
     await copyFile(join(repo, 'src/tools/search_orders.ts'), join(repo, 'src/tools/list_stray.ts'));
+    await copyFile(join(repo, 'src/tools/crm/get_account.ts'), join(repo, 'src/tools/crm/stray.ts'));
     await rm(join(repo, 'src/tools/create_order.ts'));
     await rm(join(repo, '.mcp-gen/base/RUNBOOK.md'));
     const lock = JSON.parse(await readFile(join(repo, 'contracts/tools.lock.json'), 'utf8'));
@@ -42,13 +43,14 @@ describe('mcp-gen doctor', () => {
       'conflict-markers README.md',
       'missing-base RUNBOOK.md',
       'managed-edited src/tools/registry.ts',
+      'unregistered-tool src/tools/crm/stray.ts',
       'unregistered-tool src/tools/list_stray.ts',
       'missing-tool-file src/tools/create_order.ts',
     ]);
     expect(run.stdout).toContain('stale: tool search_orders is not in the lock');
     expect(run.stdout).toContain('the lock holds get_retired, which is no longer a tool');
     expect(run.stdout).toContain('fix: resolve the conflict and remove the markers');
-    expect(run.stdout).toMatch(/7 problems found\.$/);
+    expect(run.stdout).toMatch(/8 problems found\.$/);
   });
 
   it('reports an invalid mcp-gen.json field by field', async () => {

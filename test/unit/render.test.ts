@@ -40,7 +40,7 @@ describe('rendering (fixture templates)', () => {
       'src/plain.ts',
       'src/registry.ts',
       'src/tools/create_note.ts',
-      'src/tools/crm-search_accounts.ts',
+      'src/tools/crm/search_accounts.ts',
       'stdio.ts',
     ]);
     expect(tree.get('README.md')!.contents).toBe('# CRM\n\n- crm.search_accounts (read)\n- create_note (write)\n');
@@ -48,7 +48,7 @@ describe('rendering (fixture templates)', () => {
     expect(tree.get('auth.ts')!.contents).toBe('export const auth = "api-key";\n');
     expect(tree.get('bin/run.sh')!.mode).toBe(0o755);
     expect(tree.get('src/registry.ts')!.contents).toBe(
-      'import { crmSearchAccounts } from "./tools/crm-search_accounts.js";\nimport { createNote } from "./tools/create_note.js";\n',
+      'import { crmSearchAccounts } from "./tools/crm/search_accounts.js";\nimport { createNote } from "./tools/create_note.js";\n',
     );
     expect(tree.get('src/tools/create_note.ts')!.contents).toBe(
       'export const createNote = { name: "create_note", input: z.strictObject({\n  text: z.string().describe("Say \\"hi\\""),\n}) };\n',

@@ -86,7 +86,9 @@ describe('spec validation', () => {
   });
 
   it('refuses names that would collide on disk or in TypeScript', () => {
-    expect(problems(spec({ tools: [tool('crm.get'), tool('crm-get')] }))[0]).toMatch(/share the file src\/tools\/crm-get\.ts/);
+    expect(problems(spec({ tools: [tool('crm.get'), tool('crm..get')] }))[0]).toMatch(/share the file src\/tools\/crm\/get\.ts/);
+    // A namespace folder and a tool of the namespace's name live side by side: crm/get.ts, crm.ts.
+    expect(parseSpec(spec({ tools: [tool('crm.get'), tool('crm'), tool('crm-list')] })).tools).toHaveLength(3);
     expect(problems(spec({ tools: [tool('get.a'), tool('get_a')] }))[0]).toMatch(/share the TypeScript name getA/);
   });
 
