@@ -15,6 +15,7 @@ import { contractCommand } from './mcp-gen/contract-command.js';
 import { doctorCommand } from './mcp-gen/doctor-command.js';
 import { DirtyTree, upgradeCommand } from './mcp-gen/upgrade-command.js';
 import { MigrationFailed, UpgradeRefused } from '../commands/upgrade.js';
+import { GeneratorMismatch } from '../commands/same-generator.js';
 
 export async function runMcpGen(argv: readonly string[], output: Output = terminalOutput()): Promise<number> {
   let code = EXIT_OK;
@@ -47,7 +48,7 @@ export async function runMcpGen(argv: readonly string[], output: Output = termin
       output.err('Nothing was written.');
       return EXIT_BAD_INPUT;
     }
-    if (err instanceof DirtyTree || err instanceof UpgradeRefused) {
+    if (err instanceof DirtyTree || err instanceof UpgradeRefused || err instanceof GeneratorMismatch) {
       output.err(`error: ${err.message}`);
       return EXIT_FAILURE;
     }

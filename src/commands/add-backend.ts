@@ -9,8 +9,10 @@ import type { CompleteProjectSpec } from '../spec/tool-defaults.js';
 import { renderProject } from '../render/render-project.js';
 import { planUpdate, type UpdatePlan } from '../upgrade/plan-update.js';
 import type { RepoState } from '../upgrade/repo-state.js';
+import { requireSameGenerator } from './same-generator.js';
 
 export async function planAddBackend(repo: RepoState, kind: string): Promise<{ spec: CompleteProjectSpec; plan: UpdatePlan }> {
+  requireSameGenerator(repo);
   const current = parseSpec(repo.rawSpec, (path) => `mcp-gen.json: ${formatPath(path)}`);
   if (current.backends.some((b) => b.kind === kind)) {
     throw new SpecError([`<kind>: "${kind}" is already a backend of this repo`]);

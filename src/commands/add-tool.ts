@@ -11,6 +11,7 @@ import { renderProject } from '../render/render-project.js';
 import { lockText, toolsLock, LOCK_FILE, type ToolsLock } from '../contract/tools-lock.js';
 import { planUpdate, type UpdatePlan } from '../upgrade/plan-update.js';
 import type { RepoState } from '../upgrade/repo-state.js';
+import { requireSameGenerator } from './same-generator.js';
 
 export interface AddToolResult {
   spec: CompleteProjectSpec;
@@ -18,6 +19,7 @@ export interface AddToolResult {
 }
 
 export async function planAddTool(repo: RepoState, tool: Record<string, unknown>, label: (path: readonly PropertyKey[]) => string): Promise<AddToolResult> {
+  requireSameGenerator(repo);
   const current = parseSpec(repo.rawSpec, (path) => `mcp-gen.json: ${formatPath(path)}`);
   if (current.tools.some((t) => t.name === tool.name)) {
     throw new SpecError([`${label(['name'])}: "${String(tool.name)}" already exists in this repo; choose another name`]);

@@ -88,6 +88,23 @@ describe('mcp-gen add-tool', () => {
     expect(run.stderr).toMatch(/has no mcp-gen\.json: run mcp-gen inside a repository made by create-mcp-server/);
   });
 
+  it('asks for an upgrade first in a repo another generator version wrote, and writes nothing', async () => {
+    const spec = await json('mcp-gen.json');
+    for (const [version, pattern] of [
+      ['0.0.9', /made by create-mcp-server 0\.0\.9 and this mcp-gen is .*: run mcp-gen upgrade first/],
+      ['99.0.0', /made by create-mcp-server 99\.0\.0, newer than this mcp-gen/],
+    ] as const) {
+      await writeFile(join(repo, 'mcp-gen.json'), JSON.stringify({ ...spec, generator: { ...spec.generator, version } }, null, 2));
+      const before = await readTree(repo);
+      for (const args of [['add-tool', 'get_invoice', '--yes'], ['add-backend', 'http']]) {
+        const run = await mcpGenCli(...args, '-C', repo);
+        expect(run.code, run.stderr).toBe(1);
+        expect(run.stderr).toMatch(pattern);
+        expect(await readTree(repo)).toEqual(before);
+      }
+    }
+  });
+
   it('--dry-run predicts exactly what the real run changes, and writes nothing', async () => {
     const before = await readTree(repo);
     const dry = await mcpGenCli('add-tool', 'get_invoice', '-C', repo, '--yes', '--dry-run', '--diff');

@@ -1,0 +1,22 @@
+/**
+ * add-tool and add-backend re-render the whole repo with this generator's templates. On a repo
+ * another version wrote, that would bring in the new templates without the upgrade's
+ * migrations and report (a tool file still at its old path, a registry pointing at the new
+ * one), so both ask for `mcp-gen upgrade` first.
+ */
+import semver from 'semver';
+import { GENERATOR_VERSION } from '../version.js';
+import type { RepoState } from '../upgrade/repo-state.js';
+
+export class GeneratorMismatch extends Error {}
+
+export function requireSameGenerator(repo: RepoState): void {
+  const made = (repo.rawSpec as { generator?: { version?: unknown } }).generator?.version;
+  if (typeof made !== 'string' || !semver.valid(made) || made === GENERATOR_VERSION) return;
+  if (semver.gt(made, GENERATOR_VERSION)) {
+    throw new GeneratorMismatch(`this repo was made by create-mcp-server ${made}, newer than this mcp-gen (${GENERATOR_VERSION}); use ${made} or later. Nothing was written.`);
+  }
+  throw new GeneratorMismatch(
+    `this repo was made by create-mcp-server ${made} and this mcp-gen is ${GENERATOR_VERSION}: run mcp-gen upgrade first (it merges the new templates and runs their migrations), commit, then try again. Nothing was written.`,
+  );
+}
