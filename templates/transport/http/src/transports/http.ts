@@ -2,7 +2,8 @@
  * Streamable HTTP on node:http, stateless (any replica can answer any request), serving both
  * protocol eras from one createMcpHandler.
  *
- *   /mcp      Host check -> Origin check -> body size -> authentication -> scope -> the SDK handler
+ *   /mcp      Host check -> Origin check -> body size -> authentication -> scope -> request budget ->
+ *             body (a call to a tool the tenant does not have is audited) -> the SDK handler
  *   /healthz  liveness: the process is up
  *   /readyz   readiness: backends, Redis and the audit sink ready, not shutting down (load
  *             balancers stop routing on 503)
@@ -32,6 +33,7 @@ import { sendMetrics, sendReadiness } from './observability-endpoints.js';
 import { isJsonContentType, readJsonBody } from './read-json-body.js';
 import type { RunningTransport } from './running-transport.js';
 import { createTrafficGate } from './traffic-gate.js';
+import { createUnknownToolAudit } from './unknown-tool-audit.js';
 
 export interface RunningHttpServer extends RunningTransport {
   /** The /mcp endpoint, e.g. http://127.0.0.1:3000/mcp */
@@ -64,6 +66,7 @@ export async function serveOverHttp(app: App): Promise<RunningHttpServer> {
   const forwardToMcp = toNodeHandler(mcp, { maxRequestBodySize: settings.maxBodyBytes, onerror });
   const hostIsAllowed = hostHeaderValidation(settings.allowedHosts);
   const admitRequest = createTrafficGate(app);
+  const auditUnknownTools = createUnknownToolAudit(app);
   let accepting = true;
 
   // auth `oauth`: this server is an OAuth protected resource; its metadata URL goes in every challenge.
@@ -136,6 +139,7 @@ export async function serveOverHttp(app: App): Promise<RunningHttpServer> {
       const body = await readJsonBody(req, settings.maxBodyBytes);
       if (!body.ok) return sendJsonRpcError(res, body.status, body.code, body.message, body.headers);
       parsedBody = body.value;
+      await auditUnknownTools(parsedBody, principal);
     }
     // toNodeHandler forwards req.auth to the handler as authInfo; the factory turns it back into the Principal.
     await forwardToMcp(Object.assign(req, { auth: toAuthInfo(principal) }), res, parsedBody);
