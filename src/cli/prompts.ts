@@ -3,13 +3,12 @@
  * raw spec they would have. Nothing here decides anything the non-interactive path cannot.
  */
 import * as p from '@clack/prompts';
-import { ACCESS_KINDS, APPROVAL_MODES, AVAILABLE_AUTH_KINDS, BACKEND_KINDS, TOOL_NAME_PATTERN, TRANSPORTS } from '../spec/project-spec.js';
+import { ACCESS_KINDS, APPROVAL_MODES, AUTH_KINDS, BACKEND_KINDS, TOOL_NAME_PATTERN, TRANSPORTS } from '../spec/project-spec.js';
 import { parseParamList } from '../spec/param-syntax.js';
 import { packageNameFromDir, type RawSpec } from './spec-input.js';
 import { defaultTools } from './default-tools.js';
 
 import { PromptCancelled } from './prompt-cancelled.js';
-export { PromptCancelled };
 
 function answered<T>(value: T): Exclude<T, symbol> {
   if (p.isCancel(value)) throw new PromptCancelled('cancelled');
@@ -50,7 +49,7 @@ export async function askForSpec(raw: RawSpec, dir: string): Promise<RawSpec> {
       await p.select({
         message: 'How do clients authenticate?',
         initialValue: 'api-key',
-        options: AVAILABLE_AUTH_KINDS.map((a) => ({ value: a, label: a, hint: AUTH_HINTS[a] })),
+        options: AUTH_KINDS.map((a) => ({ value: a, label: a, hint: AUTH_HINTS[a] })),
       }),
     );
   }

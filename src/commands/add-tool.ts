@@ -8,7 +8,7 @@ import { parseSpec } from '../spec/parse.js';
 import { SpecError, formatPath } from '../spec/issues.js';
 import type { CompleteProjectSpec } from '../spec/tool-defaults.js';
 import { renderProject } from '../render/render-project.js';
-import { lockText, toolsLock, LOCK_FILE, type ToolsLock } from '../contract/tools-lock.js';
+import { lockText, toolLockEntry, LOCK_FILE, type ToolsLock } from '../contract/tools-lock.js';
 import { planUpdate, type UpdatePlan } from '../upgrade/plan-update.js';
 import type { RepoState } from '../upgrade/repo-state.js';
 import { requireSameGenerator } from './same-generator.js';
@@ -49,7 +49,7 @@ async function addToLock(plan: UpdatePlan, repo: RepoState, spec: CompleteProjec
       throw new SpecError([`${LOCK_FILE} is not valid JSON; fix it (or delete it to start afresh) before adding a tool`]);
     }
   }
-  const lock = { tools: { ...onDisk.tools, [newTool]: toolsLock(spec).tools[newTool]! } };
+  const lock = { tools: { ...onDisk.tools, [newTool]: toolLockEntry(spec.tools.find((tool) => tool.name === newTool)!) } };
   const index = plan.changes.findIndex((c) => c.path === LOCK_FILE);
   const change = { path: LOCK_FILE, class: 'scaffold' as const, action: text === undefined ? ('create' as const) : ('update' as const), contents: lockText(lock), reason: `adds ${newTool}` };
   if (index === -1) plan.changes.push(change);

@@ -8,7 +8,7 @@ import { formatPath, SpecError } from '../spec/issues.js';
 import { toolFileName } from '../spec/project-spec.js';
 import { GENERATOR_VERSION } from '../version.js';
 import { LOCK_FILE } from '../contract/tools-lock.js';
-import { isStateFile, sha256, BASE_DIR } from '../upgrade/state-files.js';
+import { isStateFile, sha256, BASE_DIR, type ManifestEntry } from '../upgrade/state-files.js';
 import type { RepoState } from '../upgrade/repo-state.js';
 import semver from 'semver';
 
@@ -54,7 +54,7 @@ export async function diagnose(repo: RepoState): Promise<Problem[]> {
     if (entry.class === 'merged' && (await repo.readBase(path)) === undefined) {
       problems.push({ check: 'missing-base', path, message: `no merge base in ${BASE_DIR}/; an upgrade cannot merge this file three ways`, fix: 'restore .mcp-gen/base/ from git' });
     }
-    if (entry.class !== 'managed' && CONFLICT_MARKER.test(disk)) {
+    if (holdsConflictMarkers(entry, disk)) {
       problems.push({ check: 'conflict-markers', path, message: 'holds unresolved conflict markers (<<<<<<< / >>>>>>>)', fix: 'resolve the conflict and remove the markers' });
     }
   }
@@ -71,6 +71,22 @@ export async function diagnose(repo: RepoState): Promise<Problem[]> {
     }
   }
   return problems;
+}
+
+/** Conflict markers left in a file the user owns or merges (managed files are regenerated anyway). */
+function holdsConflictMarkers(entry: ManifestEntry, disk: string): boolean {
+  return entry.class !== 'managed' && CONFLICT_MARKER.test(disk);
+}
+
+/** The repo's files still holding unresolved conflict markers: what `upgrade --check` reports. */
+export async function conflictMarkerPaths(repo: RepoState): Promise<string[]> {
+  const paths: string[] = [];
+  for (const [path, entry] of Object.entries(repo.manifest).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (isStateFile(path)) continue;
+    const disk = await repo.readDisk(path);
+    if (disk !== undefined && holdsConflictMarkers(entry, disk)) paths.push(path);
+  }
+  return paths;
 }
 
 async function lockProblems(repo: RepoState, tools: string[]): Promise<Problem[]> {

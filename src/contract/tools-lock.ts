@@ -24,16 +24,19 @@ export interface ToolsLock {
 
 export function toolsLock(spec: CompleteProjectSpec): ToolsLock {
   const tools: Record<string, ToolLockEntry> = {};
-  for (const tool of [...spec.tools].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    tools[tool.name] = {
-      version: tool.version,
-      title: tool.title,
-      description: tool.description,
-      access: tool.access,
-      inputSchema: listedInputSchema(inputZodSchema(callParams(tool))),
-    };
-  }
+  for (const tool of [...spec.tools].sort((a, b) => (a.name < b.name ? -1 : 1))) tools[tool.name] = toolLockEntry(tool);
   return { tools };
+}
+
+/** One tool's lock entry, as the generator first writes it. */
+export function toolLockEntry(tool: CompleteProjectSpec['tools'][number]): ToolLockEntry {
+  return {
+    version: tool.version,
+    title: tool.title,
+    description: tool.description,
+    access: tool.access,
+    inputSchema: listedInputSchema(inputZodSchema(callParams(tool))),
+  };
 }
 
 function listedInputSchema(schema: ReturnType<typeof inputZodSchema>): Record<string, unknown> {

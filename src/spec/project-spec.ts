@@ -7,8 +7,6 @@ import { z } from 'zod';
 
 export const TRANSPORTS = ['stdio', 'http', 'both'] as const;
 export const AUTH_KINDS = ['none', 'api-key', 'jwt', 'oauth'] as const;
-/** Auth kinds whose templates exist today; the others are refused with a clear message. */
-export const AVAILABLE_AUTH_KINDS = ['none', 'api-key', 'jwt', 'oauth'] as const;
 /** Backends a tool can reach; a spec lists each at most once, and its first is every tool's default. */
 export const BACKEND_KINDS = ['sample', 'postgres', 'http'] as const;
 export const ACCESS_KINDS = ['read', 'write'] as const;
@@ -91,16 +89,9 @@ export type ProjectSpec = z.output<typeof ProjectSpec>;
 /** What a user may write: every defaulted field optional. */
 export type ProjectSpecInput = z.input<typeof ProjectSpec>;
 
-/** Rules that span fields: duplicates, backends a tool names, auth kinds not built yet. */
+/** Rules that span fields: duplicates, backends a tool names, tool files and identifiers that would collide. */
 function checkCrossFieldRules(spec: z.output<z.ZodObject<any>>, ctx: z.RefinementCtx): void {
   const s = spec as unknown as ProjectSpec;
-  if (!(AVAILABLE_AUTH_KINDS as readonly string[]).includes(s.auth)) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['auth'],
-      message: `"${s.auth}" is not available yet; use one of ${AVAILABLE_AUTH_KINDS.join(', ')}`,
-    });
-  }
   const backendKinds = new Set<string>();
   s.backends.forEach((b, i) => {
     if (backendKinds.has(b.kind)) {

@@ -23,7 +23,7 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { STAGING_PREFIX } from '../../src/apply/apply-changes.js';
-import { tempDir } from '../support/temp-dir.js';
+import { readTree, tempDir } from '../support/temp-dir.js';
 
 const create = fileURLToPath(new URL('../../bin/create-mcp-server.js', import.meta.url));
 const mcpGen = fileURLToPath(new URL('../../bin/mcp-gen.js', import.meta.url));
@@ -193,22 +193,9 @@ function syntaxProblems(files: Record<string, string>): string[] {
   return problems;
 }
 
-async function readFiles(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  const walk = async (d: string): Promise<void> => {
-    for (const entry of await readdir(d, { withFileTypes: true })) {
-      const abs = join(d, entry.name);
-      if (entry.isDirectory()) await walk(abs);
-      else out[relative(dir, abs)] = await readFile(abs, 'utf8');
-    }
-  };
-  await walk(dir);
-  return out;
-}
-
 /** A repo create-mcp-server reports as written: its manifest's files all there, byte for byte. */
 async function completeness(dir: string): Promise<string[]> {
-  const files = await readFiles(dir);
+  const files = await readTree(dir);
   const manifestText = files['.mcp-gen/manifest.json'];
   if (!manifestText) return ['no .mcp-gen/manifest.json'];
   const manifest = JSON.parse(manifestText) as { files: Record<string, { sha256: string }> };

@@ -12,7 +12,7 @@ import { Service } from 'kubernetes-models/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { parseSpec } from '../../src/spec/parse.js';
-import { AVAILABLE_AUTH_KINDS, BACKEND_KINDS, TRANSPORTS } from '../../src/spec/project-spec.js';
+import { AUTH_KINDS, BACKEND_KINDS, TRANSPORTS } from '../../src/spec/project-spec.js';
 import { renderProject } from '../../src/render/render-project.js';
 import type { FileTree } from '../../src/render/file-tree.js';
 import { GENERATED_CI_COMMANDS } from '../support/generated-ci.js';
@@ -31,7 +31,7 @@ const tools = [
 /** Read only when the server speaks stdio: a deployed HTTP service has no use for them. */
 const STDIO_ONLY = new Set(['MCP_API_KEY', 'MCP_API_KEY_FILE', 'MCP_ACCESS_TOKEN', 'MCP_ACCESS_TOKEN_FILE']);
 
-const combinations = TRANSPORTS.flatMap((transport) => AVAILABLE_AUTH_KINDS.map((auth) => ({ transport, auth, backends: ['sample'] })));
+const combinations = TRANSPORTS.flatMap((transport) => AUTH_KINDS.map((auth) => ({ transport, auth, backends: ['sample'] })));
 // Every backend, once, on a deployed server and on a stdio one.
 const backendKinds = BACKEND_KINDS.filter((kind) => kind !== 'sample');
 if (backendKinds.length > 0) {

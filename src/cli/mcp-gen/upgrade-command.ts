@@ -11,7 +11,7 @@ import { planUpgrade, type UpgradePlan } from '../../commands/upgrade.js';
 import { formatUpdatePlan } from '../../apply/print-update.js';
 import { applyUpdate } from '../../apply/apply-update.js';
 import type { UpdatePlan } from '../../upgrade/plan-update.js';
-import { diagnose } from '../../commands/doctor.js';
+import { conflictMarkerPaths } from '../../commands/doctor.js';
 import type { Output } from '../output.js';
 
 interface UpgradeOptions {
@@ -49,7 +49,8 @@ async function upgrade(options: UpgradeOptions, output: Output): Promise<number>
   const visible = upgrade.plan.changes.filter((c) => c.action !== 'unchanged' && c.class !== 'state');
   // A kept user edit is not something to do: a repo with edits can be up to date.
   const pending = visible.filter((c) => c.action !== 'keep');
-  const markersOnDisk = (await diagnose(repo)).filter((p) => p.check === 'conflict-markers').map((p) => p.path!);
+  // Only --check and the JSON plan report markers left on disk; a writing upgrade does not need them.
+  const markersOnDisk = options.check || (options.dryRun && options.json) ? await conflictMarkerPaths(repo) : [];
 
   if (options.check) {
     const upToDate = upgrade.from === upgrade.to && pending.length === 0 && markersOnDisk.length === 0;

@@ -82,29 +82,22 @@ function annotationsFor(tool: AnyTool): ToolAnnotations {
     : { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false };
 }
 
-const advertised = new WeakMap<AnyTool, StandardSchemaWithJSON<unknown, unknown>>();
-
 /**
  * The tool's input schema as the SDK sees it: the same JSON Schema on tools/list (so the
  * contract in contracts/tools.lock.json holds), but a validate step that lets every argument
  * through, because the pipeline validates (pipeline/validate-input.ts) in order to audit
- * rejected calls as `invalid`.
+ * rejected calls as `invalid`. Built once per tool, with the factory's registrations.
  */
 function advertiseOnly(tool: AnyTool): StandardSchemaWithJSON<unknown, unknown> {
-  let schema = advertised.get(tool);
-  if (!schema) {
-    const standard = tool.inputSchema['~standard'];
-    schema = {
-      '~standard': {
-        version: 1,
-        vendor: 'tool-pipeline',
-        validate: (value: unknown) => ({ value }),
-        jsonSchema: jsonSchemaOnce(standard.jsonSchema),
-      },
-    };
-    advertised.set(tool, schema);
-  }
-  return schema;
+  const standard = tool.inputSchema['~standard'];
+  return {
+    '~standard': {
+      version: 1,
+      vendor: 'tool-pipeline',
+      validate: (value: unknown) => ({ value }),
+      jsonSchema: jsonSchemaOnce(standard.jsonSchema),
+    },
+  };
 }
 
 /**

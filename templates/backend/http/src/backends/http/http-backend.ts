@@ -239,7 +239,8 @@ export class HttpApiStore {
     try {
       const response = await (idempotent ? this.withRetries : this.once).execute(async ({ signal }) => {
         attempts += 1;
-        return this.attempt<T>(url, method, headers, body, scope.signal ? AbortSignal.any([signal, scope.signal]) : signal);
+        // cockatiel derives `signal` from scope.signal (passed to execute) and the attempt's timeout.
+        return this.attempt<T>(url, method, headers, body, signal);
       }, scope.signal);
       report();
       return { ...response, attempts };
