@@ -98,7 +98,7 @@ export interface SendOptions {
   idempotent?: boolean;
 }
 
-/** A transient status (429, 5xx): thrown inside the policies so retry and breaker see it. */
+/** A transient status (429, 5xx, HTTP_API_RETRY_STATUSES): thrown inside the policies so retry and breaker see it. */
 class UpstreamStatusError extends Error {
   constructor(
     readonly status: number,
@@ -257,10 +257,10 @@ export class HttpApiStore {
    * probe has seen the API answer since it opened (cockatiel reads `duration` on each call).
    */
   private halfOpenAfter(): IBackoffFactory<unknown> {
-    const store = this;
+    const duration = () => (this.answeredAfterBreak === this.breaks ? 0 : this.settings.breakerHalfOpenMs);
     const backoff: IBackoff<unknown> = {
       get duration() {
-        return store.answeredAfterBreak === store.breaks ? 0 : store.settings.breakerHalfOpenMs;
+        return duration();
       },
       next: () => backoff,
     };
