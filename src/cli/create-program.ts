@@ -145,7 +145,7 @@ async function create(dirArg: string | undefined, options: CreateOptions, output
     output.err(`The repository is written; fix the problem above and run npm install in ${dir}.`);
     return EXIT_FAILURE;
   }
-  output.out(`\nCreated ${spec.name} in ${dir}: ${spec.tools.length} tools, ${spec.transport} transport, ${spec.auth} auth.\n`);
+  output.out(`\nCreated ${spec.name} in ${dir}: ${spec.tools.length} tool${spec.tools.length === 1 ? '' : 's'}, ${spec.transport} transport, ${spec.auth} auth.\n`);
   output.out(nextSteps(spec, target, installed));
   return EXIT_OK;
 }

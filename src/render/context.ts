@@ -3,6 +3,7 @@ import { projectSlug, toolFileName, toolIdentifier } from '../spec/project-spec.
 import { callParams, type CompleteProjectSpec, type CompleteToolSpec } from '../spec/tool-defaults.js';
 import { inputZodSource, paramZodSource } from './zod-source.js';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../version.js';
+import { INSPECTOR_MAJOR, NODE_FLOOR } from './dependency-versions.js';
 
 export interface ToolContext {
   name: string;
@@ -28,6 +29,9 @@ export interface ToolContext {
 
 export interface RenderContext {
   generator: { name: string; version: string };
+  /** `node.floor`: the oldest Node.js the repo runs on; `inspector`: the MCP Inspector package, at its major. */
+  node: { floor: string };
+  inspector: string;
   project: { name: string; slug: string; title: string; description: string };
   transport: { kind: string; stdio: boolean; http: boolean };
   /** `token`: jwt or oauth, the two that verify bearer tokens (the auth/token layer). */
@@ -53,6 +57,8 @@ export function renderContext(spec: CompleteProjectSpec): RenderContext {
   const tools = spec.tools.map(toolContext);
   return {
     generator: { name: GENERATOR_NAME, version: GENERATOR_VERSION },
+    node: { floor: NODE_FLOOR },
+    inspector: `@modelcontextprotocol/inspector@${INSPECTOR_MAJOR}`,
     project: { name: spec.name, slug: projectSlug(spec.name), title: spec.title, description: spec.description },
     transport: { kind: spec.transport, stdio: spec.transport !== 'http', http: spec.transport !== 'stdio' },
     auth: {

@@ -12,7 +12,8 @@ export function completeSpec(spec: ProjectSpec): CompleteProjectSpec {
   const defaultBackend = spec.backends[0]!.kind;
   return {
     ...spec,
-    title: spec.title ?? titleFromName(projectSlug(spec.name)),
+    // The package name as typed (`crm-mcp`): a title made of it would guess at its words' case.
+    title: spec.title ?? projectSlug(spec.name),
     tools: spec.tools.map((tool) => completeTool(tool, defaultBackend)),
   };
 }
