@@ -9,6 +9,7 @@ import { toolFileName } from '../spec/project-spec.js';
 import { GENERATOR_VERSION } from '../version.js';
 import { LOCK_FILE } from '../contract/tools-lock.js';
 import { isStateFile, sha256, BASE_DIR, type ManifestEntry } from '../upgrade/state-files.js';
+import { olderGenerator } from './same-generator.js';
 import type { RepoState } from '../upgrade/repo-state.js';
 import semver from 'semver';
 
@@ -34,6 +35,17 @@ export async function diagnose(repo: RepoState): Promise<Problem[]> {
         message: `made by create-mcp-server ${made}, newer than this mcp-gen (${GENERATOR_VERSION})`,
         fix: `use create-mcp-server ${made} or later`,
       });
+    }
+    const older = olderGenerator(repo);
+    if (older) {
+      // Where tool files live (and what the contract script is) follows the generator version:
+      // judged by this version's rules, an older repo shows problems an upgrade resolves.
+      problems.push({
+        check: 'generator-version',
+        message: `made by create-mcp-server ${older}, older than this mcp-gen (${GENERATOR_VERSION}): the checks of tool files and of the contract follow ${GENERATOR_VERSION}'s layout, so they were skipped`,
+        fix: 'run mcp-gen upgrade first (it merges the new templates and runs their migrations), commit, then run mcp-gen doctor again',
+      });
+      toolFiles = undefined;
     }
     problems.push(...(await lockProblems(repo, spec.tools.map((t) => t.name))));
   } catch (err) {

@@ -22,7 +22,7 @@ export function doctorCommand(output: Output, setExit: (code: number) => void): 
     .action(async (options: DoctorOptions) => {
       const dir = resolve(options.dir);
       const problems = await diagnose(await readRepoState(dir));
-      if (options.contract && existsSync(join(dir, 'node_modules')) && !problems.some((p) => p.check === 'spec' || p.check === 'missing-tool-file')) {
+      if (options.contract && existsSync(join(dir, 'node_modules')) && !problems.some((p) => p.check === 'spec' || p.check === 'missing-tool-file' || p.check === 'generator-version')) {
         const check = await (await import('execa')).execa('npm', ['run', '--silent', 'contract'], { cwd: dir, reject: false, all: true });
         if (check.exitCode !== 0) {
           const lines = (check.all ?? '').split('\n').filter((l) => l.trim() && !l.startsWith('npm warn'));
