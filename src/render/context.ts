@@ -22,6 +22,8 @@ export interface ToolContext {
   scopes: string[];
   rateLimit: { perMinute: number } | null;
   params: Array<CompleteToolSpec['params'][number] & { zod: string }>;
+  /** The parameter the tool finds its one record by, or null: the handler gets (read) or updates (write) that record. */
+  keyParam: string | null;
   inputZod: string;
   /** Write tools: 'client' (the user confirms) or 'human' (an approver grants); 'none' otherwise. */
   approval: 'none' | 'client' | 'human';
@@ -104,9 +106,22 @@ export function toolContext(tool: CompleteToolSpec): ToolContext {
     scopes: tool.scopes,
     rateLimit: tool.rateLimit ?? null,
     params: tool.params.map((p) => ({ ...p, zod: paramZodSource(p) })),
+    keyParam: keyParam(tool),
     // approvalId (human approval) is part of the input schema, not of the tool's own params.
     inputZod: inputZodSource(callParams(tool)),
     approval: tool.approval,
   };
 }
 
+
+/**
+ * A required string `id` names the record a tool gets or updates. A read tool whose only
+ * required string parameter ends in `_id` (`customer_id`) gets that record too: asking for one
+ * thing by its id is a lookup, not a text search over every record.
+ */
+export function keyParam(tool: Pick<CompleteToolSpec, 'params' | 'access'>): string | null {
+  const requiredStrings = tool.params.filter((p) => p.required && p.type === 'string');
+  if (requiredStrings.some((p) => p.name === 'id')) return 'id';
+  if (tool.access === 'read' && requiredStrings.length === 1 && requiredStrings[0]!.name.endsWith('_id')) return requiredStrings[0]!.name;
+  return null;
+}

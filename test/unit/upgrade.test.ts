@@ -59,6 +59,17 @@ it('has fixtures of more than one earlier release, each with its expected migrat
   for (const version of VERSIONS) expect(EXPECTED_MIGRATIONS[version], `EXPECTED_MIGRATIONS['${version}']`).toBeDefined();
 });
 
+it('every fixture repo lists each tool\'s params, so "no params means none" changes none of their tools', async () => {
+  // Older generators filled omitted params (query/limit, name/notes) and wrote them out; a repo
+  // never depended on the default, so no migration is needed to keep its tools as they are.
+  for (const version of VERSIONS) {
+    for (const spec of readdirSync(join(FIXTURES, version))) {
+      const state = JSON.parse(await readFile(join(FIXTURES, version, spec, 'mcp-gen.json'), 'utf8'));
+      for (const tool of state.tools) expect(Array.isArray(tool.params), `${version}/${spec} ${tool.name}`).toBe(true);
+    }
+  }
+});
+
 describe.each(VERSIONS)('mcp-gen upgrade from %s', (version) => {
   startFrom(version);
 
