@@ -76,6 +76,8 @@ export async function diagnose(repo: RepoState): Promise<Problem[]> {
     const listed = await readdir(join(repo.dir, 'src/tools'), { recursive: true }).catch(() => [] as string[]);
     const onDisk = listed.map((f) => f.split(sep).join('/')).filter((f) => f.endsWith('.ts') && f !== 'registry.ts');
     for (const file of onDisk.filter((f) => !toolFiles!.includes(f)).sort()) {
+      // A module of the user's beside the tools (helpers, shared schemas) is not a tool.
+      if (!(await repo.readDisk(`src/tools/${file}`))?.includes('defineTool(')) continue;
       problems.push({ check: 'unregistered-tool', path: `src/tools/${file}`, message: 'a tool file that is not in mcp-gen.json, so not registered or served', fix: 'add it with mcp-gen add-tool (and move your code in), or delete it' });
     }
     for (const file of toolFiles.filter((f) => !onDisk.includes(f))) {

@@ -24,6 +24,11 @@ describe('mcp-gen doctor', () => {
     expect(await doctor()).toMatchObject({ code: 0, stdout: 'No problems found.' });
   });
 
+  it('a module of the user\'s beside the tools is not an unregistered tool', async () => {
+    await writeFile(join(repo, 'src/tools/shared-schemas.ts'), "export const customerId = 'string';\n");
+    expect(await doctor()).toMatchObject({ code: 0, stdout: 'No problems found.' });
+  });
+
   it('finds each planted problem, and says how to fix it', async () => {
     await appendFile(join(repo, 'src/tools/registry.ts'), '// hand edit\n');
     await appendFile(join(repo, 'README.md'), '<<<<<<< yours\nmine\n=======\ntheirs\n>>>>>>> new template\n');

@@ -86,7 +86,7 @@ async function addTool(name: string, options: AddToolOptions, output: Output): P
   const approval = added.approval === 'none' ? '' : `, approval ${added.approval}`;
   output.out(`\nAdded ${added.name} (${added.access}, scopes ${added.scopes.join(', ')}${approval}).`);
   for (const path of plan.conflicts) output.err(`conflict: ${path} has conflict markers to resolve`);
-  for (const path of plan.handEdited) output.err(`warning: ${path} had been edited by hand; it was regenerated`);
+  for (const path of plan.handEdited) output.err(`warning: ${path} had been edited by hand; it was regenerated, and your version is in ${path}.orig`);
   output.out(`Next: write its handler in src/tools/${toolFileName(added.name)}.ts, then npm test.`);
   return EXIT_OK;
 }
