@@ -1,6 +1,6 @@
 /**
  * A new render of the spec + what is on disk -> what to do with every path, following the
- * table in DESIGN.md ("Upgrades and migrations"). Pure decision: nothing is written here.
+ * table in docs/architecture.md ("The update table"). Pure decision: nothing is written here.
  *
  *   managed   regenerated whole; a hand edit is not merged: it is kept beside the file as
  *             <file>.orig and reported

@@ -1,5 +1,5 @@
 /**
- * The per-path decisions of a repo update (DESIGN.md's table), on a real repo written from
+ * The per-path decisions of a repo update (the table in docs/architecture.md), on a real repo written from
  * fixture templates, edited as a user would, then re-rendered from changed templates.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

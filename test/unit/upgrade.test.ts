@@ -1,6 +1,6 @@
 /**
  * mcp-gen upgrade from repos that earlier releases really wrote (test/fixtures/upgrade/<version>),
- * with the user edits DESIGN.md's table talks about. Every fixture version is upgraded.
+ * with the user edits the update table of docs/architecture.md talks about. Every fixture version is upgraded.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { appendFile, cp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
