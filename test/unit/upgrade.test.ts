@@ -359,6 +359,8 @@ describe('upgrade --check in an installed repo', () => {
 
   it('runs the contract check: a description changed without its lock is not "up to date"', async () => {
     expect(await upgrade('--check')).toMatchObject({ code: 0, stdout: `Up to date with create-mcp-server ${GENERATOR_VERSION}.` });
+    const contract = await execa('npm', ['run', '--silent', 'contract'], { cwd: repo, reject: false });
+    expect(contract.stderr).toContain('The contract holds for 1 tool.');
     const file = 'src/tools/search_customers.ts';
     await writeFile(join(repo, file), (await read(file)).replace(/description: "[^"]*"/, "description: 'Something else entirely.'"));
     await commitAll('description edited, lock forgotten');
