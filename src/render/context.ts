@@ -20,6 +20,10 @@ export interface ToolContext {
   backend: string;
   scopes: string[];
   rateLimit: { perMinute: number } | null;
+  /** Read tools: how long an answer is kept per tenant and arguments; null: not cached. */
+  cache: { ttlSeconds: number } | null;
+  /** The tool's own response budget in estimated tokens; null: the server's MAX_RESPONSE_TOKENS. */
+  maxResponseTokens: number | null;
   params: Array<CompleteToolSpec['params'][number] & { zod: string }>;
   inputZod: string;
   /** Write tools: 'client' (the user confirms) or 'human' (an approver grants); 'none' otherwise. */
@@ -97,6 +101,8 @@ export function toolContext(tool: CompleteToolSpec): ToolContext {
     backend: tool.backend,
     scopes: tool.scopes,
     rateLimit: tool.rateLimit ?? null,
+    cache: tool.cache ?? null,
+    maxResponseTokens: tool.maxResponseTokens ?? null,
     params: tool.params.map((p) => ({ ...p, zod: paramZodSource(p) })),
     // approvalId (human approval) is part of the input schema, not of the tool's own params.
     inputZod: inputZodSource(callParams(tool)),
