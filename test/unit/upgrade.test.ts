@@ -3,10 +3,11 @@
  * with the user edits DESIGN.md's table talks about. Every fixture version is upgraded.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { appendFile, cp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { execa } from 'execa';
 import semver from 'semver';
 import { mcpGenCli } from '../support/run-cli.js';
@@ -21,9 +22,9 @@ const VERSIONS = readdirSync(FIXTURES).filter((v) => semver.valid(v)).sort(semve
 
 /** What an upgrade from each fixture version must run; a new fixture version needs its line. */
 const EXPECTED_MIGRATIONS: Record<string, string[]> = {
-  '0.1.0': ['0.2.0-lock-descriptions', '0.3.0-tool-namespace-folders'],
-  '0.2.0': ['0.3.0-tool-namespace-folders'],
-  '0.3.0': [],
+  '0.1.0': ['0.2.0-lock-descriptions', '0.3.0-tool-namespace-folders', '0.4.0-shared-summarizer'],
+  '0.2.0': ['0.3.0-tool-namespace-folders', '0.4.0-shared-summarizer'],
+  '0.3.0': ['0.4.0-shared-summarizer'],
 };
 
 let root: { path: string; remove: () => Promise<void> };
@@ -277,5 +278,40 @@ describe.each(VERSIONS.filter((v) => semver.lt(v, '0.3.0')))('0.3.0-tool-namespa
     expect(run.code, run.stderr).toBe(0);
     expect(await exists('test/tools/crm/get_customer.test.ts')).toBe(false);
     expect(await exists('src/tools/crm/get_customer.ts')).toBe(true);
+  });
+});
+
+// The fixtures use the sample backend, so the http backend's summarizer is put in place as 0.3.0 wrote it.
+describe.each(VERSIONS.filter((v) => semver.lt(v, '0.4.0')))('0.4.0-shared-summarizer, from %s', (version) => {
+  startFrom(version);
+  const oldPath = 'src/backends/http/summarize.ts';
+
+  it("moves the http backend's summarizer to src/pipeline/ with its merge base, merging the user's edits, and repoints the user's imports", async () => {
+    // As 0.3.0 wrote it (test/fixtures/http-summarize-0.3.0.ts.txt), with its manifest entry and merge base.
+    const written = await readFile(fileURLToPath(new URL('../fixtures/http-summarize-0.3.0.ts.txt', import.meta.url)), 'utf8');
+    await mkdir(join(repo, 'src/backends/http'), { recursive: true });
+    await writeFile(join(repo, oldPath), written);
+    await mkdir(join(repo, '.mcp-gen/base/src/backends/http'), { recursive: true });
+    await writeFile(join(repo, '.mcp-gen/base', oldPath), written);
+    const manifestFile = join(repo, '.mcp-gen/manifest.json');
+    const manifest = JSON.parse(await read('.mcp-gen/manifest.json'));
+    manifest.files[oldPath] = { class: 'merged', sha256: createHash('sha256').update(written).digest('hex') };
+    await writeFile(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+    await commitAll('as 0.3.0 wrote the http backend');
+    // The user's edit of the summarizer, and a file of theirs that imports it.
+    await writeFile(join(repo, oldPath), written.replace('{ maxItems: 50, maxStringLength: 500 }', '{ maxItems: 20, maxStringLength: 500 }'));
+    await writeFile(join(repo, 'src/our-summary.ts'), "import { truncateStrings } from './backends/http/summarize.js';\nexport const short = truncateStrings('abc', 1);\n");
+    await commitAll('our edits');
+
+    const run = await upgrade();
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(await exists(oldPath)).toBe(false);
+    const moved = await read('src/pipeline/summarize.ts');
+    expect(moved).toContain('export function summarizeValue'); // the template's new version
+    expect(moved).toContain('{ maxItems: 20, maxStringLength: 500 }'); // with the user's edit
+    expect(await read('src/our-summary.ts')).toContain("from './pipeline/summarize.js'");
+    const files = JSON.parse(await read('.mcp-gen/manifest.json')).files;
+    expect(files[oldPath]).toBeUndefined();
+    expect(files['src/pipeline/summarize.ts']).toMatchObject({ class: 'merged' });
   });
 });
