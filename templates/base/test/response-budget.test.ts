@@ -12,6 +12,9 @@ import { resultTokens } from '../src/pipeline/response-budget.js';
 import { largeList, row, uncuttable, undeclaredList } from './support/cache-probes.js';
 import { startHarness, textOf, type Harness } from './support/harness.js';
 
+/** Only catches a hang: servers start for real, on CI runners whose cores may all be busy. */
+const SLOW_MACHINE_MS = 300_000;
+
 /** largeList without a budget of its own: MAX_RESPONSE_TOKENS applies. */
 const defaultBudgetList = defineTool({ ...largeList, name: 'probe.default_budget_list', maxResponseTokens: undefined });
 const TOOLS = [largeList, undeclaredList, uncuttable, defaultBudgetList];
@@ -23,12 +26,12 @@ interface Rows {
   truncationHint?: string;
 }
 
-describe('response budget', () => {
+describe('response budget', { timeout: SLOW_MACHINE_MS }, () => {
   let harness: Harness | undefined;
   afterEach(async () => {
     await harness?.close();
     harness = undefined;
-  });
+  }, SLOW_MACHINE_MS);
 
   const start = async (env: Record<string, string> = {}) => {
     harness = await startHarness({ tools: TOOLS, scopes: ['probe:read'], env });

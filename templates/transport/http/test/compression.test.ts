@@ -15,6 +15,9 @@ import { largeList } from './support/cache-probes.js';
 import { startHttpServer, type TestHttpServer } from './support/http-server.js';
 import { echo } from './support/probe-tools.js';
 
+/** Only catches a hang: servers start for real, on CI runners whose cores may all be busy. */
+const SLOW_MACHINE_MS = 300_000;
+
 interface Recorded {
   headers: Record<string, string>;
   body: string;
@@ -26,12 +29,12 @@ interface RawAnswer {
   body: Buffer;
 }
 
-describe('HTTP response compression', () => {
+describe('HTTP response compression', { timeout: SLOW_MACHINE_MS }, () => {
   let server: TestHttpServer | undefined;
   afterEach(async () => {
     await server?.close();
     server = undefined;
-  });
+  }, SLOW_MACHINE_MS);
 
   const start = async (env: Record<string, string> = {}) => {
     server = await startHttpServer({ tools: [largeList, echo], scopes: ['probe:read'], env });
@@ -164,7 +167,7 @@ describe('HTTP response compression', () => {
   });
 });
 
-describe('compression of event streams', () => {
+describe('compression of event streams', { timeout: SLOW_MACHINE_MS }, () => {
   it('flushes each event, so the client decodes it before the next one is written', async () => {
     let push!: (chunk: string) => void;
     let end!: () => void;
