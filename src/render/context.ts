@@ -24,6 +24,11 @@ export interface ToolContext {
   cache: { ttlSeconds: number } | null;
   /** The tool's own response budget in estimated tokens; null: the server's MAX_RESPONSE_TOKENS. */
   maxResponseTokens: number | null;
+  /**
+   * A cached read tool's test: a write tool on the same backend that creates (no approval, no
+   * required `id`), with arguments its schema accepts, to show a write drops the cached answer.
+   */
+  cacheWriter: { name: string; arguments: string } | null;
   params: Array<CompleteToolSpec['params'][number] & { zod: string }>;
   inputZod: string;
   /** Write tools: 'client' (the user confirms) or 'human' (an approver grants); 'none' otherwise. */
@@ -55,6 +60,7 @@ export interface RenderContext {
 export function renderContext(spec: CompleteProjectSpec): RenderContext {
   const kinds = new Set(spec.backends.map((b) => b.kind as string));
   const tools = spec.tools.map(toolContext);
+  for (const tool of tools) if (tool.cache) tool.cacheWriter = cacheWriterFor(tool, tools);
   return {
     generator: { name: GENERATOR_NAME, version: GENERATOR_VERSION },
     project: { name: spec.name, slug: projectSlug(spec.name), title: spec.title, description: spec.description },
@@ -103,6 +109,7 @@ export function toolContext(tool: CompleteToolSpec): ToolContext {
     rateLimit: tool.rateLimit ?? null,
     cache: tool.cache ?? null,
     maxResponseTokens: tool.maxResponseTokens ?? null,
+    cacheWriter: null,
     params: tool.params.map((p) => ({ ...p, zod: paramZodSource(p) })),
     // approvalId (human approval) is part of the input schema, not of the tool's own params.
     inputZod: inputZodSource(callParams(tool)),
@@ -110,3 +117,18 @@ export function toolContext(tool: CompleteToolSpec): ToolContext {
   };
 }
 
+
+/** See {@link ToolContext.cacheWriter}. */
+function cacheWriterFor(tool: ToolContext, tools: readonly ToolContext[]): ToolContext['cacheWriter'] {
+  const writer = tools.find(
+    (other) =>
+      other.write &&
+      other.backend === tool.backend &&
+      other.approval === 'none' &&
+      !other.params.some((param) => param.name === 'id' && param.required),
+  );
+  if (!writer) return null;
+  const sample: Record<string, string> = { string: "'a'", number: '1', integer: '1', boolean: 'true', 'string[]': "['a']" };
+  const fields = writer.params.map((param) => `${param.name}: ${sample[param.type]}`);
+  return { name: writer.name, arguments: `{ ${fields.join(', ')} }` };
+}
