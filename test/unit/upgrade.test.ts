@@ -128,10 +128,20 @@ describe.each(VERSIONS)('mcp-gen upgrade from %s', (version) => {
   it('overlapping edits give markers holding both sides and exit 2; resolved, they never come back', async () => {
     // A line of a file the new template changes, edited differently by the user.
     const pristine = (await planUpgrade(await readRepoState(repo))).plan.changes;
-    const change = pristine.find((c) => c.class === 'merged' && c.action === 'update' && c.path !== 'package.json')!;
-    const ours = await read(change.path);
-    const theirs = new Set(change.contents!.split('\n'));
-    const line = ours.split('\n').find((l) => l.trim().length > 12 && !theirs.has(l))!;
+    // The first such file whose change rewrites a line (a change that only adds lines has none to collide with).
+    let change: (typeof pristine)[number] | undefined;
+    let ours = '';
+    let line: string | undefined;
+    for (const candidate of pristine.filter((c) => c.class === 'merged' && c.action === 'update' && c.path !== 'package.json')) {
+      ours = await read(candidate.path);
+      const theirs = new Set(candidate.contents!.split('\n'));
+      line = ours.split('\n').find((l) => l.trim().length > 12 && !theirs.has(l));
+      if (line !== undefined) {
+        change = candidate;
+        break;
+      }
+    }
+    if (!change || line === undefined) throw new Error('no merged file whose template change rewrites a line');
     await writeFile(join(repo, change.path), ours.replace(line, `${line} // ours`));
     await commitAll('edit');
 
