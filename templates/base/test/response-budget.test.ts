@@ -17,7 +17,9 @@ const SLOW_MACHINE_MS = 300_000;
 
 /** largeList without a budget of its own: MAX_RESPONSE_TOKENS applies. */
 const defaultBudgetList = defineTool({ ...largeList, name: 'probe.default_budget_list', maxResponseTokens: undefined });
-const TOOLS = [largeList, undeclaredList, uncuttable, defaultBudgetList];
+/** largeList with a cache: a hit serves the answer as it was cut. */
+const cachedLargeList = defineTool({ ...largeList, name: 'probe.cached_large_list', cache: { ttlSeconds: 3600 } });
+const TOOLS = [largeList, undeclaredList, uncuttable, defaultBudgetList, cachedLargeList];
 
 interface Rows {
   rows: Array<{ id: string; title: string }>;
@@ -103,6 +105,17 @@ describe('response budget', { timeout: SLOW_MACHINE_MS }, () => {
     const own = await call(largeList.name, { count: 1000 });
     expect(resultTokens(own)).toBeGreaterThan(1_000);
     expect(resultTokens(own)).toBeLessThanOrEqual(2_000);
+  });
+
+  it('serves a cut answer from the cache as it was cut, audited as truncated again', async () => {
+    const { call, auditRecords } = await start();
+    const first = await call(cachedLargeList.name, { count: 1000 });
+    const hit = await call(cachedLargeList.name, { count: 1000 });
+    expect(hit.structuredContent).toEqual(first.structuredContent);
+    expect((await auditRecords()).map((record) => [record.cache, record.truncated])).toEqual([
+      ['miss', true],
+      ['hit', true],
+    ]);
   });
 
   it('answers response_too_large rather than an invalid result when no cut matches the output schema', async () => {

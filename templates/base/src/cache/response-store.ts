@@ -27,6 +27,8 @@ export type Generations = Readonly<Record<string, number>>;
 export interface CachedAnswer {
   tenant: string;
   result: PipelineResult['result'];
+  /** The answer was cut down to its tool's response budget (its audit records say so on every hit too). */
+  truncated?: boolean;
   /** The backends the answer came from; empty when the handler reported none. */
   tags: readonly string[];
   /** The tenant's counters when the answer's call began. */

@@ -101,6 +101,8 @@ export class ResponseBudget {
         const fitted = okResult(checked.data);
         const result = fitted.result as CallToolResult;
         if (!declared) result.content.push({ type: 'text', text: JSON.stringify({ truncated: true, truncationHint: hint }) });
+        // The hint's room is an estimate: a long one must not push the answer over its budget.
+        if (resultTokens(result) > max) continue;
         return { ...outcome, result, truncated: true };
       }
     }

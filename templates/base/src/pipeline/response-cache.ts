@@ -49,7 +49,10 @@ export class ResponseCache {
     const storeKey = `cache:${encodeURIComponent(principal.tenantId)}:${tool.name}:${createHash('sha256').update(key).digest('base64url')}`;
     const found = await this.store.lookup(storeKey, principal.tenantId);
     this.metrics.cacheLookup(tool.name, found.hit ? 'hit' : 'miss');
-    if (found.hit) return { hit: { outcome: 'ok', errorCode: null, result: structuredClone(found.hit.result), cache: 'hit' } };
+    if (found.hit) {
+      const { result, truncated } = found.hit;
+      return { hit: { outcome: 'ok', errorCode: null, result: structuredClone(result), cache: 'hit', ...(truncated ? { truncated } : {}) } };
+    }
     return { key: storeKey, generations: found.generations };
   }
 
@@ -61,6 +64,7 @@ export class ResponseCache {
       {
         tenant: principal.tenantId,
         result: outcome.result,
+        ...(outcome.truncated ? { truncated: true } : {}),
         tags: [...new Set(backendCalls.map((call) => call.backend))].sort(),
         generations: lookup.generations,
       },
