@@ -2,8 +2,8 @@
  * The tool-call pipeline: every call, from any transport, goes through the same stages in order:
  *
  *   authorize -> rate limit -> validate input -> response cache (read tools with `cache`: a hit
- *     skips to redaction) -> approval gate -> handler (tenant-scoped ctx, within the concurrency
- *     caps) -> response budget -> cache store / invalidation -> redact output (optional)
+ *     skips to the audit) -> approval gate -> handler (tenant-scoped ctx, within the concurrency
+ *     caps) -> response budget -> redact output (optional) -> cache store / invalidation
  *     -> audit (written before the result is returned) -> metrics + trace span
  *
  * Built once per process (limiters and the audit stream live here); server.ts routes each
@@ -29,8 +29,7 @@ import type { AnyTool, ToolContext } from './define-tool.js';
 import { HandlerSignals } from './handler-signals.js';
 import { seconds, type RateLimits } from './rate-limit.js';
 import { redactOutput } from './redact-output.js';
-import type { ResponseBudget } from './response-budget.js';
-import { resultTokens } from './response-budget.js';
+import { resultTokens, type ResponseBudget } from './response-budget.js';
 import type { ResponseCache } from './response-cache.js';
 import { errorResult, type PipelineResult } from './results.js';
 import { runHandler } from './run-handler.js';
@@ -210,7 +209,8 @@ export class ToolPipeline {
     if (!validated.ok) return validated.rejection;
 
     const cached = this.deps.cache.caches(tool) ? await this.deps.cache.lookup(tool, principal, validated.input) : undefined;
-    if (cached?.hit) return this.redacted(cached.hit);
+    // Stored as the model read it (redacted already, with REDACT_TOOL_OUTPUT).
+    if (cached?.hit) return cached.hit;
 
     // The slot is taken before the approval gate: a call refused for capacity keeps its approval.
     const admitted = await this.deps.concurrency.run(principal.tenantId, () =>
@@ -222,17 +222,17 @@ export class ToolPipeline {
         ? errorResult('rate_limited', 'concurrency_limited', `Too many calls of this tenant are running at once. Retry in ${seconds(1)}.`)
         : errorResult('rate_limited', 'server_busy', `The server is at capacity. Retry in ${seconds(1)}.`);
     }
-    let outcome = this.deps.budget.fit(tool, validated.input, admitted.value);
+    let outcome = this.redacted(this.deps.budget.fit(tool, validated.input, admitted.value));
     if (cached) {
       await this.deps.cache.remember(tool, principal, cached, outcome, backendCalls);
       outcome = { ...outcome, cache: 'miss' };
     } else if (await this.deps.cache.afterWrite(tool, principal, outcome, backendCalls)) {
       outcome = { ...outcome, cache: 'invalidated' };
     }
-    return this.redacted(outcome);
+    return outcome;
   }
 
-  /** REDACT_TOOL_OUTPUT=true: what the model reads is redacted, cached answers included. */
+  /** REDACT_TOOL_OUTPUT=true: what the model reads is redacted, before it is cached (no unredacted answer in Redis either). */
   private redacted(outcome: PipelineResult): PipelineResult {
     return this.deps.outputRedactor ? redactOutput(outcome, this.deps.outputRedactor) : outcome;
   }
