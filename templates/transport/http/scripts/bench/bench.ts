@@ -218,7 +218,7 @@ async function main(): Promise<number> {
       RATE_LIMIT_TENANT_REQUESTS_PER_MINUTE: high,
       MAX_CALLS_IN_FLIGHT_PER_TENANT: '10000',
       MAX_CALLS_IN_FLIGHT: '10000',
-      // With REDIS_URL set: counters under a prefix of their own (they expire within a minute).
+      // With REDIS_URL set: keys under a prefix of their own (counters expire within a minute, the cached answer within an hour).
       REDIS_KEY_PREFIX: `mcp-bench:${randomUUID()}`,
     };
     const full = await startServer('full', { ...settings, AUDIT_LOG: auditFile });
