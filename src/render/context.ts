@@ -21,6 +21,15 @@ export interface ToolContext {
   backend: string;
   scopes: string[];
   rateLimit: { perMinute: number } | null;
+  /** Read tools: how long an answer is kept per tenant and arguments; null: not cached. */
+  cache: { ttlSeconds: number } | null;
+  /** The tool's own response budget in estimated tokens; null: the server's MAX_RESPONSE_TOKENS. */
+  maxResponseTokens: number | null;
+  /**
+   * A cached read tool's test: a write tool on the same backend that creates (no approval, no
+   * required `id`), with arguments its schema accepts, to show a write drops the cached answer.
+   */
+  cacheWriter: { name: string; arguments: string } | null;
   params: Array<CompleteToolSpec['params'][number] & { zod: string }>;
   /** The parameter the tool finds its one record by, or null: the handler gets (read) or updates (write) that record. */
   keyParam: string | null;
@@ -57,6 +66,7 @@ export interface RenderContext {
 export function renderContext(spec: CompleteProjectSpec): RenderContext {
   const kinds = new Set(spec.backends.map((b) => b.kind as string));
   const tools = spec.tools.map(toolContext);
+  for (const tool of tools) if (tool.cache) tool.cacheWriter = cacheWriterFor(tool, tools);
   return {
     generator: { name: GENERATOR_NAME, version: GENERATOR_VERSION },
     node: { floor: NODE_FLOOR },
@@ -105,6 +115,9 @@ export function toolContext(tool: CompleteToolSpec): ToolContext {
     backend: tool.backend,
     scopes: tool.scopes,
     rateLimit: tool.rateLimit ?? null,
+    cache: tool.cache ?? null,
+    maxResponseTokens: tool.maxResponseTokens ?? null,
+    cacheWriter: null,
     params: tool.params.map((p) => ({ ...p, zod: paramZodSource(p) })),
     keyParam: keyParam(tool),
     // approvalId (human approval) is part of the input schema, not of the tool's own params.
@@ -124,4 +137,19 @@ export function keyParam(tool: Pick<CompleteToolSpec, 'params' | 'access'>): str
   if (requiredStrings.some((p) => p.name === 'id')) return 'id';
   if (tool.access === 'read' && requiredStrings.length === 1 && requiredStrings[0]!.name.endsWith('_id')) return requiredStrings[0]!.name;
   return null;
+}
+
+/** See {@link ToolContext.cacheWriter}. */
+function cacheWriterFor(tool: ToolContext, tools: readonly ToolContext[]): ToolContext['cacheWriter'] {
+  const writer = tools.find(
+    (other) =>
+      other.write &&
+      other.backend === tool.backend &&
+      other.approval === 'none' &&
+      !other.params.some((param) => param.name === 'id' && param.required),
+  );
+  if (!writer) return null;
+  const sample: Record<string, string> = { string: "'a'", number: '1', integer: '1', boolean: 'true', 'string[]': "['a']" };
+  const fields = writer.params.map((param) => `${param.name}: ${sample[param.type]}`);
+  return { name: writer.name, arguments: `{ ${fields.join(', ')} }` };
 }

@@ -38,6 +38,8 @@ export const dependencyVersions = {
   cockatiel: '^3.2.1',
   // Redis for shared rate limits (REDIS_URL): ioredis, pure JavaScript.
   ioredis: '^5.9.3',
+  // The in-process response cache (no REDIS_URL): bounded by entries and bytes, TTL per entry. 11.x supports Node 20.
+  'lru-cache': '^11.5.4',
   // OpenTelemetry: the 2.x SDK line and 0.2xx exporters (3.x / 0.300 need Node 22); api below 1.10, as @opentelemetry/core 2.x asks.
   '@opentelemetry/api': '~1.9.0',
   '@opentelemetry/core': '^2.12.1',

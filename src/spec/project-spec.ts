@@ -13,6 +13,11 @@ export const ACCESS_KINDS = ['read', 'write'] as const;
 export const PARAM_TYPES = ['string', 'number', 'integer', 'boolean', 'string[]'] as const;
 /** none: runs when called; client: the user confirms in the client; human: an approver grants it out of band. */
 export const APPROVAL_MODES = ['none', 'client', 'human'] as const;
+/** A cached answer lives at most a day: longer is a copy of the data, not a cache. */
+export const MAX_CACHE_TTL_SECONDS = 86_400;
+/** Bounds of a tool's response budget, in estimated tokens (the server's MAX_RESPONSE_TOKENS has the same). */
+export const MIN_RESPONSE_TOKENS = 100;
+export const MAX_RESPONSE_TOKENS = 1_000_000;
 /** The argument a `human` approval tool is called again with, once granted. */
 export const APPROVAL_ID_PARAM = 'approvalId';
 
@@ -51,6 +56,18 @@ export const ToolSpec = z
     scopes: z.array(z.string().regex(SCOPE_PATTERN, { error: 'must be an OAuth scope token (no spaces, quotes or backslashes)' })).optional(),
     backend: z.enum(BACKEND_KINDS).optional(),
     rateLimit: z.object({ perMinute: z.number().int().min(1).max(1_000_000) }).strict().optional(),
+    cache: z
+      .object({ ttlSeconds: z.number().int().min(1).max(MAX_CACHE_TTL_SECONDS) })
+      .strict()
+      .optional()
+      .describe("Read tools only: keep each answer this long per tenant and arguments; a write of the same tenant on the same backend drops it."),
+    maxResponseTokens: z
+      .number()
+      .int()
+      .min(MIN_RESPONSE_TOKENS)
+      .max(MAX_RESPONSE_TOKENS)
+      .optional()
+      .describe('Largest answer, in estimated tokens, before it is cut down (default: the server\'s MAX_RESPONSE_TOKENS).'),
     params: z.array(ParamSpec).optional().describe('The arguments the tool takes; none when omitted.'),
     approval: z
       .enum(APPROVAL_MODES)
@@ -155,6 +172,13 @@ function checkCrossFieldRules(spec: z.output<z.ZodObject<any>>, ctx: z.Refinemen
       }
     });
     checkApproval(s, tool, i, ctx);
+    if (tool.cache && tool.access === 'write') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tools', i, 'cache'],
+        message: 'is not allowed on a write tool; only read tools are cached (a write drops the cached answers of its tenant instead)',
+      });
+    }
   });
 }
 

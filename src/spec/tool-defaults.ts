@@ -5,7 +5,7 @@
  */
 import { APPROVAL_ID_PARAM, projectSlug, type ParamSpec, type ProjectSpec, type ToolSpec } from './project-spec.js';
 
-export type CompleteToolSpec = Required<Omit<ToolSpec, 'rateLimit'>> & Pick<ToolSpec, 'rateLimit'>;
+export type CompleteToolSpec = Required<Omit<ToolSpec, 'rateLimit' | 'cache' | 'maxResponseTokens'>> & Pick<ToolSpec, 'rateLimit' | 'cache' | 'maxResponseTokens'>;
 export type CompleteProjectSpec = Omit<ProjectSpec, 'tools' | 'title'> & { title: string; tools: CompleteToolSpec[] };
 
 export function completeSpec(spec: ProjectSpec): CompleteProjectSpec {
@@ -33,6 +33,8 @@ function completeTool(tool: ToolSpec, defaultBackend: ToolSpec['backend'] & stri
     approval: tool.approval,
   };
   if (tool.rateLimit) complete.rateLimit = tool.rateLimit;
+  if (tool.cache) complete.cache = tool.cache;
+  if (tool.maxResponseTokens !== undefined) complete.maxResponseTokens = tool.maxResponseTokens;
   return complete;
 }
 

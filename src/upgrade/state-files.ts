@@ -67,6 +67,8 @@ function answers(spec: CompleteProjectSpec) {
       scopes: t.scopes,
       backend: t.backend,
       ...(t.rateLimit ? { rateLimit: { perMinute: t.rateLimit.perMinute } } : {}),
+      ...(t.cache ? { cache: { ttlSeconds: t.cache.ttlSeconds } } : {}),
+      ...(t.maxResponseTokens !== undefined ? { maxResponseTokens: t.maxResponseTokens } : {}),
       // Only when set: repos written before approvals existed keep an unchanged mcp-gen.json.
       ...(t.approval !== 'none' ? { approval: t.approval } : {}),
       params: t.params.map((p) => ({ name: p.name, type: p.type, description: p.description, required: p.required })),

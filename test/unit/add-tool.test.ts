@@ -59,6 +59,9 @@ describe('mcp-gen add-tool', () => {
     [['get_x', '--backend', 'mysql'], 'error: --backend: "mysql" is not allowed; expected one of sample, postgres, http'],
     [['get_x', '--param', 'when:date'], 'error: --param: "when:date": type "date" is not allowed'],
     [['get_x', '--rate-limit', 'lots'], 'error: --rate-limit: "lots" is not allowed; expected a whole number of calls per minute'],
+    [['get_x', '--cache-ttl', 'soon'], 'error: --cache-ttl: "soon" is not allowed; expected a whole number of seconds'],
+    [['create_x', '--access', 'write', '--cache-ttl', '60'], 'error: --cache-ttl: is not allowed on a write tool; only read tools are cached'],
+    [['get_x', '--max-response-tokens', '5'], 'error: --max-response-tokens: 5 Too small: expected number to be >=100'],
     [['get_x', '--access', 'delete'], "error: option '-a, --access <kind>' argument 'delete' is invalid"],
     [['get_x', '--access', 'read', '--approval', 'client'], 'error: --approval: "client" is not allowed on a read tool; approval applies to write tools only'],
     [['create_x', '--access', 'write', '--approval', 'maybe'], 'error: --approval: "maybe" is not allowed; expected one of none, client, human'],
@@ -80,6 +83,16 @@ describe('mcp-gen add-tool', () => {
     expect(tree['test/tools/refund_order.test.ts']).toContain('callWithApproval');
     expect((await json('mcp-gen.json')).tools.at(-1)).toMatchObject({ name: 'refund_order', approval: 'human' });
     expect((await json('contracts/tools.lock.json')).tools.refund_order.inputSchema.properties).toHaveProperty('approvalId');
+  });
+
+  it('--cache-ttl and --max-response-tokens go into the tool file and mcp-gen.json', async () => {
+    const run = await mcpGenCli('add-tool', 'get_invoice', '-C', repo, '--access', 'read', '--cache-ttl', '120', '--max-response-tokens', '3000', '--yes');
+    expect(run.code, run.stderr).toBe(0);
+    const tree = await readTree(repo);
+    expect(tree['src/tools/get_invoice.ts']).toContain('cache: { ttlSeconds: 120 },');
+    expect(tree['src/tools/get_invoice.ts']).toContain('maxResponseTokens: 3000,');
+    expect(tree['test/tools/get_invoice.test.ts']).toContain("answers a repeated call of the same tenant from its cache");
+    expect((await json('mcp-gen.json')).tools.at(-1)).toMatchObject({ name: 'get_invoice', cache: { ttlSeconds: 120 }, maxResponseTokens: 3000 });
   });
 
   it('refuses outside a generated repo', async () => {

@@ -58,6 +58,20 @@ describe('spec validation', () => {
     );
   });
 
+  it('takes a read tool\'s cache and any tool\'s response budget, and refuses a cache on a write tool', () => {
+    const s = parseSpec(spec({ tools: [tool('get_a', { cache: { ttlSeconds: 60 }, maxResponseTokens: 4000 }), tool('get_b')] }));
+    expect(s.tools[0]).toMatchObject({ cache: { ttlSeconds: 60 }, maxResponseTokens: 4000 });
+    expect(s.tools[1]!.cache).toBeUndefined();
+    expect(s.tools[1]!.maxResponseTokens).toBeUndefined();
+    expect(problems(spec({ tools: [tool('create_a', { access: 'write', cache: { ttlSeconds: 60 } })] }))).toEqual([
+      'tools[0].cache: is not allowed on a write tool; only read tools are cached (a write drops the cached answers of its tenant instead)',
+    ]);
+    expect(problems(spec({ tools: [tool('get_a', { cache: { ttlSeconds: 0 }, maxResponseTokens: 10 })] }))).toEqual([
+      'tools[0].cache.ttlSeconds: 0 Too small: expected number to be >=1',
+      'tools[0].maxResponseTokens: 10 Too small: expected number to be >=100',
+    ]);
+  });
+
   it('refuses human approval where no approver could grant it', () => {
     const human = [tool('create_a', { access: 'write', approval: 'human' })];
     expect(problems(spec({ tools: human, transport: 'stdio' }))).toEqual([

@@ -7,6 +7,7 @@ import { appendFile, cp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { execa } from 'execa';
 import semver from 'semver';
 import { mcpGenCli } from '../support/run-cli.js';
@@ -21,9 +22,9 @@ const VERSIONS = readdirSync(FIXTURES).filter((v) => semver.valid(v)).sort(semve
 
 /** What an upgrade from each fixture version must run; a new fixture version needs its line. */
 const EXPECTED_MIGRATIONS: Record<string, string[]> = {
-  '0.1.0': ['0.2.0-lock-descriptions', '0.3.0-tool-namespace-folders'],
-  '0.2.0': ['0.3.0-tool-namespace-folders'],
-  '0.3.0': [],
+  '0.1.0': ['0.2.0-lock-descriptions', '0.3.0-tool-namespace-folders', '0.4.0-shared-summarizer'],
+  '0.2.0': ['0.3.0-tool-namespace-folders', '0.4.0-shared-summarizer'],
+  '0.3.0': ['0.4.0-shared-summarizer'],
 };
 
 let root: { path: string; remove: () => Promise<void> };
@@ -140,10 +141,20 @@ describe.each(VERSIONS)('mcp-gen upgrade from %s', (version) => {
   it('overlapping edits give markers holding both sides and exit 2; resolved, they never come back', async () => {
     // A line of a file the new template changes, edited differently by the user.
     const pristine = (await planUpgrade(await readRepoState(repo))).plan.changes;
-    const change = pristine.find((c) => c.class === 'merged' && c.action === 'update' && c.path !== 'package.json')!;
-    const ours = await read(change.path);
-    const theirs = new Set(change.contents!.split('\n'));
-    const line = ours.split('\n').find((l) => l.trim().length > 12 && !theirs.has(l))!;
+    // The first such file whose change rewrites a line (a change that only adds lines has none to collide with).
+    let change: (typeof pristine)[number] | undefined;
+    let ours = '';
+    let line: string | undefined;
+    for (const candidate of pristine.filter((c) => c.class === 'merged' && c.action === 'update' && c.path !== 'package.json')) {
+      ours = await read(candidate.path);
+      const theirs = new Set(candidate.contents!.split('\n'));
+      line = ours.split('\n').find((l) => l.trim().length > 12 && !theirs.has(l));
+      if (line !== undefined) {
+        change = candidate;
+        break;
+      }
+    }
+    if (!change || line === undefined) throw new Error('no merged file whose template change rewrites a line');
     await writeFile(join(repo, change.path), ours.replace(line, `${line} // ours`));
     await commitAll('edit');
 
@@ -473,5 +484,40 @@ describe.each(VERSIONS.filter((v) => semver.lt(v, '0.3.0')))('0.3.0-tool-namespa
     expect(run.code, run.stderr).toBe(0);
     expect(await exists('test/tools/crm/get_customer.test.ts')).toBe(false);
     expect(await exists('src/tools/crm/get_customer.ts')).toBe(true);
+  });
+});
+
+// The fixtures use the sample backend, so the http backend's summarizer is put in place as 0.3.0 wrote it.
+describe.each(VERSIONS.filter((v) => semver.lt(v, '0.4.0')))('0.4.0-shared-summarizer, from %s', (version) => {
+  startFrom(version);
+  const oldPath = 'src/backends/http/summarize.ts';
+
+  it("moves the http backend's summarizer to src/pipeline/ with its merge base, merging the user's edits, and repoints the user's imports", async () => {
+    // As 0.3.0 wrote it (test/fixtures/http-summarize-0.3.0.ts.txt), with its manifest entry and merge base.
+    const written = await readFile(fileURLToPath(new URL('../fixtures/http-summarize-0.3.0.ts.txt', import.meta.url)), 'utf8');
+    await mkdir(join(repo, 'src/backends/http'), { recursive: true });
+    await writeFile(join(repo, oldPath), written);
+    await mkdir(join(repo, '.mcp-gen/base/src/backends/http'), { recursive: true });
+    await writeFile(join(repo, '.mcp-gen/base', oldPath), written);
+    const manifestFile = join(repo, '.mcp-gen/manifest.json');
+    const manifest = JSON.parse(await read('.mcp-gen/manifest.json'));
+    manifest.files[oldPath] = { class: 'merged', sha256: createHash('sha256').update(written).digest('hex') };
+    await writeFile(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+    await commitAll('as 0.3.0 wrote the http backend');
+    // The user's edit of the summarizer, and a file of theirs that imports it.
+    await writeFile(join(repo, oldPath), written.replace('{ maxItems: 50, maxStringLength: 500 }', '{ maxItems: 20, maxStringLength: 500 }'));
+    await writeFile(join(repo, 'src/our-summary.ts'), "import { truncateStrings } from './backends/http/summarize.js';\nexport const short = truncateStrings('abc', 1);\n");
+    await commitAll('our edits');
+
+    const run = await upgrade();
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(await exists(oldPath)).toBe(false);
+    const moved = await read('src/pipeline/summarize.ts');
+    expect(moved).toContain('export function summarizeValue'); // the template's new version
+    expect(moved).toContain('{ maxItems: 20, maxStringLength: 500 }'); // with the user's edit
+    expect(await read('src/our-summary.ts')).toContain("from './pipeline/summarize.js'");
+    const files = JSON.parse(await read('.mcp-gen/manifest.json')).files;
+    expect(files[oldPath]).toBeUndefined();
+    expect(files['src/pipeline/summarize.ts']).toMatchObject({ class: 'merged' });
   });
 });

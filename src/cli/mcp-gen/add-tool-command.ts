@@ -20,6 +20,8 @@ interface AddToolOptions {
   scopes?: string;
   param?: string[];
   rateLimit?: string;
+  cacheTtl?: string;
+  maxResponseTokens?: string;
   approval?: string;
   dir: string;
   dryRun?: boolean;
@@ -36,6 +38,8 @@ const FLAG_OF: Record<string, string> = {
   scopes: '--scopes',
   params: '--param',
   rateLimit: '--rate-limit',
+  cache: '--cache-ttl',
+  maxResponseTokens: '--max-response-tokens',
   approval: '--approval',
 };
 
@@ -52,6 +56,8 @@ export function addToolCommand(output: Output, setExit: (code: number) => void):
     .option('--scopes <list>', 'comma list of scopes a caller needs (default: tools:<access>)')
     .option('--param <spec>', 'a parameter, repeatable: name:type, name:type? (optional) or name:type:required, then =description (none: the tool takes no arguments)', collect)
     .option('--rate-limit <perMinute>', 'this tool\'s own limit per tenant per minute')
+    .option('--cache-ttl <seconds>', 'read tools: keep each answer this long per tenant and arguments')
+    .option('--max-response-tokens <tokens>', 'this tool\'s response budget (default: the server\'s MAX_RESPONSE_TOKENS)')
     .option('--approval <mode>', `write tools: ${APPROVAL_MODES.join(' | ')} (client: the user confirms; human: an approver grants each call)`)
     .option('-C, --dir <path>', 'the generated repository', '.')
     .option('--dry-run', 'print what would change, and write nothing')
@@ -102,6 +108,18 @@ async function toolFromOptions(name: string, options: AddToolOptions, output: Ou
       throw new SpecError([`--rate-limit: "${options.rateLimit}" is not allowed; expected a whole number of calls per minute`]);
     }
     tool.rateLimit = { perMinute: Number(options.rateLimit) };
+  }
+  if (options.cacheTtl !== undefined) {
+    if (!/^\d+$/.test(options.cacheTtl)) {
+      throw new SpecError([`--cache-ttl: "${options.cacheTtl}" is not allowed; expected a whole number of seconds`]);
+    }
+    tool.cache = { ttlSeconds: Number(options.cacheTtl) };
+  }
+  if (options.maxResponseTokens !== undefined) {
+    if (!/^\d+$/.test(options.maxResponseTokens)) {
+      throw new SpecError([`--max-response-tokens: "${options.maxResponseTokens}" is not allowed; expected a whole number of tokens`]);
+    }
+    tool.maxResponseTokens = Number(options.maxResponseTokens);
   }
   if (options.param) {
     const problems: string[] = [];

@@ -71,7 +71,7 @@ export const toolNamespaceFolders: Migration = {
  * TypeScript files under src/ and test/ that are the user's: scaffold or never generated.
  * Managed and merged files are the templates': the re-render brings their imports up to date.
  */
-async function userSourceFiles(repo: RepoOverlay): Promise<string[]> {
+export async function userSourceFiles(repo: RepoOverlay): Promise<string[]> {
   const files: string[] = [];
   for (const root of ['src', 'test']) {
     const listed = await readdir(join(repo.dir, root), { recursive: true }).catch(() => [] as string[]);

@@ -5,6 +5,8 @@
 import { ClientConfirmations } from './approvals/client-confirmations.js';
 import { PendingApprovals } from './approvals/pending-approvals.js';
 import { createAuthenticator, type Authenticator } from './auth/authenticate.js';
+import { memoryResponseStore } from './cache/memory-response-store.js';
+import { redisResponseStore } from './cache/redis-response-store.js';
 import { createBackends, type Backends } from './backends/index.js';
 import type { Config } from './config.js';
 import { ConcurrencyLimits } from './limits/concurrency.js';
@@ -18,6 +20,8 @@ import { createAuditLog, type AuditLog } from './pipeline/audit.js';
 import { ToolPipeline } from './pipeline/call-tool.js';
 import type { AnyTool } from './pipeline/define-tool.js';
 import { RateLimits } from './pipeline/rate-limit.js';
+import { ResponseBudget } from './pipeline/response-budget.js';
+import { ResponseCache } from './pipeline/response-cache.js';
 import { ToolRollout } from './pipeline/tool-rollout.js';
 import { Redactor } from './redaction/redactor.js';
 import { createServerFactory, SERVER_INFO, type ServerFactory } from './server.js';
@@ -98,11 +102,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     redis = await connectRedis({
       url: config.redis.url,
       logger,
-      whenDown: failureMode === 'open' ? 'rate limits fall back to per-process counters (RATE_LIMIT_FAILURE_MODE=open)' : 'rate-limited calls are refused (RATE_LIMIT_FAILURE_MODE=closed)',
+      whenDown: `${failureMode === 'open' ? 'rate limits fall back to per-process counters (RATE_LIMIT_FAILURE_MODE=open)' : 'rate-limited calls are refused (RATE_LIMIT_FAILURE_MODE=closed)'}; cached answers are bypassed`,
     });
   }
   const limiterStore = redis && config.redis ? redisStore(redis, config.redis.keyPrefix, failureMode) : memoryStore();
   const concurrency = new ConcurrencyLimits(config.concurrency);
+  // Cached answers live where rate-limit counters do: shared by every replica through Redis when it is set.
+  const cacheStore =
+    redis && config.redis
+      ? redisResponseStore(redis.client, config.redis.keyPrefix, config.responseCache.maxEntryBytes, logger)
+      : memoryResponseStore(config.responseCache);
   const audit = createAuditLog({
     destination: config.auditLog,
     failureMode: config.auditPolicy.failureMode,
@@ -124,6 +133,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     concurrency,
     metrics,
     tracing,
+    cache: new ResponseCache({ enabled: config.responseCache.enabled }, cacheStore, metrics),
+    budget: new ResponseBudget(config.responseBudget.maxTokens),
     outputRedactor: config.redaction.toolOutput ? redactor : undefined,
     audit,
     logger,

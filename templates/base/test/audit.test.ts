@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { startHarness, type Harness } from './support/harness.js';
+import { startHarness, textOf, type Harness } from './support/harness.js';
 import { echo, leaky, probeTools } from './support/probe-tools.js';
 
 describe('audit log', () => {
@@ -49,6 +49,8 @@ describe('audit log', () => {
       errorCode: null,
       approval: null,
       responseBytes: Buffer.byteLength(JSON.stringify({ content: result.content, structuredContent: result.structuredContent })),
+      // About 4 characters a token, of the text the model reads.
+      responseTokens: Math.ceil(textOf(result).length / 4),
       // probe.echo reaches no backend; tools that do list each call (backend, operation, latency).
       backendCalls: [],
     });
@@ -67,6 +69,7 @@ describe('audit log', () => {
       'approval',
       'latencyMs',
       'responseBytes',
+      'responseTokens',
       'backendCalls',
       'chain',
       'seq',

@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BackendCall, BackendScope } from '../src/backends/backend-scope.js';
 import { HttpApiStore, type HttpApiSettings } from '../src/backends/http/http-backend.js';
 import { searchRecords } from '../src/backends/http/records.js';
-import { summarizeList, truncateStrings } from '../src/backends/http/summarize.js';
+import { summarizeList, truncateStrings } from '../src/pipeline/summarize.js';
 import { createLogger } from '../src/observability/logger.js';
 import { ToolError } from '../src/pipeline/define-tool.js';
 

@@ -7,6 +7,11 @@
  *   mcp_rate_limited_total{limit,tool}              refusals by the budget or cap that refused
  *   mcp_auth_failures_total{reason}                 HTTP requests refused by authentication
  *   mcp_audit_write_failures_total                  audit records that could not be written
+ *   mcp_tool_response_bytes{tool}                   size of each answer (histogram)
+ *   mcp_tool_response_tokens{tool}                  its estimated tokens (histogram)
+ *   mcp_tool_responses_truncated_total{tool}        answers cut down to their tool's budget
+ *   mcp_cache_lookups_total{tool,result}            cached tools: lookups, result hit or miss
+ *   mcp_cache_invalidations_total{tool}             writes that dropped a tenant's cached answers
  *   mcp_backend_up{backend}                         1 when the backend's readiness check passes
  *   mcp_dependency_up{dependency}                   the same for redis and the audit sink
  *   + Node.js process metrics (CPU, memory, event loop lag, GC)
@@ -47,6 +52,11 @@ export class Metrics {
   private readonly limited: Counter<string>;
   private readonly authFailures: Counter<string>;
   private readonly auditFailures: Counter<string>;
+  private readonly responseBytes: Histogram<string>;
+  private readonly responseTokens: Histogram<string>;
+  private readonly truncated: Counter<string>;
+  private readonly cacheLookups: Counter<string>;
+  private readonly cacheInvalidations: Counter<string>;
   private inFlightSource: () => number = () => 0;
   private readinessSource: (() => Promise<ReadinessReport>) | undefined;
   private lastReadiness: { at: number; report: Promise<ReadinessReport> } | undefined;
@@ -82,6 +92,38 @@ export class Metrics {
     this.auditFailures = new Counter({
       name: 'mcp_audit_write_failures_total',
       help: 'Audit records that could not be written to the audit sink.',
+      registers,
+    });
+    this.responseBytes = new Histogram({
+      name: 'mcp_tool_response_bytes',
+      help: 'Size of each tool answer as sent (its JSON), by tool.',
+      labelNames: ['tool'],
+      buckets: [256, 1024, 4096, 16_384, 65_536, 262_144, 1_048_576, 4_194_304],
+      registers,
+    });
+    this.responseTokens = new Histogram({
+      name: 'mcp_tool_response_tokens',
+      help: 'Estimated tokens of each tool answer (what the model reads of it, about 4 characters a token), by tool.',
+      labelNames: ['tool'],
+      buckets: [64, 256, 1024, 4096, 16_384, 65_536, 262_144],
+      registers,
+    });
+    this.truncated = new Counter({
+      name: 'mcp_tool_responses_truncated_total',
+      help: 'Tool answers cut down to their tool\'s response budget (maxResponseTokens / MAX_RESPONSE_TOKENS), by tool.',
+      labelNames: ['tool'],
+      registers,
+    });
+    this.cacheLookups = new Counter({
+      name: 'mcp_cache_lookups_total',
+      help: 'Response cache lookups of tools with a cache, by tool and result (hit, miss).',
+      labelNames: ['tool', 'result'],
+      registers,
+    });
+    this.cacheInvalidations = new Counter({
+      name: 'mcp_cache_invalidations_total',
+      help: 'Write tool calls that dropped their tenant\'s cached answers, by tool.',
+      labelNames: ['tool'],
       registers,
     });
     const metrics = this;
@@ -130,6 +172,20 @@ export class Metrics {
 
   rateLimited(limit: LimitName, tool: string | null, tenant: string | undefined): void {
     this.limited.inc(this.settings.tenantLabel ? { limit, tool: tool ?? '', tenant: tenant ?? '' } : { limit, tool: tool ?? '' });
+  }
+
+  responseMeasured(tool: string, bytes: number, tokens: number, truncated: boolean): void {
+    this.responseBytes.observe({ tool }, bytes);
+    this.responseTokens.observe({ tool }, tokens);
+    if (truncated) this.truncated.inc({ tool });
+  }
+
+  cacheLookup(tool: string, result: 'hit' | 'miss'): void {
+    this.cacheLookups.inc({ tool, result });
+  }
+
+  cacheInvalidated(tool: string): void {
+    this.cacheInvalidations.inc({ tool });
   }
 
   authFailed(reason: AuthFailureReason): void {

@@ -9,7 +9,7 @@
  */
 import { AuditSink, type AuditSinkOptions } from '../audit/audit-sink.js';
 import type { BackendCall } from '../backends/backend-scope.js';
-import type { ApprovalRecord, Outcome } from './results.js';
+import type { ApprovalRecord, CacheOutcome, Outcome } from './results.js';
 
 export interface AuditRecord {
   time: string;
@@ -27,7 +27,13 @@ export interface AuditRecord {
   /** For write tools that need approval: what the gate, or an approver, decided. */
   approval: ApprovalRecord | null;
   latencyMs: number;
+  /** Size of the result as sent (its JSON), and its estimated tokens (what the model reads of it: pipeline/response-budget.ts). */
   responseBytes: number;
+  responseTokens: number;
+  /** Present when the answer was cut down to its tool's response budget. */
+  truncated?: true;
+  /** Tools with a cache: `hit` (served from it) or `miss`; write tools: `invalidated` when they dropped cached answers. */
+  cache?: CacheOutcome;
   /** Each backend call the handler made (backend, operation, outcome, latency); empty when it made none. */
   backendCalls: BackendCall[];
   /** Present on calls to a deprecated tool: who still calls it before it is removed. */

@@ -1,8 +1,9 @@
 /**
  * The tool-call pipeline: every call, from any transport, goes through the same stages in order:
  *
- *   authorize -> rate limit -> validate input -> approval gate
- *     -> handler (tenant-scoped ctx, within the concurrency caps) -> redact output (optional)
+ *   authorize -> rate limit -> validate input -> response cache (read tools with `cache`: a hit
+ *     skips to the audit) -> approval gate -> handler (tenant-scoped ctx, within the concurrency
+ *     caps) -> response budget -> redact output (optional) -> cache store / invalidation
  *     -> audit (written before the result is returned) -> metrics + trace span
  *
  * Built once per process (limiters and the audit stream live here); server.ts routes each
@@ -28,6 +29,8 @@ import type { AnyTool, ToolContext } from './define-tool.js';
 import { HandlerSignals } from './handler-signals.js';
 import { seconds, type RateLimits } from './rate-limit.js';
 import { redactOutput } from './redact-output.js';
+import { resultTokens, type ResponseBudget } from './response-budget.js';
+import type { ResponseCache } from './response-cache.js';
 import { errorResult, type PipelineResult } from './results.js';
 import { runHandler } from './run-handler.js';
 import type { ToolRollout } from './tool-rollout.js';
@@ -43,6 +46,10 @@ export interface PipelineDeps {
   concurrency: ConcurrencyLimits;
   metrics: Metrics;
   tracing: Tracing;
+  /** Read tools' cached answers (tools with `cache`), dropped by writes. */
+  cache: ResponseCache;
+  /** Each tool's largest answer (maxResponseTokens / MAX_RESPONSE_TOKENS). */
+  budget: ResponseBudget;
   /** REDACT_TOOL_OUTPUT=true: redact results before the model sees them. */
   outputRedactor?: Redactor | undefined;
 }
@@ -118,6 +125,7 @@ export class ToolPipeline {
       approval: { mode: 'human', id, decision: approval.status, decidedBy: approval.decidedBy?.subject ?? null },
       latencyMs: 0,
       responseBytes: 0,
+      responseTokens: 0,
       backendCalls: [],
     });
     return decided;
@@ -141,6 +149,7 @@ export class ToolPipeline {
     }
 
     const responseBytes = Buffer.byteLength(JSON.stringify(outcome.result));
+    const responseTokens = resultTokens(outcome.result);
     const latencyMs = performance.now() - started;
     // Awaited: no call is answered without its record (AUDIT_FAILURE_MODE decides what a failed write means).
     const recorded = await this.deps.audit.write({
@@ -158,7 +167,10 @@ export class ToolPipeline {
       approval: outcome.approval ?? null,
       latencyMs: Math.round(latencyMs * 100) / 100,
       responseBytes,
+      responseTokens,
       backendCalls,
+      ...(outcome.truncated ? { truncated: true } : {}),
+      ...(outcome.cache ? { cache: outcome.cache } : {}),
       ...(tool.deprecated ? { deprecated: true } : {}),
     });
     if (!recorded && this.deps.audit.failClosed && outcome.errorCode !== 'audit_unavailable') {
@@ -166,6 +178,7 @@ export class ToolPipeline {
       outcome = errorResult('error', 'audit_unavailable', `${tool.name} could not be recorded in the audit trail, so its result is withheld (it may have run). Retry later. Reference: ${requestId}.`);
     }
     this.deps.metrics.callFinished(tool.name, outcome.outcome, principal?.tenantId, latencyMs / 1000);
+    this.deps.metrics.responseMeasured(tool.name, responseBytes, responseTokens, outcome.truncated === true);
     span.end(outcome.outcome, outcome.errorCode);
     log.debug({ outcome: outcome.outcome, errorCode: outcome.errorCode }, 'tool call finished');
     return outcome.result;
@@ -195,6 +208,10 @@ export class ToolPipeline {
     const validated = validateInput(tool, args);
     if (!validated.ok) return validated.rejection;
 
+    const cached = this.deps.cache.caches(tool) ? await this.deps.cache.lookup(tool, principal, validated.input) : undefined;
+    // Stored as the model read it (redacted already, with REDACT_TOOL_OUTPUT).
+    if (cached?.hit) return cached.hit;
+
     // The slot is taken before the approval gate: a call refused for capacity keeps its approval.
     const admitted = await this.deps.concurrency.run(principal.tenantId, () =>
       this.approveAndRun(tool, validated.input, principal, request, requestId, log, backendCalls, span),
@@ -205,7 +222,19 @@ export class ToolPipeline {
         ? errorResult('rate_limited', 'concurrency_limited', `Too many calls of this tenant are running at once. Retry in ${seconds(1)}.`)
         : errorResult('rate_limited', 'server_busy', `The server is at capacity. Retry in ${seconds(1)}.`);
     }
-    return this.deps.outputRedactor ? redactOutput(admitted.value, this.deps.outputRedactor) : admitted.value;
+    let outcome = this.redacted(this.deps.budget.fit(tool, validated.input, admitted.value));
+    if (cached) {
+      await this.deps.cache.remember(tool, principal, cached, outcome, backendCalls);
+      outcome = { ...outcome, cache: 'miss' };
+    } else if (await this.deps.cache.afterWrite(tool, principal, outcome, backendCalls)) {
+      outcome = { ...outcome, cache: 'invalidated' };
+    }
+    return outcome;
+  }
+
+  /** REDACT_TOOL_OUTPUT=true: what the model reads is redacted, before it is cached (no unredacted answer in Redis either). */
+  private redacted(outcome: PipelineResult): PipelineResult {
+    return this.deps.outputRedactor ? redactOutput(outcome, this.deps.outputRedactor) : outcome;
   }
 
   private async approveAndRun(

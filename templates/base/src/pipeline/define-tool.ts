@@ -47,6 +47,17 @@ export interface ToolDefinition<
   /** Overrides RATE_LIMIT_TOOL_PER_MINUTE for this tool. */
   rateLimit?: { perMinute: number } | undefined;
   /**
+   * Read tools only: keep each successful answer `ttlSeconds` per tenant and arguments
+   * (pipeline/response-cache.ts). A hit is still authorized, rate-limited and audited; a write
+   * of the same tenant on a backend the answer came from drops it.
+   */
+  cache?: { ttlSeconds: number } | undefined;
+  /**
+   * The largest answer, in estimated tokens, the model gets from this tool; above it the answer
+   * is cut down (pipeline/response-budget.ts). Default: MAX_RESPONSE_TOKENS.
+   */
+  maxResponseTokens?: number | undefined;
+  /**
    * Write tools only. `client`: the user confirms each call in the client; `human`: the call is
    * parked until an approver other than the caller grants it (then the caller calls again with
    * `approvalId`, which inputSchema must declare). Default `none`.
@@ -74,7 +85,7 @@ export type AnyTool = ToolDefinition<any, any>;
 const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
 const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
 
-/** Declares a tool; checks the parts TypeScript cannot (name, version, rate limit) at load time. */
+/** Declares a tool; checks the parts TypeScript cannot (name, version, rate limit, cache, budget) at load time. */
 export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject>(
   tool: ToolDefinition<Input, Output>,
 ): ToolDefinition<Input, Output> {
@@ -82,6 +93,15 @@ export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject
   if (!SEMVER.test(tool.version)) throw new Error(`Tool ${tool.name}: version ${JSON.stringify(tool.version)} is not semver`);
   if (tool.rateLimit && !(Number.isInteger(tool.rateLimit.perMinute) && tool.rateLimit.perMinute > 0)) {
     throw new Error(`Tool ${tool.name}: rateLimit.perMinute must be a positive integer`);
+  }
+  if (tool.cache) {
+    if (tool.access !== 'read') throw new Error(`Tool ${tool.name}: cache applies to read tools only`);
+    if (!(Number.isInteger(tool.cache.ttlSeconds) && tool.cache.ttlSeconds >= 1 && tool.cache.ttlSeconds <= 86_400)) {
+      throw new Error(`Tool ${tool.name}: cache.ttlSeconds must be a whole number from 1 to 86400`);
+    }
+  }
+  if (tool.maxResponseTokens !== undefined && !(Number.isInteger(tool.maxResponseTokens) && tool.maxResponseTokens >= 100)) {
+    throw new Error(`Tool ${tool.name}: maxResponseTokens must be a whole number of at least 100`);
   }
   const approval = tool.approval ?? 'none';
   if (approval !== 'none' && tool.access !== 'write') {

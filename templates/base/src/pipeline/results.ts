@@ -41,7 +41,13 @@ export interface PipelineResult {
   /** A tool result, or the question the client must answer first (approval `client`). */
   result: CallToolResult | InputRequiredResult;
   approval?: ApprovalRecord | undefined;
+  /** The answer was cut down to its tool's response budget (response-budget.ts). */
+  truncated?: boolean | undefined;
+  /** Tools with a cache: served from it (`hit`) or not (`miss`); write tools: `invalidated` the tenant's cached answers. */
+  cache?: CacheOutcome | undefined;
 }
+
+export type CacheOutcome = 'hit' | 'miss' | 'invalidated';
 
 export function okResult(structuredContent: Record<string, unknown>): PipelineResult {
   return {

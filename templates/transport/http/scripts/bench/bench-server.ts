@@ -11,7 +11,7 @@
  *
  * Prints {"url": "..."} on stdout once listening; stops on SIGTERM.
  */
-import { benchTool, getRecord } from './bench-tool.js';
+import { benchTools, getRecord } from './bench-tool.js';
 
 // The build's JavaScript (`npm run bench` builds first), typed by the sources it was built from.
 const dist = (path: string) => new URL(`../../dist/${path}`, import.meta.url).href;
@@ -26,8 +26,9 @@ if (mode !== 'full' && mode !== 'bare') {
   process.exit(2);
 }
 
-const app = await createApp(loadConfig({ ...process.env, MCP_TRANSPORT: 'http', HOST: '127.0.0.1', PORT: '0' }), { tools: [benchTool] });
+const app = await createApp(loadConfig({ ...process.env, MCP_TRANSPORT: 'http', HOST: '127.0.0.1', PORT: '0' }), { tools: benchTools });
 if (mode === 'bare') {
+  // The main comparison's tool only (bench.get_record): the bare server takes no other part.
   app.pipeline.call = async (_tool, args) => okResult(getRecord((args as { id: string }).id)).result;
 }
 const running = await serveOverHttp(app);

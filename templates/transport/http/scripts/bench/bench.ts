@@ -12,7 +12,14 @@
  *                   no stage, audit record, metric or span (the HTTP transport is unchanged)
  *
  * and reports requests per second, p50 and p99 latency, and the throughput ratio (target: at
- * least 0.85x). Both run the compiled server (dist/, built first). Rounds alternate between the
+ * least 0.85x). Then, on a third server (everything on, its own audit file), what two controls
+ * cost or save (skip them with --skip-extras):
+ *
+ *   response cache  the same read tool without a cache and with one (every call a hit: still
+ *                   authenticated, rate-limited, validated and audited)
+ *   compression     a 100-record answer with no Accept-Encoding (identity), gzip and br:
+ *                   req/s and the bytes of one answer's body
+ * Both run the compiled server (dist/, built first). Rounds alternate between the
  * two servers and each figure is the median over rounds, so a burst of other load on the
  * machine moves both sides alike. Every request is a 2026-07-28 tools/call recorded from a real
  * SDK Client; after the run, the audit file must hold one `ok` record per request answered.
@@ -20,7 +27,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +37,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import autocannon from 'autocannon';
 
 import { testCredential } from '../../test/support/test-credential.js';
-import { benchTool } from './bench-tool.js';
+import { benchTool, cachedBenchTool, listBenchTool } from './bench-tool.js';
 
 const TARGET_RATIO = 0.85;
 
@@ -41,6 +48,7 @@ const { values: options } = parseArgs({
     connections: { type: 'string', default: '32' },
     rounds: { type: 'string', default: '3' },
     json: { type: 'boolean', default: false },
+    'skip-extras': { type: 'boolean', default: false },
   },
 });
 const duration = Number(options.duration);
@@ -106,7 +114,12 @@ async function startOtlpSink(): Promise<{ server: Server; endpoint: string; expo
 }
 
 /** The exact HTTP request a real SDK Client sends for one tools/call. */
-async function recordToolCall(url: string, headers: Record<string, string>): Promise<RecordedRequest> {
+async function recordToolCall(
+  url: string,
+  headers: Record<string, string>,
+  tool: string = benchTool.name,
+  args: Record<string, unknown> = { id: 'rec_42' },
+): Promise<RecordedRequest> {
   let recorded: RecordedRequest | undefined;
   const client = new Client({ name: 'bench', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
   await client.connect(
@@ -121,10 +134,43 @@ async function recordToolCall(url: string, headers: Record<string, string>): Pro
       },
     }),
   );
-  const result = await client.callTool({ name: benchTool.name, arguments: { id: 'rec_42' } });
+  const result = await client.callTool({ name: tool, arguments: args });
   await client.close();
   if (result.isError || !recorded) throw new Error(`the tool call failed: ${JSON.stringify(result.content)}`);
   return recorded;
+}
+
+/** The size of one answer's body to `request` as sent (compressed or not), over node:http, which decodes nothing. */
+function answerBytes(url: string, request: RecordedRequest): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const req = httpRequest(
+      { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) } },
+      (res) => {
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => (bytes += chunk.byteLength));
+        res.on('end', () => (res.statusCode === 200 ? resolve(bytes) : reject(new Error(`answer ${res.statusCode}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(request.body);
+  });
+}
+
+/** `request` with this Accept-Encoding (none: the header removed). */
+function withEncoding(request: RecordedRequest, encoding: string | undefined): RecordedRequest {
+  const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name.toLowerCase() !== 'accept-encoding'));
+  return { ...request, headers: encoding ? { ...headers, 'accept-encoding': encoding } : headers };
+}
+
+/** Alternating rounds of each request against one server, each figure the median over rounds. */
+async function compare(url: string, requests: RecordedRequest[]): Promise<Measurement[]> {
+  for (const request of requests) await load(url, request, warmup);
+  const runs: Measurement[][] = requests.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (const [index, request] of requests.entries()) runs[index]!.push(await load(url, request, duration));
+  }
+  return runs.map(combine);
 }
 
 async function load(url: string, request: RecordedRequest, seconds: number): Promise<Measurement> {
@@ -172,7 +218,7 @@ async function main(): Promise<number> {
       RATE_LIMIT_TENANT_REQUESTS_PER_MINUTE: high,
       MAX_CALLS_IN_FLIGHT_PER_TENANT: '10000',
       MAX_CALLS_IN_FLIGHT: '10000',
-      // With REDIS_URL set: counters under a prefix of their own (they expire within a minute).
+      // With REDIS_URL set: keys under a prefix of their own (counters expire within a minute, the cached answer within an hour).
       REDIS_KEY_PREFIX: `mcp-bench:${randomUUID()}`,
     };
     const full = await startServer('full', { ...settings, AUDIT_LOG: auditFile });
@@ -195,6 +241,26 @@ async function main(): Promise<number> {
     const everythingOn = combine(on);
     const ratio = everythingOn.requestsPerSecond / pipelineOff.requestsPerSecond;
 
+    // The cache and compression, on a server of their own (its audit file apart from the check below).
+    let extras: { cache: Record<string, Measurement>; compression: Record<string, Measurement & { answerBytes: number }> } | undefined;
+    if (!options['skip-extras']) {
+      await stop(bare.child); // its CPU is not needed any more
+      const extra = await startServer('full', { ...settings, AUDIT_LOG: join(dir, 'audit-extra.jsonl') });
+      children.push(extra.child);
+      const uncached = await recordToolCall(extra.url, credential.headers);
+      const cached = await recordToolCall(extra.url, credential.headers, cachedBenchTool.name);
+      const [withoutCache, cacheHits] = await compare(extra.url, [uncached, cached]);
+      const list = await recordToolCall(extra.url, credential.headers, listBenchTool.name, { count: 100 });
+      const encodings = ['identity', 'gzip', 'br'] as const;
+      const listRequests = encodings.map((encoding) => withEncoding(list, encoding === 'identity' ? undefined : encoding));
+      const measured = await compare(extra.url, listRequests);
+      const compression: Record<string, Measurement & { answerBytes: number }> = {};
+      for (const [index, encoding] of encodings.entries()) {
+        compression[encoding] = { ...measured[index]!, answerBytes: await answerBytes(extra.url, listRequests[index]!) };
+      }
+      extras = { cache: { withoutCache: withoutCache!, cacheHits: cacheHits! }, compression };
+    }
+
     // Stop the full server first, so its audit file and span exports are complete.
     await stop(full.child);
     const records = readFileSync(auditFile, 'utf8').split('\n').filter(Boolean).slice(recordsBefore);
@@ -214,6 +280,7 @@ async function main(): Promise<number> {
       auditRecords: records.length,
       auditRecordsNotOk: notOk,
       spanExports: sink.exports(),
+      ...(extras ? { responseCache: extras.cache, compression: { tool: listBenchTool.name, records: 100, ...extras.compression } } : {}),
     };
     if (options.json) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -228,12 +295,25 @@ async function main(): Promise<number> {
           row('everything on', everythingOn),
           `ratio (on / off): ${ratio.toFixed(2)}x throughput, target >= ${TARGET_RATIO}x: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'}`,
           `audit: ${records.length} records for ${everythingOn.answered} answered calls, ${notOk} not ok; ${sink.exports()} span exports`,
+          ...(extras
+            ? [
+                '',
+                `response cache (in ${report.rateLimitStore}), everything on:`,
+                row('without cache', extras.cache.withoutCache!),
+                row('cache hits', extras.cache.cacheHits!),
+                '',
+                `compression of ${listBenchTool.name} (100 records), everything on:`,
+                `${''.padEnd(16)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'failed'.padStart(9)}${'bytes'.padStart(9)}`,
+                ...Object.entries(extras.compression).map(([name, m]) => `${row(name, m)}${String(m.answerBytes).padStart(9)}`),
+              ]
+            : []),
         ].join('\n') + '\n',
       );
     }
     // Calls still in flight when the load stops are answered after autocannon stops counting.
     const recordsMatch = records.length >= everythingOn.answered && records.length <= everythingOn.answered + connections * rounds;
-    const consistent = everythingOn.failed === 0 && pipelineOff.failed === 0 && notOk === 0 && recordsMatch;
+    const extrasFailed = extras ? [...Object.values(extras.cache), ...Object.values(extras.compression)].some((m) => m.failed > 0) : false;
+    const consistent = everythingOn.failed === 0 && pipelineOff.failed === 0 && notOk === 0 && recordsMatch && !extrasFailed;
     if (!consistent) process.stderr.write('The run is not valid: failed requests, or audit records that do not match the calls answered.\n');
     return consistent ? 0 : 1;
   } finally {

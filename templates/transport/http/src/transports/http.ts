@@ -28,6 +28,7 @@ import { principalFromAuthInfo, toAuthInfo, type Principal } from '../auth/princ
 import { StartupError } from '../startup-error.js';
 import { answerApprovals, APPROVALS_PATH, APPROVER_SCOPE, sendApprovalsAnswer } from './approvals-endpoint.js';
 import { bearerChallenge } from './bearer-challenge.js';
+import { withCompression } from './compression.js';
 import { sendJson, sendJsonRpcError } from './http-responses.js';
 import { sendMetrics, sendReadiness } from './observability-endpoints.js';
 import { isJsonContentType, readJsonBody } from './read-json-body.js';
@@ -63,7 +64,8 @@ export async function serveOverHttp(app: App): Promise<RunningHttpServer> {
     maxRequestBodySize: settings.maxBodyBytes,
     onerror,
   });
-  const forwardToMcp = toNodeHandler(mcp, { maxRequestBodySize: settings.maxBodyBytes, onerror });
+  // Answers compressed as Accept-Encoding allows, above HTTP_COMPRESSION_MIN_BYTES (compression.ts).
+  const forwardToMcp = toNodeHandler(withCompression(mcp, settings.compression), { maxRequestBodySize: settings.maxBodyBytes, onerror });
   const hostIsAllowed = hostHeaderValidation(settings.allowedHosts);
   const admitRequest = createTrafficGate(app);
   const auditUnknownTools = createUnknownToolAudit(app);

@@ -38,6 +38,7 @@ export function createUnknownToolAudit(app: App): UnknownToolAudit {
         approval: null,
         latencyMs: 0,
         responseBytes: 0,
+        responseTokens: 0,
         backendCalls: [],
       });
     }

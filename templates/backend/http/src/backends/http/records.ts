@@ -16,7 +16,7 @@ import { z } from 'zod';
 
 import { ToolError } from '../../pipeline/define-tool.js';
 import { assertOk, type ApiResponse, type HttpApiBackend, type SendOptions } from './http-backend.js';
-import { DEFAULT_SUMMARY_LIMITS, summarizeList, truncateStrings } from './summarize.js';
+import { DEFAULT_SUMMARY_LIMITS, summarizeList, truncateStrings } from '../../pipeline/summarize.js';
 
 export const RECORD_KINDS = ['customer', 'order', 'note'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
