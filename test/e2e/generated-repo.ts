@@ -16,6 +16,12 @@ const bin = fileURLToPath(new URL('../../bin/create-mcp-server.js', import.meta.
 export const SLOW = 600_000;
 
 /**
+ * How long the harness waits for a signal (a server answering) before calling it a hang. Not a
+ * speed budget: on a busy machine a server may take many seconds to start.
+ */
+export const HANG_MS = 120_000;
+
+/**
  * The Redis generated repos' tests share rate limits through (they skip those tests without
  * REDIS_URL); .ci/run starts it. Every generated test suite run here gets it.
  */
@@ -102,14 +108,14 @@ export async function startHttp(dir: string, env: Record<string, string> = {}): 
   let output = '';
   child.all?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + HANG_MS;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
     const ok = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
     if (ok) break;
     if (Date.now() > deadline) {
       child.kill();
-      throw new Error(`server did not become healthy:\n${output}`);
+      throw new Error(`server did not become healthy within ${HANG_MS / 1000} s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

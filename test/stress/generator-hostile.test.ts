@@ -23,6 +23,7 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { STAGING_PREFIX } from '../../src/apply/apply-changes.js';
+import { HANG_MS } from '../e2e/generated-repo.js';
 import { readTree, tempDir } from '../support/temp-dir.js';
 
 const create = fileURLToPath(new URL('../../bin/create-mcp-server.js', import.meta.url));
@@ -276,7 +277,8 @@ async function killAt(command: string[], target: string, point: KillPoint, state
   const staging = async () => (await leftovers(target))[0];
   if (point === 'anywhere') await new Promise((resolve) => setTimeout(resolve, Math.random() * 1_500));
   else {
-    while (child.exitCode === null && Date.now() - started < 30_000) {
+    // Waits for the signal (the staging directory, the journal); the bound only catches a hang.
+    while (child.exitCode === null && Date.now() - started < HANG_MS) {
       const dir = await staging();
       if (dir && (point === 'staging' || existsSync(join(target, dir, 'journal.json')))) break;
       await new Promise((resolve) => setTimeout(resolve, 1));

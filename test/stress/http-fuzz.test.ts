@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 
-import { startHttp, type RunningServer } from '../e2e/generated-repo.js';
+import { HANG_MS, startHttp, type RunningServer } from '../e2e/generated-repo.js';
 import { tempDir } from '../support/temp-dir.js';
 import { generateCases, type FuzzCase } from './support/http-fuzz-cases.js';
 import { createKey } from './support/keys.js';
@@ -76,7 +76,7 @@ function send(url: URL, fuzz: FuzzCase): Promise<Answer> {
     const headers: Record<string, string> = { ...fuzz.headers };
     if (fuzz.body && !fuzz.chunked && headers['content-length'] === undefined) headers['content-length'] = String(fuzz.body.length);
     const req = request(
-      { host: url.hostname, port: url.port, method: fuzz.method, path: fuzz.path, headers, agent, setHost: !fuzz.omitHost && !headers.host, timeout: 10_000 },
+      { host: url.hostname, port: url.port, method: fuzz.method, path: fuzz.path, headers, agent, setHost: !fuzz.omitHost && !headers.host, timeout: HANG_MS },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -190,7 +190,7 @@ async function correctCall(url: URL, key: string): Promise<() => Promise<string 
   const { headers, body } = recorded;
   return async () => {
     try {
-      const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+      const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(HANG_MS) });
       const text = await response.text();
       if (response.status !== 200) return `status ${response.status}: ${text.slice(0, 200)}`;
       const answer = messages({ status: 200, headers: { 'content-type': response.headers.get('content-type') ?? '' }, body: text })[0] as {

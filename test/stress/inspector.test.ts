@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
-import { startHttp, type RunningServer } from '../e2e/generated-repo.js';
+import { HANG_MS, startHttp, type RunningServer } from '../e2e/generated-repo.js';
 import { tempDir } from '../support/temp-dir.js';
 import { createKey } from './support/keys.js';
 import { stressTools, type StressTools } from './support/stress-tools.js';
@@ -38,7 +38,7 @@ function inspector(args: string[]) {
     cwd: repo,
     all: true,
     reject: false,
-    timeout: 60_000,
+    timeout: HANG_MS, // only a hang: the CLI may start slowly on a busy machine
     env: { MCP_CATALOG_PATH: join(scratch, 'inspector-catalog.json') },
   });
 }

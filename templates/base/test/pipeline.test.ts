@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { startHarness, textOf, type Harness } from './support/harness.js';
 import { badOutput, createSlowTool, echo, leaky, notFound, probeTools } from './support/probe-tools.js';
+import { HANG_MS } from './support/wait.js';
 
 describe('tool-call pipeline', () => {
   let harness: Harness | undefined;
@@ -61,7 +62,7 @@ describe('tool-call pipeline', () => {
     harness = await startHarness({ tools: [...probeTools, slow.tool] });
     const inFlight = harness.call(slow.tool.name, {});
     await slow.running;
-    const drained = harness.app.pipeline.drain(5_000);
+    const drained = harness.app.pipeline.drain(HANG_MS); // true once the call finishes
     const refused = await harness.call(echo.name, { message: 'late' });
     expect(textOf(refused)).toMatch(/^\[unavailable\]/);
     slow.release();

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { startHarness, textOf, type Harness } from './support/harness.js';
 import { echo, probeTools } from './support/probe-tools.js';
+import { HANG_MS } from './support/wait.js';
 
 describe('readiness', () => {
   let harness: Harness | undefined;
@@ -40,15 +41,24 @@ describe('readiness', () => {
   it('counts a backend check that hangs as down, within READINESS_TIMEOUT_MS', async () => {
     harness = await startHarness({ tools: probeTools, env: { READINESS_TIMEOUT_MS: '200' } });
     vi.spyOn(harness.app.backends, 'readiness').mockReturnValue(new Promise(() => {}));
-    const started = Date.now();
-    const report = await harness.app.readiness();
-    expect(Date.now() - started).toBeLessThan(1_000);
-    expect(report).toMatchObject({ ready: false, backends: { backends: false } });
+    // The timeout's own clock, faked: exact on any machine, however busy.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let settled = false;
+      const pending = harness.app.readiness().finally(() => (settled = true));
+      await vi.advanceTimersByTimeAsync(199);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(settled).toBe(true);
+      expect(await pending).toMatchObject({ ready: false, backends: { backends: false } });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('fails closed when the audit sink cannot write: unready, and calls refused', async () => {
     harness = await startHarness({ tools: probeTools, env: { AUDIT_LOG: unwritableAuditLog() } });
-    await vi.waitFor(() => expect(harness!.app.audit.healthy()).toBe(false));
+    await vi.waitFor(() => expect(harness!.app.audit.healthy()).toBe(false), { timeout: HANG_MS });
     expect(await harness.app.readiness()).toMatchObject({ ready: false, dependencies: { audit: false } });
     const result = await harness.call(echo.name, { message: 'not without a record' });
     expect(textOf(result)).toBe('[audit_unavailable] The audit trail cannot be written right now, so no call can run. Retry later.');
@@ -57,7 +67,7 @@ describe('readiness', () => {
 
   it('with AUDIT_FAILURE_MODE=open, answers calls while the sink is down (and stays unready)', async () => {
     harness = await startHarness({ tools: probeTools, env: { AUDIT_LOG: unwritableAuditLog(), AUDIT_FAILURE_MODE: 'open' } });
-    await vi.waitFor(() => expect(harness!.app.audit.healthy()).toBe(false));
+    await vi.waitFor(() => expect(harness!.app.audit.healthy()).toBe(false), { timeout: HANG_MS });
     expect((await harness.call(echo.name, { message: 'answered anyway' })).isError).toBeFalsy();
     expect((await harness.app.readiness()).ready).toBe(false);
   });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createMcpHandler } from '@modelcontextprotocol/server';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { z } from 'zod';
 
 import { createApp } from '../src/app.js';
@@ -18,6 +18,7 @@ import { createLogger } from '../src/observability/logger.js';
 import { defineTool } from '../src/pipeline/define-tool.js';
 import { ibanValid, luhnValid, redactText } from '../src/redaction/detectors.js';
 import { Redactor } from '../src/redaction/redactor.js';
+import { startTestBackends } from './support/test-backends.js';
 import { testCredential } from './support/test-credential.js';
 
 describe('detectors', () => {
@@ -134,7 +135,9 @@ describe('canary secrets', () => {
     });
 
     const credential = await testCredential(dir, 'acme');
-    const config = loadConfig({ ...credential.env, AUDIT_LOG: auditFile, LOG_LEVEL: 'trace', REDACT_TOOL_OUTPUT: 'true', REDACT_PATHS: 'notes' });
+    const backends = await startTestBackends();
+    onTestFinished(() => backends.close());
+    const config = loadConfig({ ...credential.env, ...backends.env, AUDIT_LOG: auditFile, LOG_LEVEL: 'trace', REDACT_TOOL_OUTPUT: 'true', REDACT_PATHS: 'notes' });
     const redactor = new Redactor(config.redaction.paths);
     const app = await createApp(config, { tools: [echoAll, fail], logger: createLogger('trace', 'canary', redactor, capture) });
     const handler = createMcpHandler(({ authInfo }) => app.createServer(principalFromAuthInfo(authInfo)));

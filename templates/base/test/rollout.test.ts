@@ -14,6 +14,7 @@ import { StartupError } from '../src/startup-error.js';
 import { startHarness, textOf, type Harness } from './support/harness.js';
 import { testCredential } from './support/test-credential.js';
 import { echo, limited, probeTools } from './support/probe-tools.js';
+import { eventually } from './support/wait.js';
 
 let harness: Harness | undefined;
 let dir: string;
@@ -66,8 +67,7 @@ describe('tool rollout', () => {
     expect(await listed('acme')).toEqual([]);
 
     writeFileSync(file, JSON.stringify({ default: [echo.name] }));
-    const deadline = Date.now() + 5_000;
-    while ((await listed('acme')).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    await eventually('the changed rollout file to be read', async () => (await listed('acme')).length > 0, 100);
     expect(await listed('acme')).toEqual([echo.name]);
 
     writeFileSync(file, JSON.stringify({ default: 'all' }));

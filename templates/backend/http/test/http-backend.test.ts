@@ -243,15 +243,14 @@ describe('http backend', () => {
   });
 
   it('times out each attempt of a slow upstream', async () => {
+    // It would answer only after the test's own limit: a result can only come from the timeout.
     const upstream = await startUpstream((_n, _req, res) => {
-      const timer = setTimeout(() => json(res, 200, { late: true }), 3_000);
+      const timer = setTimeout(() => json(res, 200, { late: true }), 600_000);
       res.on('close', () => clearTimeout(timer));
     });
-    const started = Date.now();
     const attempt = storeFor(upstream, { timeoutMs: 150, retries: 1 }).forTenant('acme', scoped()).get('/v1/slow');
     await expect(attempt).rejects.toMatchObject({ code: 'timeout', message: 'The API did not answer in time. Retry later.' });
     expect(upstream.hits).toBe(2);
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('opens the breaker after consecutive failures, fails fast while open, and closes when the API recovers', async () => {

@@ -14,6 +14,7 @@ import { loadConfig } from '../../src/config.js';
 import type { AuditRecord } from '../../src/pipeline/audit.js';
 import type { AnyTool } from '../../src/pipeline/define-tool.js';
 import { serveOverHttp, type RunningHttpServer } from '../../src/transports/http.js';
+import { startTestBackends } from './test-backends.js';
 import { testCredential } from './test-credential.js';
 
 export interface TestHttpServer {
@@ -35,6 +36,8 @@ export async function startHttpServer(
   const dir = mkdtempSync(join(tmpdir(), 'mcp-http-test-'));
   const auditFile = join(dir, 'audit.jsonl');
   const credential = await testCredential(dir, options.tenant ?? 'acme', options.scopes);
+  // What the backends need in a test (test-backends.ts), as the in-process harness gets it.
+  const backends = await startTestBackends();
   const config = loadConfig({
     MCP_TRANSPORT: 'http',
     HOST: '127.0.0.1',
@@ -42,9 +45,13 @@ export async function startHttpServer(
     LOG_LEVEL: 'silent',
     AUDIT_LOG: auditFile,
     ...credential.env,
+    ...backends.env,
     ...options.env,
   });
-  const app = await createApp(config, options.tools ? { tools: options.tools } : {});
+  const app = await createApp(config, options.tools ? { tools: options.tools } : {}).catch(async (error: unknown) => {
+    await backends.close();
+    throw error;
+  });
   const running = await serveOverHttp(app);
   const clients: Client[] = [];
   return {
@@ -72,6 +79,7 @@ export async function startHttpServer(
       await running.stopAccepting();
       await running.close();
       await app.close();
+      await backends.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
