@@ -8,6 +8,8 @@ export interface ServerProcess {
   url: URL;
   /** Everything the process wrote to stderr (its logs). */
   stderr(): string;
+  /** Sends the process a signal (SIGHUP: reload keys and rollout). */
+  signal(name: NodeJS.Signals): void;
   stop(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
   return {
     url,
     stderr: () => stderr,
+    signal: (name) => child.kill(name),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
