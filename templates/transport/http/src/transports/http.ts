@@ -206,6 +206,16 @@ export async function serveOverHttp(app: App): Promise<RunningHttpServer> {
     noteSwallowedArgumentKeys(parsedBody);
     // toNodeHandler forwards req.auth to the handler as authInfo; the factory turns it back into the Principal.
     await forwardToMcp(Object.assign(req, { auth: toAuthInfo(principal) }), res, parsedBody);
+    // An error status is the SDK refusing the request itself (Accept, protocol version, Mcp-*
+    // headers), before any call reached the pipeline: those calls are audited here.
+    if (res.headersSent && res.statusCode >= 400 && calls.length > 0) {
+      await callAudit.refused(
+        calls.filter((call) => callAudit.toolFor(call, principal)),
+        principal,
+        'invalid',
+        'protocol_error',
+      );
+    }
   };
 
   const handleApprovals = async (req: IncomingMessage, res: ServerResponse, path: string) => {

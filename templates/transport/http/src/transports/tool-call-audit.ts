@@ -8,6 +8,8 @@
  *                            or the shared limiter down                    server_busy, limiter_unavailable
  *   (SDK's unknown-tool      no such tool, or one the tool rollout keeps   denied / unknown_tool
  *    error)                  from that tenant: what probing looks like
+ *   (SDK's 4xx)              a protocol error (Accept, protocol version,   invalid / protocol_error
+ *                            Mcp-* headers) before any call ran
  *
  * Calls that pass reach the pipeline, which audits them itself. Records are built by the one
  * builder (pipeline/audit.ts); arguments are redacted by the sink like any other record's.
