@@ -3,7 +3,8 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FileTree } from '../render/file-tree.js';
 
-export type TargetState = 'absent' | 'empty' | 'non-empty';
+/** `git-only`: nothing but `.git` (a fresh clone of an empty repository): empty, written in place. */
+export type TargetState = 'absent' | 'empty' | 'git-only' | 'non-empty';
 export type FileAction = 'create' | 'update' | 'unchanged';
 
 export interface PlannedFile {
@@ -33,7 +34,7 @@ export async function planTree(tree: FileTree, target: string): Promise<Plan> {
   for (const [path, file] of tree.entries()) {
     const bytes = Buffer.byteLength(file.contents);
     let action: FileAction = 'create';
-    if (state.state === 'non-empty') {
+    if (state.state === 'non-empty' || state.state === 'git-only') {
       const current = await readFile(join(target, path), 'utf8').catch(() => undefined);
       if (current !== undefined) action = current === file.contents ? 'unchanged' : 'update';
     }
@@ -52,5 +53,6 @@ async function targetState(target: string): Promise<{ state: TargetState; entrie
   }
   if (!info.isDirectory()) throw new TargetError(`${target} exists and is not a directory`);
   const entries = (await readdir(target)).sort();
-  return { state: entries.length === 0 ? 'empty' : 'non-empty', entries: entries.slice(0, 5) };
+  const state = entries.length === 0 ? 'empty' : entries.length === 1 && entries[0] === '.git' ? 'git-only' : 'non-empty';
+  return { state, entries: entries.slice(0, 5) };
 }

@@ -2,7 +2,8 @@
  * Writes a generated tree to disk, atomically:
  * - a new (absent or empty) target is written whole into a hidden temp directory beside it
  *   and renamed into place, so a failure or a kill leaves no half-written target;
- * - a non-empty target (`--force`) is changed as one transaction by applyChanges().
+ * - a non-empty target (`--force`), or one holding only `.git`, is changed as one transaction
+ *   by applyChanges().
  */
 import { chmod, mkdir, mkdtemp, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -25,7 +26,8 @@ export async function writeTree(tree: FileTree, plan: Plan, hooks: WriteHooks = 
       checkSignal();
       await hooks.afterStagedFile?.(path);
     };
-    if (plan.targetState === 'non-empty') return applyChanges(plan.target, files, { checkpoint });
+    // A target holding .git (or more) is changed in place, never replaced: its history stays.
+    if (plan.targetState === 'non-empty' || plan.targetState === 'git-only') return applyChanges(plan.target, files, { checkpoint });
 
     const parent = dirname(plan.target);
     await mkdir(parent, { recursive: true });

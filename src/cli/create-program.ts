@@ -42,7 +42,7 @@ function program(output: Output): Command {
     .addOption(new Option('-t, --transport <kind>', `how clients connect: ${TRANSPORTS.join(' | ')} (default: http)`))
     .addOption(new Option('-a, --auth <kind>', `how clients authenticate: ${AUTH_KINDS.join(' | ')} (default: api-key)`))
     .option('-b, --backend <kind>', `a backend the tools reach, repeatable: ${BACKEND_KINDS.join(' | ')} (default: sample)`, collect)
-    .option('--tool <name[:read|:write]>', 'a tool to generate, repeatable (default: three sample tools)', collect)
+    .option('--tool <name[:read|:write]>', 'a tool to generate, repeatable, without parameters (give them in --config, or later with mcp-gen add-tool --param) (default: three sample tools)', collect)
     .option('-c, --config <spec.json>', 'read the whole spec from a JSON file (flags given too override its fields)')
     .option('-y, --yes', 'use defaults for everything not given; never prompt')
     .option('--no-install', 'do not run npm install')
@@ -145,7 +145,7 @@ async function create(dirArg: string | undefined, options: CreateOptions, output
     output.err(`The repository is written; fix the problem above and run npm install in ${dir}.`);
     return EXIT_FAILURE;
   }
-  output.out(`\nCreated ${spec.name} in ${dir}: ${spec.tools.length} tools, ${spec.transport} transport, ${spec.auth} auth.\n`);
+  output.out(`\nCreated ${spec.name} in ${dir}: ${spec.tools.length} tool${spec.tools.length === 1 ? '' : 's'}, ${spec.transport} transport, ${spec.auth} auth.\n`);
   output.out(nextSteps(spec, target, installed));
   return EXIT_OK;
 }

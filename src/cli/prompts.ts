@@ -111,7 +111,7 @@ async function askForTools(): Promise<unknown[]> {
     );
     const paramText = answered(
       await p.text({
-        message: 'Parameters (name:type, ? for optional; types string number integer boolean string[])',
+        message: 'Parameters (name:type, ? for optional; types string number integer boolean string[]; empty for none)',
         placeholder: access === 'read' ? 'query:string?, limit:integer?' : 'name:string, notes:string?',
         validate: (v) => parseParamList(v ?? '').problems[0],
       }),

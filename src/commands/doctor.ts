@@ -9,6 +9,7 @@ import { toolFileName } from '../spec/project-spec.js';
 import { GENERATOR_VERSION } from '../version.js';
 import { LOCK_FILE } from '../contract/tools-lock.js';
 import { isStateFile, sha256, BASE_DIR, type ManifestEntry } from '../upgrade/state-files.js';
+import { olderGenerator } from './same-generator.js';
 import type { RepoState } from '../upgrade/repo-state.js';
 import semver from 'semver';
 
@@ -34,6 +35,17 @@ export async function diagnose(repo: RepoState): Promise<Problem[]> {
         message: `made by create-mcp-server ${made}, newer than this mcp-gen (${GENERATOR_VERSION})`,
         fix: `use create-mcp-server ${made} or later`,
       });
+    }
+    const older = olderGenerator(repo);
+    if (older) {
+      // Where tool files live (and what the contract script is) follows the generator version:
+      // judged by this version's rules, an older repo shows problems an upgrade resolves.
+      problems.push({
+        check: 'generator-version',
+        message: `made by create-mcp-server ${older}, older than this mcp-gen (${GENERATOR_VERSION}): the checks of tool files and of the contract follow ${GENERATOR_VERSION}'s layout, so they were skipped`,
+        fix: 'run mcp-gen upgrade first (it merges the new templates and runs their migrations), commit, then run mcp-gen doctor again',
+      });
+      toolFiles = undefined;
     }
     problems.push(...(await lockProblems(repo, spec.tools.map((t) => t.name))));
   } catch (err) {
@@ -64,6 +76,8 @@ export async function diagnose(repo: RepoState): Promise<Problem[]> {
     const listed = await readdir(join(repo.dir, 'src/tools'), { recursive: true }).catch(() => [] as string[]);
     const onDisk = listed.map((f) => f.split(sep).join('/')).filter((f) => f.endsWith('.ts') && f !== 'registry.ts');
     for (const file of onDisk.filter((f) => !toolFiles!.includes(f)).sort()) {
+      // A module of the user's beside the tools (helpers, shared schemas) is not a tool.
+      if (!(await repo.readDisk(`src/tools/${file}`))?.includes('defineTool(')) continue;
       problems.push({ check: 'unregistered-tool', path: `src/tools/${file}`, message: 'a tool file that is not in mcp-gen.json, so not registered or served', fix: 'add it with mcp-gen add-tool (and move your code in), or delete it' });
     }
     for (const file of toolFiles.filter((f) => !onDisk.includes(f))) {

@@ -10,9 +10,21 @@ import type { RepoState } from '../upgrade/repo-state.js';
 
 export class GeneratorMismatch extends Error {}
 
+/** The generator version that last wrote the repo, when mcp-gen.json names a valid one. */
+export function generatorVersionOf(repo: Pick<RepoState, 'rawSpec'>): string | undefined {
+  const made = (repo.rawSpec as { generator?: { version?: unknown } } | null)?.generator?.version;
+  return typeof made === 'string' && semver.valid(made) ? made : undefined;
+}
+
+/** Written by an older generator: what this version expects of the repo's layout may not hold yet. */
+export function olderGenerator(repo: Pick<RepoState, 'rawSpec'>): string | undefined {
+  const made = generatorVersionOf(repo);
+  return made && semver.lt(made, GENERATOR_VERSION) ? made : undefined;
+}
+
 export function requireSameGenerator(repo: RepoState): void {
-  const made = (repo.rawSpec as { generator?: { version?: unknown } }).generator?.version;
-  if (typeof made !== 'string' || !semver.valid(made) || made === GENERATOR_VERSION) return;
+  const made = generatorVersionOf(repo);
+  if (!made || made === GENERATOR_VERSION) return;
   if (semver.gt(made, GENERATOR_VERSION)) {
     throw new GeneratorMismatch(`this repo was made by create-mcp-server ${made}, newer than this mcp-gen (${GENERATOR_VERSION}); use ${made} or later. Nothing was written.`);
   }

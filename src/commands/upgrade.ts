@@ -28,6 +28,8 @@ export interface UpgradePlan {
   migrations: Migration[];
   spec: CompleteProjectSpec;
   plan: UpdatePlan;
+  /** Steps the migrations could not take for the user: the upgrade names them and exits 2. */
+  followUps: string[];
 }
 
 export async function planUpgrade(repo: RepoState, migrations: readonly Migration[] = MIGRATIONS): Promise<UpgradePlan> {
@@ -51,7 +53,7 @@ export async function planUpgrade(repo: RepoState, migrations: readonly Migratio
 
   const plan = await planUpdate(tree, overlay);
   await includeMigrationEdits(plan, overlay, repo);
-  return { from, to, migrations: pending, spec, plan };
+  return { from, to, migrations: pending, spec, plan, followUps: overlay.followUps() };
 }
 
 async function run(migration: Migration, ctx: Parameters<Migration['run']>[0]): Promise<void> {

@@ -3,6 +3,7 @@ import { projectSlug, toolFileName, toolIdentifier } from '../spec/project-spec.
 import { callParams, type CompleteProjectSpec, type CompleteToolSpec } from '../spec/tool-defaults.js';
 import { inputZodSource, paramZodSource } from './zod-source.js';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../version.js';
+import { INSPECTOR_MAJOR, NODE_FLOOR } from './dependency-versions.js';
 
 export interface ToolContext {
   name: string;
@@ -21,6 +22,8 @@ export interface ToolContext {
   scopes: string[];
   rateLimit: { perMinute: number } | null;
   params: Array<CompleteToolSpec['params'][number] & { zod: string }>;
+  /** The parameter the tool finds its one record by, or null: the handler gets (read) or updates (write) that record. */
+  keyParam: string | null;
   inputZod: string;
   /** Write tools: 'client' (the user confirms) or 'human' (an approver grants); 'none' otherwise. */
   approval: 'none' | 'client' | 'human';
@@ -28,6 +31,9 @@ export interface ToolContext {
 
 export interface RenderContext {
   generator: { name: string; version: string };
+  /** `node.floor`: the oldest Node.js the repo runs on; `inspector`: the MCP Inspector package, at its major. */
+  node: { floor: string };
+  inspector: string;
   project: { name: string; slug: string; title: string; description: string };
   transport: { kind: string; stdio: boolean; http: boolean };
   /** `token`: jwt or oauth, the two that verify bearer tokens (the auth/token layer). */
@@ -53,6 +59,8 @@ export function renderContext(spec: CompleteProjectSpec): RenderContext {
   const tools = spec.tools.map(toolContext);
   return {
     generator: { name: GENERATOR_NAME, version: GENERATOR_VERSION },
+    node: { floor: NODE_FLOOR },
+    inspector: `@modelcontextprotocol/inspector@${INSPECTOR_MAJOR}`,
     project: { name: spec.name, slug: projectSlug(spec.name), title: spec.title, description: spec.description },
     transport: { kind: spec.transport, stdio: spec.transport !== 'http', http: spec.transport !== 'stdio' },
     auth: {
@@ -98,9 +106,22 @@ export function toolContext(tool: CompleteToolSpec): ToolContext {
     scopes: tool.scopes,
     rateLimit: tool.rateLimit ?? null,
     params: tool.params.map((p) => ({ ...p, zod: paramZodSource(p) })),
+    keyParam: keyParam(tool),
     // approvalId (human approval) is part of the input schema, not of the tool's own params.
     inputZod: inputZodSource(callParams(tool)),
     approval: tool.approval,
   };
 }
 
+
+/**
+ * A required string `id` names the record a tool gets or updates. A read tool whose only
+ * required string parameter ends in `_id` (`customer_id`) gets that record too: asking for one
+ * thing by its id is a lookup, not a text search over every record.
+ */
+export function keyParam(tool: Pick<CompleteToolSpec, 'params' | 'access'>): string | null {
+  const requiredStrings = tool.params.filter((p) => p.required && p.type === 'string');
+  if (requiredStrings.some((p) => p.name === 'id')) return 'id';
+  if (tool.access === 'read' && requiredStrings.length === 1 && requiredStrings[0]!.name.endsWith('_id')) return requiredStrings[0]!.name;
+  return null;
+}

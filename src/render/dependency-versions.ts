@@ -7,6 +7,15 @@
  * computes each tool's JSON Schema for contracts/tools.lock.json, and the generated server
  * must emit byte-identical schemas on tools/list.
  */
+/**
+ * The oldest Node.js a generated repo (and this generator) runs on: vitest 4, through vite 7,
+ * needs 20.19. The root README, both package.json `engines` and the generated README state it.
+ */
+export const NODE_FLOOR = '20.19';
+
+/** The MCP Inspector major the generated scripts, README and RUNBOOK and the printed next steps use. */
+export const INSPECTOR_MAJOR = '2';
+
 export const dependencyVersions = {
   '@modelcontextprotocol/server': '2.4.0',
   '@modelcontextprotocol/node': '2.1.2',

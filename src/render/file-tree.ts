@@ -6,7 +6,7 @@ export type FileClass = 'managed' | 'merged' | 'scaffold';
 
 export interface TreeFile {
   contents: string;
-  /** How later upgrades treat the file (DESIGN.md, "State kept in a generated repo"). */
+  /** How later upgrades treat the file (docs/architecture.md, "File classes"). */
   class: FileClass;
   /** Unix mode bits worth keeping (executable scripts). */
   mode?: number;

@@ -1,5 +1,5 @@
 /** The generated package.json, computed as data from the layers (never templated text). */
-import { dependencyVersions, type GeneratedDependency } from './dependency-versions.js';
+import { dependencyVersions, NODE_FLOOR, type GeneratedDependency } from './dependency-versions.js';
 import type { Layer } from './layers.js';
 import type { CompleteProjectSpec } from '../spec/tool-defaults.js';
 
@@ -19,8 +19,7 @@ export function packageJson(spec: CompleteProjectSpec, layers: readonly Layer[])
     private: true,
     description: spec.description,
     type: 'module',
-    // vitest 4 (through vite 7) needs 20.19.
-    engines: { node: '>=20.19' },
+    engines: { node: `>=${NODE_FLOOR}` },
     scripts,
     dependencies: pinned(deps),
     devDependencies: pinned(devDeps),

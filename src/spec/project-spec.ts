@@ -51,7 +51,7 @@ export const ToolSpec = z
     scopes: z.array(z.string().regex(SCOPE_PATTERN, { error: 'must be an OAuth scope token (no spaces, quotes or backslashes)' })).optional(),
     backend: z.enum(BACKEND_KINDS).optional(),
     rateLimit: z.object({ perMinute: z.number().int().min(1).max(1_000_000) }).strict().optional(),
-    params: z.array(ParamSpec).optional(),
+    params: z.array(ParamSpec).optional().describe('The arguments the tool takes; none when omitted.'),
     approval: z
       .enum(APPROVAL_MODES)
       .default('none')

@@ -12,7 +12,8 @@ export function completeSpec(spec: ProjectSpec): CompleteProjectSpec {
   const defaultBackend = spec.backends[0]!.kind;
   return {
     ...spec,
-    title: spec.title ?? titleFromName(projectSlug(spec.name)),
+    // The package name as typed (`crm-mcp`): a title made of it would guess at its words' case.
+    title: spec.title ?? projectSlug(spec.name),
     tools: spec.tools.map((tool) => completeTool(tool, defaultBackend)),
   };
 }
@@ -27,7 +28,8 @@ function completeTool(tool: ToolSpec, defaultBackend: ToolSpec['backend'] & stri
     version: tool.version,
     scopes: tool.scopes ?? [`tools:${tool.access}`],
     backend: tool.backend ?? defaultBackend,
-    params: tool.params ?? defaultParams(tool.access),
+    // No params means none: a tool takes exactly the arguments its spec lists.
+    params: tool.params ?? [],
     approval: tool.approval,
   };
   if (tool.rateLimit) complete.rateLimit = tool.rateLimit;
@@ -63,16 +65,4 @@ function defaultDescription(title: string, access: ToolSpec['access']): string {
   return access === 'read'
     ? `${title}. Reads records of the caller's tenant and returns the matches; changes nothing.`
     : `${title}. Creates a record in the caller's tenant and returns it.`;
-}
-
-function defaultParams(access: ToolSpec['access']): ParamSpec[] {
-  return access === 'read'
-    ? [
-        { name: 'query', type: 'string', description: 'Text to look for in the records (all records if empty).', required: false },
-        { name: 'limit', type: 'integer', description: 'Largest number of records to return (1-100).', required: false },
-      ]
-    : [
-        { name: 'name', type: 'string', description: 'Name of the record to create.', required: true },
-        { name: 'notes', type: 'string', description: 'Free-text notes to store with the record.', required: false },
-      ];
 }

@@ -1,15 +1,16 @@
 /**
  * A new render of the spec + what is on disk -> what to do with every path, following the
- * table in DESIGN.md ("Upgrades and migrations"). Pure decision: nothing is written here.
+ * table in docs/architecture.md ("The update table"). Pure decision: nothing is written here.
  *
- *   managed   regenerated whole; a hand edit is reported (and overwritten), not merged
+ *   managed   regenerated whole; a hand edit is not merged: it is kept beside the file as
+ *             <file>.orig and reported
  *   merged    three-way: base (.mcp-gen/base) / disk / new render
  *   scaffold  written once when new, then the user's: never touched again
  */
 import type { FileTree, FileClass } from '../render/file-tree.js';
-import { isStateFile, sha256, type ManifestEntry } from './state-files.js';
+import { BASE_DIR, isStateFile, sha256, type ManifestEntry } from './state-files.js';
 import type { RepoState } from './repo-state.js';
-import { isBinary, mergeThreeWay } from './three-way.js';
+import { isBinary, mergeThreeWay, mergeTwoWay } from './three-way.js';
 
 export type UpdateAction = 'create' | 'update' | 'merge' | 'conflict' | 'delete' | 'keep' | 'unchanged';
 
@@ -29,11 +30,16 @@ export interface PlannedUpdate {
 export interface UpdatePlan {
   changes: PlannedUpdate[];
   conflicts: string[];
+  /** Managed files edited by hand: regenerated, the user's version written to <path>.orig. */
   handEdited: string[];
 }
 
+/** Beside a regenerated managed file: the user's hand-edited version, to move the change elsewhere. */
+export const ORIG_SUFFIX = '.orig';
+
 export async function planUpdate(tree: FileTree, repo: RepoState): Promise<UpdatePlan> {
   const changes: PlannedUpdate[] = [];
+  const keptEdits: PlannedUpdate[] = [];
   const paths = new Set([...tree.paths(), ...Object.keys(repo.manifest)]);
   for (const path of [...paths].sort()) {
     const file = tree.get(path);
@@ -48,12 +54,18 @@ export async function planUpdate(tree: FileTree, repo: RepoState): Promise<Updat
     } else if (file.class === 'managed') {
       const edited = disk !== undefined && entry !== undefined && sha256(disk) !== entry.sha256;
       const change = write(path, 'managed', disk, file.contents, file.mode);
-      if (edited && change.action !== 'unchanged') change.reason = 'edited by hand; regenerated (managed files are not merged)';
+      if (edited && change.action !== 'unchanged') {
+        change.reason = `edited by hand; regenerated (managed files are not merged), yours kept as ${path}${ORIG_SUFFIX}`;
+        const orig = `${path}${ORIG_SUFFIX}`;
+        keptEdits.push({ path: orig, class: 'scaffold', action: (await repo.readDisk(orig)) === undefined ? 'create' : 'update', contents: disk, reason: `your hand edit of ${path}` });
+      }
       changes.push(change);
     } else {
-      changes.push(await mergeFile(path, disk, entry ? await mergeBase(path, entry, disk, repo) : '', file.contents, entry !== undefined, file.mode));
+      changes.push(await mergeFile(path, disk, entry ? await mergeBase(path, entry, disk, repo) : undefined, file.contents, entry, file.mode));
     }
   }
+  changes.push(...keptEdits.filter((kept) => !tree.has(kept.path)));
+  changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
     changes,
     conflicts: changes.filter((c) => c.action === 'conflict').map((c) => c.path),
@@ -63,13 +75,14 @@ export async function planUpdate(tree: FileTree, repo: RepoState): Promise<Updat
 
 /**
  * The base of a merged file. A file generated as scaffold (no base kept) that the templates now
- * merge has none; while it is still byte for byte as generated (the manifest's hash), it is its
- * own base, so it takes the new render instead of conflicting with it.
+ * merge has none stored: while it is still byte for byte as generated (the manifest's hash), it
+ * is its own base; once edited, the version with that hash is looked for in git history.
  */
 async function mergeBase(path: string, entry: ManifestEntry, disk: string | undefined, repo: RepoState): Promise<string | undefined> {
   const base = await repo.readBase(path);
-  if (base !== undefined || entry.class !== 'scaffold' || disk === undefined) return base;
-  return sha256(disk) === entry.sha256 ? disk : undefined;
+  if (base !== undefined || disk === undefined) return base;
+  if (entry.class === 'scaffold' && sha256(disk) === entry.sha256) return disk;
+  return repo.findInHistory?.(path, entry.sha256);
 }
 
 function write(path: string, cls: PlannedUpdate['class'], disk: string | undefined, contents: string, mode?: number): PlannedUpdate {
@@ -86,29 +99,42 @@ async function mergeFile(
   disk: string | undefined,
   base: string | undefined,
   next: string,
-  known: boolean,
+  entry: ManifestEntry | undefined,
   mode?: number,
 ): Promise<PlannedUpdate> {
   if (disk === undefined) {
     // Known to the manifest but gone from disk: the user deleted it, and it stays deleted.
-    return known ? { path, class: 'merged', action: 'keep', reason: 'deleted by you; left deleted' } : write(path, 'merged', disk, next, mode);
+    return entry ? { path, class: 'merged', action: 'keep', reason: 'deleted by you; left deleted' } : write(path, 'merged', disk, next, mode);
   }
   if (disk === next) return { path, class: 'merged', action: 'unchanged' };
-  const ancestor = base ?? '';
-  if (disk === ancestor) return write(path, 'merged', disk, next, mode);
-  if (next === ancestor) return { path, class: 'merged', action: 'keep', reason: 'your edit; the template did not change' };
+  if (base === disk) return write(path, 'merged', disk, next, mode);
+  if (base === next) return { path, class: 'merged', action: 'keep', reason: 'your edit; the template did not change' };
   if (isBinary(disk) || isBinary(next)) {
     return { path, class: 'merged', action: 'conflict', reason: 'binary file changed on both sides; yours kept' };
   }
-  const merged = mergeThreeWay(disk, ancestor, next);
+  if (base === undefined) {
+    // Nothing says which side changed a line: only the lines that differ conflict.
+    const merged = mergeTwoWay(disk, next);
+    return { path, class: 'merged', action: 'conflict', contents: merged.text, sides: { base: disk, theirs: next }, reason: noBaseReason(entry) };
+  }
+  const merged = mergeThreeWay(disk, base, next);
   return {
     path,
     class: 'merged',
     action: merged.conflict ? 'conflict' : 'merge',
     contents: merged.text,
-    ...(merged.conflict ? { sides: { base: ancestor, theirs: next } } : {}),
-    reason: merged.conflict ? (known ? 'both you and the template changed the same lines' : 'new in the template, and a different file is already there') : undefined,
+    ...(merged.conflict ? { sides: { base, theirs: next } } : {}),
+    reason: merged.conflict ? 'both you and the template changed the same lines' : undefined,
   };
+}
+
+function noBaseReason(entry: ManifestEntry | undefined): string {
+  const how = 'merged without a base: the lines that differ conflict, the lines both hold are kept';
+  if (!entry) return `new in the template, and a different file is already there; ${how}`;
+  if (entry.class === 'scaffold') {
+    return `written as yours by an older generator, so no merge base was kept, and the version it wrote is not in the git history; ${how}`;
+  }
+  return `its merge base is missing from ${BASE_DIR}/ and the version last generated is not in the git history; ${how}`;
 }
 
 async function dropped(path: string, cls: FileClass, disk: string | undefined, repo: RepoState): Promise<PlannedUpdate> {

@@ -12,6 +12,7 @@ export class RepoOverlay implements RepoState {
   readonly manifest: Record<string, ManifestEntry>;
   private readonly files = new Map<string, string | null>();
   private readonly bases = new Map<string, string | null>();
+  private readonly steps: string[] = [];
 
   constructor(private readonly repo: RepoState) {
     this.dir = repo.dir;
@@ -27,6 +28,10 @@ export class RepoOverlay implements RepoState {
   async readBase(path: string): Promise<string | undefined> {
     if (this.bases.has(path)) return this.bases.get(path) ?? undefined;
     return this.repo.readBase(path);
+  }
+
+  async findInHistory(path: string, sha256: string): Promise<string | undefined> {
+    return this.repo.findInHistory?.(path, sha256);
   }
 
   write(path: string, contents: string): void {
@@ -49,6 +54,15 @@ export class RepoOverlay implements RepoState {
       this.manifest[to] = this.manifest[from]!;
       delete this.manifest[from];
     }
+  }
+
+  /** A step the user must take that a migration could not (reported; the upgrade exits 2). */
+  followUp(step: string): void {
+    if (!this.steps.includes(step)) this.steps.push(step);
+  }
+
+  followUps(): string[] {
+    return [...this.steps];
   }
 
   /** The files migrations changed: path -> new contents, or null for a removal. */

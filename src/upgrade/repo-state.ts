@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { recoverInterruptedChanges } from '../apply/apply-changes.js';
 import { BASE_DIR, MANIFEST_FILE, STATE_FILE, type ManifestEntry } from './state-files.js';
+import { findInHistory } from './git-history.js';
 
 export class NotAGeneratedRepo extends Error {}
 
@@ -13,6 +14,8 @@ export interface RepoState {
   manifest: Record<string, ManifestEntry>;
   readDisk(path: string): Promise<string | undefined>;
   readBase(path: string): Promise<string | undefined>;
+  /** The content of `path` whose sha256 is `sha256`, from the repo's git history, if any. */
+  findInHistory?(path: string, sha256: string): Promise<string | undefined>;
 }
 
 export async function readRepoState(dir: string): Promise<RepoState> {
@@ -37,6 +40,7 @@ export async function readRepoState(dir: string): Promise<RepoState> {
     manifest,
     readDisk: (path) => readText(join(dir, path)),
     readBase: (path) => readText(join(dir, BASE_DIR, path)),
+    findInHistory: (path, hash) => findInHistory(dir, path, hash),
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * The state a generated repo keeps (DESIGN.md): `mcp-gen.json` (the spec and the generator
+ * The state a generated repo keeps (docs/architecture.md): `mcp-gen.json` (the spec and the generator
  * that last wrote the repo), `.mcp-gen/manifest.json` (class and base hash of every
  * generated path) and `.mcp-gen/base/` (the last generated content of merged files, the
  * merge base of the next upgrade). All are added to the tree like any generated file.

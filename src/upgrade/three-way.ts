@@ -4,6 +4,7 @@
  * that name each side. Line endings follow the user's file.
  */
 import { mergeDiff3 } from 'node-diff3';
+import { diffArrays } from 'diff';
 
 export interface MergeResult {
   text: string;
@@ -25,4 +26,36 @@ export function mergeThreeWay(ours: string, base: string, theirs: string): Merge
 /** A NUL byte in the first 8 kB: what git calls binary. Binary files are never merged. */
 export function isBinary(text: string): boolean {
   return text.slice(0, 8000).includes('\u0000');
+}
+
+/**
+ * Without a base, which side changed a line cannot be known: lines both sides hold stay as
+ * they are, and each run of lines that differs becomes one conflict block (yours, then the
+ * template's), so a conflict shows only what differs rather than the whole file.
+ */
+export function mergeTwoWay(ours: string, theirs: string): MergeResult {
+  const crlf = ours.includes('\r\n');
+  const lines = (text: string) => text.replace(/\r\n/g, '\n').split('\n');
+  const out: string[] = [];
+  let mine: string[] = [];
+  let template: string[] = [];
+  let conflict = false;
+  const flush = () => {
+    if (mine.length === 0 && template.length === 0) return;
+    conflict = true;
+    out.push(`<<<<<<< ${MERGE_LABELS.ours}`, ...mine, '=======', ...template, `>>>>>>> ${MERGE_LABELS.theirs}`);
+    mine = [];
+    template = [];
+  };
+  for (const part of diffArrays(lines(ours), lines(theirs))) {
+    if (part.removed) mine.push(...part.value);
+    else if (part.added) template.push(...part.value);
+    else {
+      flush();
+      out.push(...part.value);
+    }
+  }
+  flush();
+  const text = out.join('\n');
+  return { text: crlf ? text.replace(/\n/g, '\r\n') : text, conflict };
 }

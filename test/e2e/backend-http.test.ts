@@ -1,10 +1,13 @@
 /**
  * `--backend http --backend sample`: a generated server over an internal REST API (and the
  * sample backend for one tool), installed, built and tested; its own tests prove retries,
- * timeouts and the circuit breaker opening and closing against misbehaving upstreams on
- * 127.0.0.1. Then `npm start` serves real SDK Clients against the repo's sample API started by
- * this test, which records what reaches it: each tenant's own credential, never the MCP key;
- * the API going away opens the breaker (readiness 503, clean errors), and coming back closes it.
+ * timeouts, one attempt per write and the circuit breaker opening and closing against
+ * misbehaving upstreams on 127.0.0.1. Then `npm start` serves real SDK Clients against the
+ * repo's sample API started by this test, which records what reaches it: each tenant's own
+ * credential, never the MCP key; exactly one POST per write when the API ignores Idempotency-Key
+ * and is slow, flapping or resetting, with `outcome_unknown` when the write may have been applied;
+ * the API going away opens the breaker, readiness stays 503 for as long as it is down, and
+ * answers 200 again once it is back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -16,6 +19,9 @@ interface SampleApi {
   url: string;
   credentials: Record<string, string>;
   requests: Array<{ method: string; path: string; tenant: string | undefined; authorization: string | undefined }>;
+  fault: 'slow' | 'flapping' | 'reset' | 'failing' | undefined;
+  honoursIdempotencyKey: boolean;
+  count(method: string, pathPrefix?: string): number;
   close(): Promise<void>;
 }
 type StartSampleApi = (options?: { port?: number; credentials?: Record<string, string> }) => Promise<SampleApi>;
@@ -66,10 +72,16 @@ describe('http backend', () => {
     const out = (await runCiCommands(dir))['npm test'];
     expect(out).toMatch(/Tests\s+\d+ passed/);
     expect(out).not.toMatch(/\d+ failed/);
-    const verbose = await npmRun(dir, 'test', ['--reporter=verbose', 'test/http-backend.test.ts', 'test/tenancy-http.test.ts']);
+    const verbose = await npmRun(dir, 'test', ['--reporter=verbose', 'test/http-backend.test.ts', 'test/http-writes.test.ts', 'test/tenancy-http.test.ts']);
     for (const name of [
       'retries a GET through a flapping upstream, with backoff, and reports the attempts',
-      'never retries a POST without an Idempotency-Key; retries one with a key',
+      'retries a GET answered HTTP 500, like 502, 503 and 504',
+      'makes exactly one attempt per write, with or without an Idempotency-Key',
+      'says the outcome of a write is unknown after a timeout or a lost connection, and never retries it',
+      'is not ready for as long as the API is down, whatever the half-open delay; ready once it answers',
+      'sends one POST per confirmed write to a slow API, and says the outcome is unknown',
+      'sends one POST per confirmed write to an API answering 503 every other call',
+      'sends one POST per confirmed write to an API that resets the connection, and says the outcome is unknown',
       'times out each attempt of a slow upstream',
       'opens the breaker after consecutive failures, fails fast while open, and closes when the API recovers',
       'refuses answers over HTTP_API_MAX_RESPONSE_BYTES, declared or streamed',
@@ -96,6 +108,7 @@ describe('http backend', () => {
       HTTP_API_RETRY_BASE_MS: '20',
       HTTP_API_BREAKER_THRESHOLD: '3',
       HTTP_API_BREAKER_HALF_OPEN_MS: '1500',
+      HTTP_API_TIMEOUT_MS: '3000',
     });
     const readyz = server.url.replace('/mcp', '/readyz');
     expect(await (await fetch(readyz)).json()).toMatchObject({ status: 'ready', checks: { http: true, sample: true } });
@@ -127,6 +140,25 @@ describe('http backend', () => {
       }
       // Only the two write calls sent anything but a GET: acme's POST, and globex's PATCH (answered 404).
       expect(reached.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.tenant}`)).toEqual(['POST acme', 'PATCH globex']);
+
+      // An API that ignores Idempotency-Key and misbehaves: each write reaches it exactly once.
+      api.honoursIdempotencyKey = false;
+      const write = async (fault: SampleApi['fault'], title: string) => {
+        if (api!.fault !== fault) api!.fault = fault; // setting it restarts its pattern
+        const before = api!.count('POST', '/v1/records');
+        const result = await acme.callTool({ name: 'create_order', arguments: { title } });
+        expect(api!.count('POST', '/v1/records') - before, `${fault}: POSTs for one call`).toBe(1);
+        return result.isError ? JSON.stringify(result.content) : 'ok';
+      };
+      expect(await write('flapping', 'flap 1')).toContain('[unavailable] The API failed to answer (HTTP 503)');
+      expect(await write('flapping', 'flap 2')).toBe('ok');
+      expect(await write('slow', 'slow 1')).toContain('[outcome_unknown] The API did not answer in time, so it is not known whether the change was made.');
+      expect(await write('reset', 'reset 1')).toContain('[outcome_unknown] The connection to the API was lost after the request was sent');
+      api.fault = undefined;
+      api.honoursIdempotencyKey = true;
+      // Both lost answers were applied: the model was right not to be told "failed".
+      const applied = structured(await acme.callTool({ name: 'search_orders', arguments: {} })) as { records: Array<{ title: string }> };
+      expect(applied.records.map((r) => r.title)).toEqual(expect.arrayContaining(['slow 1', 'reset 1']));
     } finally {
       await acme.close();
       await globex.close();
@@ -148,10 +180,20 @@ describe('http backend', () => {
       expect(notReady.status).toBe(503);
       expect(await notReady.json()).toMatchObject({ status: 'not_ready', checks: { http: false, sample: true } });
 
-      // It comes back on the same address: after the half-open delay one trial call closes the breaker.
-      api = await startSampleApi({ port, credentials: api.credentials });
+      // Past the half-open delay, with no traffic: the API is still down, so still not ready.
       await new Promise((resolve) => setTimeout(resolve, 1_700));
-      expect((await fetch(readyz)).status).toBe(200);
+      const stillDown = await fetch(readyz);
+      expect(stillDown.status).toBe(503);
+      expect(await stillDown.json()).toMatchObject({ checks: { http: false } });
+
+      // It comes back on the same address: readiness finds it, and the next call closes the breaker.
+      api = await startSampleApi({ port, credentials: api.credentials });
+      const giveUp = Date.now() + 120_000;
+      while ((await fetch(readyz)).status !== 200) {
+        if (Date.now() > giveUp) throw new Error('/readyz still not 200 120 s after the API came back');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(api.requests.length).toBeGreaterThan(0); // the probes reached it
       const recovered = await client.callTool({ name: 'search_orders', arguments: {} });
       expect(recovered.isError, JSON.stringify(recovered.content)).toBeFalsy();
     } finally {
@@ -169,5 +211,9 @@ describe('http backend', () => {
     expect(audit.filter((r) => r.tool === 'search_orders').flatMap((r) => r.backendCalls).every((c) => c.backend === 'http' && c.operation === 'GET')).toBe(true);
     // The first failure was retried (HTTP_API_RETRIES=1): two attempts.
     expect(audit.find((r) => r.tool === 'search_orders' && r.errorCode === 'unavailable')?.backendCalls[0]?.attempts).toBe(2);
+    // The writes: one attempt each; the two lost answers recorded as outcome unknown.
+    const writes = audit.filter((r) => r.tool === 'create_order' && r.backendCalls.length > 0);
+    expect(writes.flatMap((r) => r.backendCalls).every((c) => c.operation === 'POST' && c.attempts === 1)).toBe(true);
+    expect(writes.map((r) => r.errorCode)).toEqual([null, 'unavailable', null, 'outcome_unknown', 'outcome_unknown']);
   }, SLOW);
 });

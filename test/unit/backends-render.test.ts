@@ -91,6 +91,38 @@ describe('backend layers', () => {
     expect(tree.get('test/tools/search_orders.test.ts')!.contents).toContain('getRecord(harness.app.backends.forTenant(\'globex\').http');
   });
 
+  it('a read tool whose only required string parameter ends in _id gets that record, or not_found', async () => {
+    const byCustomer = [
+      { name: 'get_customer', access: 'read', params: [{ name: 'customer_id', type: 'string' }, { name: 'fields', type: 'string[]', required: false }] },
+      { name: 'get_order', access: 'read', backend: 'http', params: [{ name: 'order_id', type: 'string' }] },
+      // Two required strings: which one would be the key? A search, as before.
+      { name: 'find_order', access: 'read', params: [{ name: 'customer_id', type: 'string' }, { name: 'status', type: 'string' }] },
+      // A write tool keeps creating unless it names an `id`.
+      { name: 'add_note', access: 'write', params: [{ name: 'customer_id', type: 'string' }] },
+    ];
+    const tree = await render(['postgres', 'http'], byCustomer);
+    const tool = (name: string) => tree.get(`src/tools/${name}.ts`)!.contents;
+    expect(tool('get_customer')).toMatch(/postgres\.read\(\(db\) => getRecord\(db, input\.customer_id\)\)/);
+    expect(tool('get_customer')).toContain("throw new ToolError('not_found', 'Record not found.')");
+    expect(tool('get_order')).toContain('getRecord(ctx.backends.http, input.order_id)');
+    expect(tool('find_order')).toContain('searchRecords(db, {');
+    expect(tool('add_note')).toContain('createRecord(db,');
+    // Its test and the tenancy test aim the key at a record that exists.
+    expect(tree.get('test/tools/get_customer.test.ts')!.contents).toContain("customer_id: 'cus_acme_001'");
+    expect(tree.get('test/tools/get_customer.test.ts')!.contents).toContain('[not_found] Record not found.');
+    expect(tree.get('test/tenancy-postgres.test.ts')!.contents).toContain('args: (ownerId) => ({ customer_id: ownerId');
+    expect(tree.get('test/tenancy-http.test.ts')!.contents).toContain("args: { order_id: 'cus_acme_001' }");
+  });
+
+  it('a tool whose spec lists no params takes no arguments', async () => {
+    const tree = await render(['sample'], [{ name: 'list_notes', access: 'read' }, { name: 'create_note', access: 'write' }]);
+    for (const name of ['list_notes', 'create_note']) {
+      expect(tree.get(`src/tools/${name}.ts`)!.contents).toContain('const inputSchema = z.strictObject({});');
+      expect(JSON.parse(tree.get('contracts/tools.lock.json')!.contents).tools[name].inputSchema).toEqual({ type: 'object', properties: {}, additionalProperties: false });
+    }
+    expect(JSON.parse(tree.get('mcp-gen.json')!.contents).tools.map((t: { params: unknown[] }) => t.params)).toEqual([[], []]);
+  });
+
   it('list every postgres tool in the tenancy test, with arguments aimed at the owner\'s rows', async () => {
     const tree = await render(['postgres', 'http', 'sample']);
     const tenancy = tree.get('test/tenancy-postgres.test.ts')!.contents;

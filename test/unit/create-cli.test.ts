@@ -154,6 +154,30 @@ describe('create-mcp-server: writing', () => {
     expect(tree['mcp-gen.json']).toBeDefined();
   });
 
+  it('a directory holding only .git counts as empty: written without --force, its history kept', async () => {
+    const dir = fresh();
+    await mkdir(dir);
+    const { execa } = await import('execa');
+    await execa('git', ['init', '-q'], { cwd: dir });
+    const run = await createCli(dir, '--yes', '--no-install', '--tool', 'search_customers:read');
+    expect(run.code, run.stderr).toBe(0);
+    expect(existsSync(join(dir, 'mcp-gen.json'))).toBe(true);
+    const log = await execa('git', ['log', '--format=%s'], { cwd: dir });
+    expect(log.stdout).toBe(`Generate with create-mcp-server ${GENERATOR_VERSION}`);
+    // One tool is "1 tool".
+    expect(run.stdout).toContain(': 1 tool, http transport, api-key auth.');
+  });
+
+  it('the printed cd quotes a path with spaces', async () => {
+    const dir = join(root, `my server's ${++n}`);
+    const run = await createCli(dir, ...quiet);
+    expect(run.code, run.stderr).toBe(0);
+    const cd = run.stdout.split('\n').find((l) => l.trim().startsWith('cd '))!.trim();
+    expect(cd, run.stdout).toMatch(/^cd '[^']*my server'\\''s \d+'$/);
+    const { execa } = await import('execa');
+    expect((await execa('sh', ['-c', `${cd} && pwd`], { cwd: process.cwd() })).stdout).toBe(dir);
+  });
+
   it('git init and a first commit unless --no-git', async () => {
     const dir = fresh();
     const run = await createCli(dir, '--yes', '--no-install');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { appendFile, readFile, rm, writeFile, copyFile } from 'node:fs/promises';
+import { appendFile, cp, readFile, rm, writeFile, copyFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { createCli, mcpGenCli } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -20,6 +21,11 @@ const doctor = () => mcpGenCli('doctor', '-C', repo, '--no-contract');
 
 describe('mcp-gen doctor', () => {
   it('finds nothing wrong in a fresh repo', async () => {
+    expect(await doctor()).toMatchObject({ code: 0, stdout: 'No problems found.' });
+  });
+
+  it('a module of the user\'s beside the tools is not an unregistered tool', async () => {
+    await writeFile(join(repo, 'src/tools/shared-schemas.ts'), "export const customerId = 'string';\n");
     expect(await doctor()).toMatchObject({ code: 0, stdout: 'No problems found.' });
   });
 
@@ -51,6 +57,19 @@ describe('mcp-gen doctor', () => {
     expect(run.stdout).toContain('the lock holds get_retired, which is no longer a tool');
     expect(run.stdout).toContain('fix: resolve the conflict and remove the markers');
     expect(run.stdout).toMatch(/8 problems found\.$/);
+  });
+
+  it('in a repo an older generator wrote: asks for mcp-gen upgrade first instead of judging its layout by this version', async () => {
+    // 0.1.0 kept a dotted tool at src/tools/crm-get_customer.ts; this version puts it in src/tools/crm/.
+    const old = join(root.path, `old-${++n}`);
+    await cp(fileURLToPath(new URL('../fixtures/upgrade/0.1.0/both-api-key', import.meta.url)), old, { recursive: true });
+    const run = await mcpGenCli('doctor', '-C', old, '--no-contract');
+    expect(run.code).toBe(1);
+    const found = [...run.stdout.matchAll(/^✗ ([\w-]+)/gm)].map((m) => m[1]);
+    expect(found).toEqual(['generator-version']);
+    expect(run.stdout).toContain('made by create-mcp-server 0.1.0, older than this mcp-gen');
+    expect(run.stdout).toContain('fix: run mcp-gen upgrade first');
+    expect(run.stdout).not.toMatch(/missing-tool-file|unregistered-tool|build fails/);
   });
 
   it('reports an invalid mcp-gen.json field by field', async () => {

@@ -1,5 +1,5 @@
 /**
- * The per-path decisions of a repo update (DESIGN.md's table), on a real repo written from
+ * The per-path decisions of a repo update (the table in docs/architecture.md), on a real repo written from
  * fixture templates, edited as a user would, then re-rendered from changed templates.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { planTree } from '../../src/apply/plan.js';
 import { writeTree } from '../../src/apply/write-tree.js';
 import { readRepoState } from '../../src/upgrade/repo-state.js';
 import { planUpdate, type UpdatePlan } from '../../src/upgrade/plan-update.js';
-import { mergeThreeWay, MERGE_LABELS } from '../../src/upgrade/three-way.js';
+import { mergeThreeWay, mergeTwoWay, MERGE_LABELS } from '../../src/upgrade/three-way.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/templates/', import.meta.url));
@@ -77,7 +77,7 @@ describe('planning an update', () => {
     expect(plan.conflicts).toEqual(['README.md']);
     expect(change.contents).toContain(`<<<<<<< ${MERGE_LABELS.ours}`);
     expect(change.contents).toContain('# Mine');
-    expect(change.contents).toContain('# Upd (template)');
+    expect(change.contents).toContain('# upd (template)');
     expect(change.contents).toContain(`>>>>>>> ${MERGE_LABELS.theirs}`);
   });
 
@@ -129,6 +129,22 @@ describe('planning an update', () => {
     const plan = await replan();
     expect(actionOf(plan, 'src/registry.ts')).toBe('update');
     expect(plan.handEdited).toEqual(['src/registry.ts']);
+    // The hand edit is not lost: the user's version goes beside it.
+    const orig = plan.changes.find((c) => c.path === 'src/registry.ts.orig')!;
+    expect(orig).toMatchObject({ action: 'create', contents: await readFile(onDisk('src/registry.ts'), 'utf8') });
+  });
+});
+
+describe('merging without a base', () => {
+  it('keeps the lines both sides hold out of the conflict blocks', () => {
+    const ours = 'a\nb\nmine\nc\nd\nadded by me\n';
+    const theirs = 'a\nb\ntemplate\nc\nd\n';
+    const merged = mergeTwoWay(ours, theirs);
+    expect(merged.conflict).toBe(true);
+    expect(merged.text).toBe(
+      `a\nb\n<<<<<<< ${MERGE_LABELS.ours}\nmine\n=======\ntemplate\n>>>>>>> ${MERGE_LABELS.theirs}\nc\nd\n<<<<<<< ${MERGE_LABELS.ours}\nadded by me\n=======\n>>>>>>> ${MERGE_LABELS.theirs}\n`,
+    );
+    expect(mergeTwoWay('x\r\ny\r\n', 'x\r\nz\r\n').text).toContain('x\r\n<<<<<<< ');
   });
 });
 

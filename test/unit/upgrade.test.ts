@@ -1,9 +1,9 @@
 /**
  * mcp-gen upgrade from repos that earlier releases really wrote (test/fixtures/upgrade/<version>),
- * with the user edits DESIGN.md's table talks about. Every fixture version is upgraded.
+ * with the user edits the update table of docs/architecture.md talks about. Every fixture version is upgraded.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { appendFile, cp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -59,6 +59,17 @@ it('has fixtures of more than one earlier release, each with its expected migrat
   for (const version of VERSIONS) expect(EXPECTED_MIGRATIONS[version], `EXPECTED_MIGRATIONS['${version}']`).toBeDefined();
 });
 
+it('every fixture repo lists each tool\'s params, so "no params means none" changes none of their tools', async () => {
+  // Older generators filled omitted params (query/limit, name/notes) and wrote them out; a repo
+  // never depended on the default, so no migration is needed to keep its tools as they are.
+  for (const version of VERSIONS) {
+    for (const spec of readdirSync(join(FIXTURES, version))) {
+      const state = JSON.parse(await readFile(join(FIXTURES, version, spec, 'mcp-gen.json'), 'utf8'));
+      for (const tool of state.tools) expect(Array.isArray(tool.params), `${version}/${spec} ${tool.name}`).toBe(true);
+    }
+  }
+});
+
 describe.each(VERSIONS)('mcp-gen upgrade from %s', (version) => {
   startFrom(version);
 
@@ -79,14 +90,15 @@ describe.each(VERSIONS)('mcp-gen upgrade from %s', (version) => {
     const stableBefore = await read(stable);
     const readme = await read('README.md');
     await writeFile(join(repo, 'README.md'), `Intro our team wrote.\n\n${readme}`);
-    await writeFile(join(repo, 'src/tools/search_customers.ts'), '// our implementation\n');
+    const ours = "// our implementation\nexport default defineTool({ name: 'search_customers', description: 'Ours.' });\n";
+    await writeFile(join(repo, 'src/tools/search_customers.ts'), ours);
     await commitAll('our edits');
 
     const run = await upgrade();
     expect(run.code, run.stderr).toBe(0);
     expect(await read(stable)).toBe(stableBefore);
     expect(await read(changing.path)).toBe(changing.contents);
-    expect(await read('src/tools/search_customers.ts')).toBe('// our implementation\n');
+    expect(await read('src/tools/search_customers.ts')).toBe(ours);
     expect(await read('README.md')).toContain('Intro our team wrote.');
     const state = JSON.parse(await read('mcp-gen.json'));
     expect(state.generator).toEqual({ version: GENERATOR_VERSION, migrations: EXPECTED_MIGRATIONS[version] });
@@ -102,7 +114,8 @@ describe.each(VERSIONS)('mcp-gen upgrade from %s', (version) => {
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('Already up to date.');
     expect(await readTree(repo)).toEqual(after);
-    expect(await upgrade('--check')).toMatchObject({ code: 0, stdout: `Up to date with create-mcp-server ${GENERATOR_VERSION}.` });
+    // Not installed here: it says the contract check could not run, rather than that it passed.
+    expect(await upgrade('--check')).toMatchObject({ code: 0, stdout: `Up to date with create-mcp-server ${GENERATOR_VERSION}. (The contract check did not run: no node_modules.)` });
     // The user's own edit to a template-owned file is kept, and is not an upgrade to do.
     await appendFile(join(repo, 'README.md'), '\nOur notes.\n');
     await commitAll('notes');
@@ -176,6 +189,189 @@ describe.each(VERSIONS)('mcp-gen upgrade from %s', (version) => {
     const down = await upgrade('--allow-dirty');
     expect(down.code).toBe(1);
     expect(down.stderr).toContain('made by create-mcp-server 9.0.0');
+  });
+});
+
+// 0.1.0 wrote .env.example as scaffold (no merge base kept); the templates merge it now.
+describe.each(VERSIONS.filter((v) => semver.lt(v, '0.2.0')))('a file that changed class, from %s', (version) => {
+  const edit = (text: string) =>
+    `${text.replace('# PORT=3000', 'PORT=8080')}# ours: the team's settings\nOUR_A=1\nOUR_B=2\nOUR_C=3\n`;
+
+  describe('with its first version in git history', () => {
+    startFrom(version);
+    it('finds the base there and merges three ways: the edit and the template change both land, no conflict', async () => {
+      await writeFile(join(repo, '.env.example'), edit(await read('.env.example')));
+      await commitAll('our settings');
+      const run = await upgrade();
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      const merged = await read('.env.example');
+      expect(merged).toContain('PORT=8080\n');
+      expect(merged).toContain('# ours: the team\'s settings\nOUR_A=1\nOUR_B=2\nOUR_C=3\n');
+      expect(merged).toContain('# --- Tool rollout'); // the template's change
+      expect(merged).not.toMatch(/^<{7} /m);
+    });
+  });
+
+  describe('without it', () => {
+    // A repo whose history starts after the edit (squashed, or copied in): no base anywhere.
+    beforeEach(async () => {
+      repo = join(root.path, `repo-${++n}`);
+      await cp(join(FIXTURES, version, 'both-api-key'), repo, { recursive: true });
+      await writeFile(join(repo, '.env.example'), edit(await read('.env.example')));
+      await git('init', '-q');
+      await commitAll('imported');
+    });
+
+    it('says so truthfully, and only the lines that differ conflict', async () => {
+      const ours = await read('.env.example');
+      const run = await upgrade();
+      expect(run.code).toBe(2);
+      const line = run.stdout.split('\n').find((l) => /conflict +\.env\.example/.test(l))!;
+      expect(line).toContain('no merge base was kept, and the version it wrote is not in the git history');
+      expect(line).not.toContain('both you and the template changed the same lines');
+      const merged = await read('.env.example');
+      const blocks = [...merged.matchAll(/^<{7} [^\n]*\n([\s\S]*?)^={7}\n([\s\S]*?)^>{7} [^\n]*\n/gm)];
+      expect(blocks.length).toBeGreaterThan(0);
+      // Our side of the blocks holds only the lines that differ, not the 50-odd both hold.
+      const oursInBlocks = blocks.flatMap((b) => b[1]!.split('\n')).filter(Boolean);
+      expect(oursInBlocks.length).toBeLessThan(12);
+      expect(oursInBlocks).toContain('PORT=8080');
+      // The header both versions share stays out of every block, written once.
+      expect(merged.startsWith('# Fixture crm: configuration.\n#\n# Every setting the server reads')).toBe(true);
+      expect(merged.split('# Every setting the server reads').length).toBe(2);
+      expect(ours.split('\n').length).toBeGreaterThan(50);
+      expect(merged).toContain('PORT=8080');
+    });
+  });
+});
+
+describe.each(VERSIONS)('a hand edit of a generated (managed) file, from %s', (version) => {
+  startFrom(version);
+
+  it('is kept as <file>.orig, said on stderr, and listed by --check', async () => {
+    await appendFile(join(repo, 'src/tools/registry.ts'), '// our hand edit\n');
+    await commitAll('hand edit');
+    const edited = await read('src/tools/registry.ts');
+    const check = await upgrade('--check');
+    expect(check.code).toBe(2);
+    expect(check.stdout).toMatch(/edited by hand, which the upgrade will regenerate[\s\S]*src\/tools\/registry\.ts \(yours goes in src\/tools\/registry\.ts\.orig\)/);
+    expect(JSON.parse((await upgrade('--check', '--json')).stdout).handEdited).toEqual(['src/tools/registry.ts']);
+
+    const run = await upgrade();
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('src/tools/registry.ts (yours is in src/tools/registry.ts.orig)');
+    expect(await read('src/tools/registry.ts.orig')).toBe(edited);
+    expect(await read('src/tools/registry.ts')).not.toContain('// our hand edit');
+  });
+
+  it('in a repo already up to date, --check lists it too', async () => {
+    expect((await upgrade()).code).toBe(0);
+    await commitAll('upgraded');
+    await appendFile(join(repo, 'src/tools/registry.ts'), '// our hand edit\n');
+    await commitAll('hand edit');
+    const check = await upgrade('--check');
+    expect(check.code).toBe(2);
+    expect(check.stdout).toContain('src/tools/registry.ts (yours goes in src/tools/registry.ts.orig)');
+  });
+});
+
+/**
+ * What a repo needs to load its tools as `npm run contract` does (tsx and zod), linked from this
+ * project's own node_modules: a real directory, so the repo's .gitignore (`node_modules/`) holds.
+ */
+async function linkToolModules(dir: string) {
+  const own = fileURLToPath(new URL('../../node_modules/', import.meta.url));
+  await mkdir(join(dir, 'node_modules/.bin'), { recursive: true });
+  for (const name of ['tsx', 'zod']) await symlink(join(own, name), join(dir, 'node_modules', name));
+  await symlink('../tsx/dist/cli.mjs', join(dir, 'node_modules/.bin/tsx'));
+}
+
+const lockOf = async () => JSON.parse(await read('contracts/tools.lock.json')).tools as Record<string, { description: string; version: string }>;
+
+// 0.1.0's RUNBOOK told users to edit a tool's description in its file; its lock held none.
+describe.each(VERSIONS.filter((v) => semver.lt(v, '0.2.0')))('0.2.0-lock-descriptions, from %s', (version) => {
+  startFrom(version);
+  const ours = 'Find customers by name, email or phone. Read-only.';
+
+  it('records the description the tool file serves, read from the file when the repo is not installed', async () => {
+    const file = 'src/tools/search_customers.ts';
+    await writeFile(join(repo, file), (await read(file)).replace(/description: "[^"]*"/, `description: 'Find customers by name, ' +\n    "email or phone. Read-only."`));
+    await commitAll('a better description, as the RUNBOOK says');
+    const run = await upgrade();
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const lock = await lockOf();
+    expect(lock.search_customers!.description).toBe(ours);
+    // mcp-gen.json's description is what the others serve, untouched.
+    expect(lock.create_note!.description).toBe("Create note. Creates a record in the caller's tenant and returns it.");
+    expect(run.stdout).toContain('the contract check needs node_modules');
+  });
+
+  it('loads the tools as npm run contract does when the repo is installed: a description made by code is recorded too', async () => {
+    const file = 'src/tools/search_customers.ts';
+    await writeFile(join(repo, file), (await read(file)).replace(/description: "[^"]*"/, "description: ['Find customers by name,', 'email or phone.', 'Read-only.'].join(' ')"));
+    await commitAll('a description built by code');
+    await linkToolModules(repo);
+    const run = await upgrade();
+    // The upgrade then runs the repo's contract check, on the lock it wrote: it holds.
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain('The contract check and doctor pass.');
+    expect((await lockOf()).search_customers!.description).toBe(ours);
+  });
+
+  it('a description neither way can know: mcp-gen.json\'s is recorded, and the step is named (exit 2)', async () => {
+    const file = 'src/tools/search_customers.ts';
+    await writeFile(join(repo, file), (await read(file)).replace(/description: "[^"]*"/, "description: ['Find', 'customers'].join(' ')"));
+    await commitAll('a description built by code');
+    const run = await upgrade();
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('step left to you');
+    expect(run.stderr).toContain('the description search_customers serves could not be read from its file');
+  });
+});
+
+describe.each(VERSIONS)('after an upgrade from %s, the repo\'s own checks', (version) => {
+  startFrom(version);
+
+  it('a doctor finding is a step left to the user (exit 2), never "upgraded" or "up to date"', async () => {
+    await writeFile(join(repo, 'src/tools/list_stray.ts'), (await read('src/tools/search_customers.ts')).replace("name: 'search_customers'", "name: 'list_stray'"));
+    await commitAll('a tool file nobody registered');
+    const run = await upgrade();
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/step left to you:\n  - unregistered-tool src\/tools\/list_stray\.ts/);
+    await commitAll('upgraded');
+    const check = await upgrade('--check');
+    expect(check.code).toBe(2);
+    expect(check.stdout).not.toContain('Up to date');
+    expect(check.stdout).toContain("the repo's checks fail");
+    expect(check.stdout).toContain('unregistered-tool src/tools/list_stray.ts');
+  });
+});
+
+describe('upgrade --check in an installed repo', () => {
+  beforeEach(async () => {
+    repo = join(root.path, `repo-${++n}`);
+    const { createCli } = await import('../support/run-cli.js');
+    expect((await createCli(repo, '--yes', '--no-install', '--no-git', '--tool', 'search_customers:read')).code).toBe(0);
+    await linkToolModules(repo);
+    await git('init', '-q');
+    await commitAll('generated');
+  });
+
+  it('runs the contract check: a description changed without its lock is not "up to date"', async () => {
+    expect(await upgrade('--check')).toMatchObject({ code: 0, stdout: `Up to date with create-mcp-server ${GENERATOR_VERSION}.` });
+    const contract = await execa('npm', ['run', '--silent', 'contract'], { cwd: repo, reject: false });
+    expect(contract.stderr).toContain('The contract holds for 1 tool.');
+    const file = 'src/tools/search_customers.ts';
+    await writeFile(join(repo, file), (await read(file)).replace(/description: "[^"]*"/, "description: 'Something else entirely.'"));
+    await commitAll('description edited, lock forgotten');
+    const check = await upgrade('--check');
+    expect(check.code).toBe(2);
+    expect(check.stdout).toContain('lock contracts/tools.lock.json: the contract check fails');
+    expect(check.stdout).toContain('description changed');
+    const run = await upgrade();
+    expect(run.code).toBe(2);
+    expect(run.stdout).not.toContain('Already up to date');
+    expect(run.stderr).toContain('the contract check fails');
   });
 });
 

@@ -50,7 +50,7 @@ export function addToolCommand(output: Output, setExit: (code: number) => void):
     .option('--description <text>', 'what the tool does, for the model (one paragraph)')
     .option('--backend <kind>', `the backend its handler uses: ${BACKEND_KINDS.join(' | ')} (default: the repo's first)`)
     .option('--scopes <list>', 'comma list of scopes a caller needs (default: tools:<access>)')
-    .option('--param <spec>', 'a parameter, repeatable: name:type, name:type? (optional) or name:type:required, then =description', collect)
+    .option('--param <spec>', 'a parameter, repeatable: name:type, name:type? (optional) or name:type:required, then =description (none: the tool takes no arguments)', collect)
     .option('--rate-limit <perMinute>', 'this tool\'s own limit per tenant per minute')
     .option('--approval <mode>', `write tools: ${APPROVAL_MODES.join(' | ')} (client: the user confirms; human: an approver grants each call)`)
     .option('-C, --dir <path>', 'the generated repository', '.')
@@ -86,7 +86,7 @@ async function addTool(name: string, options: AddToolOptions, output: Output): P
   const approval = added.approval === 'none' ? '' : `, approval ${added.approval}`;
   output.out(`\nAdded ${added.name} (${added.access}, scopes ${added.scopes.join(', ')}${approval}).`);
   for (const path of plan.conflicts) output.err(`conflict: ${path} has conflict markers to resolve`);
-  for (const path of plan.handEdited) output.err(`warning: ${path} had been edited by hand; it was regenerated`);
+  for (const path of plan.handEdited) output.err(`warning: ${path} had been edited by hand; it was regenerated, and your version is in ${path}.orig`);
   output.out(`Next: write its handler in src/tools/${toolFileName(added.name)}.ts, then npm test.`);
   return EXIT_OK;
 }
@@ -139,7 +139,7 @@ async function askMissing(tool: Record<string, unknown>): Promise<void> {
   if (tool.params === undefined) {
     const text = answer(
       await p.text({
-        message: 'Parameters (name:type, ? for optional)',
+        message: 'Parameters (name:type, ? for optional; empty for none)',
         placeholder: 'query:string?, limit:integer?',
         validate: (v) => parseParamList(v ?? '').problems[0],
       }),

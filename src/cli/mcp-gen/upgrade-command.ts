@@ -1,7 +1,8 @@
 /**
  * `mcp-gen upgrade`: re-render with this generator's templates and merge, never losing an
- * edit; `--check` is what CI runs. Exit codes: 0 done / up to date, 2 conflicts or (with
- * --check) an upgrade pending, 1 error.
+ * edit, then run the repo's own checks on the result; `--check` is what CI runs. Exit codes:
+ * 0 done / up to date, 2 conflicts or steps left to the user (or with --check: an upgrade
+ * pending, or failing checks), 1 error.
  */
 import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
@@ -12,6 +13,8 @@ import { formatUpdatePlan } from '../../apply/print-update.js';
 import { applyUpdate } from '../../apply/apply-update.js';
 import type { UpdatePlan } from '../../upgrade/plan-update.js';
 import { conflictMarkerPaths } from '../../commands/doctor.js';
+import { checkRepo } from '../../commands/repo-checks.js';
+import { report as formatProblems } from './doctor-command.js';
 import type { Output } from '../output.js';
 
 interface UpgradeOptions {
@@ -30,11 +33,11 @@ export function upgradeCommand(output: Output, setExit: (code: number) => void):
     .description("Bring the repo to this generator's templates: merge template-owned files three ways, regenerate managed ones, run migrations")
     .option('-C, --dir <path>', 'the generated repository', '.')
     .option('--dry-run', 'print the plan and unified diffs, and write nothing')
-    .option('--check', 'write nothing; exit 0 if up to date, 2 if an upgrade or a conflict is pending (for CI)')
+    .option('--check', 'write nothing; exit 0 if up to date (doctor and the contract check included), 2 if not (for CI)')
     .option('--json', 'with --check or --dry-run: the plan as JSON')
     .option('--allow-dirty', 'upgrade even with uncommitted changes')
     .addOption(new Option('--conflict <style>', 'how to leave a conflict: markers in the file, or the file kept and a .rej beside it').choices(['markers', 'rej']).default('markers'))
-    .addHelpText('after', '\nExit codes: 0 done or up to date, 2 conflicts (or with --check: behind), 1 error.')
+    .addHelpText('after', '\nAfterwards it runs doctor and, with node_modules, the repo\'s contract check; a failure is a step left to you.\nExit codes: 0 done or up to date, 2 conflicts or steps left (with --check: behind, or the checks fail), 1 error.')
     .action(async (options: UpgradeOptions) => {
       setExit(await upgrade(options, output));
     });
@@ -53,13 +56,19 @@ async function upgrade(options: UpgradeOptions, output: Output): Promise<number>
   const markersOnDisk = options.check || (options.dryRun && options.json) ? await conflictMarkerPaths(repo) : [];
 
   if (options.check) {
-    const upToDate = upgrade.from === upgrade.to && pending.length === 0 && markersOnDisk.length === 0;
-    if (options.json) output.out(JSON.stringify(summary(upgrade, markersOnDisk, upToDate), null, 2));
-    else if (upToDate) output.out(`Up to date with create-mcp-server ${upgrade.to}.`);
+    const behind = upgrade.from !== upgrade.to || pending.length > 0 || markersOnDisk.length > 0;
+    // Templates current is not "up to date" while the repo's own checks fail.
+    const checks = behind ? undefined : await checkRepo(dir, { contract: true });
+    const problems = checks?.problems ?? [];
+    const upToDate = !behind && problems.length === 0;
+    if (options.json) output.out(JSON.stringify({ ...summary(upgrade, markersOnDisk, upToDate), problems }, null, 2));
+    else if (upToDate) output.out(`Up to date with create-mcp-server ${upgrade.to}.${checks?.contractChecked ? '' : ' (The contract check did not run: no node_modules.)'}`);
+    else if (!behind) output.out(`The templates are those of create-mcp-server ${upgrade.to}, but the repo's checks fail:\n${formatProblems(problems)}`);
     else {
       output.out(header(upgrade));
       output.out(formatUpdatePlan(upgrade.plan));
       for (const path of markersOnDisk) output.out(`  unresolved conflict markers in ${path}`);
+      if (upgrade.plan.handEdited.length > 0) output.out(handEditNotice(upgrade.plan.handEdited, 'will regenerate'));
     }
     return upToDate ? 0 : 2;
   }
@@ -73,6 +82,7 @@ async function upgrade(options: UpgradeOptions, output: Output): Promise<number>
     for (const c of visible) before.set(c.path, await repo.readDisk(c.path));
     output.out(header(upgrade));
     output.out(formatUpdatePlan(withRejects(upgrade.plan, options.conflict), { diffs: true, before }));
+    if (upgrade.plan.handEdited.length > 0) output.out(handEditNotice(upgrade.plan.handEdited, 'would regenerate'));
     output.out('Dry run: nothing was written.');
     return 0;
   }
@@ -81,13 +91,32 @@ async function upgrade(options: UpgradeOptions, output: Output): Promise<number>
   await applyUpdate(dir, plan);
   output.out(header(upgrade));
   output.out(formatUpdatePlan(plan));
+  if (plan.handEdited.length > 0) output.err(`\n${handEditNotice(plan.handEdited, 'regenerated')}`);
+  // The repo as the user will run it: doctor's checks and its own contract check, on what was written.
+  const checks = await checkRepo(dir, { contract: true });
+  const problems = checks.problems.filter((p) => !(p.check === 'conflict-markers' && p.path && plan.conflicts.includes(p.path)));
+  const steps = [...upgrade.followUps, ...problems.map((p) => `${p.check}${p.path ? ` ${p.path}` : ''}: ${p.message}\n      fix: ${p.fix}`)];
   if (plan.conflicts.length > 0) {
     const how = options.conflict === 'rej' ? 'the template change is in <file>.rej; apply what you want of it' : 'resolve the <<<<<<< / >>>>>>> blocks';
     output.err(`\n${plan.conflicts.length} conflict(s): ${plan.conflicts.join(', ')}\n${how}, then commit. The next upgrade will not raise them again.`);
-    return 2;
   }
-  output.out(upgrade.from === upgrade.to && pending.length === 0 ? 'Already up to date.' : `Upgraded to create-mcp-server ${upgrade.to}. Review with git diff, run npm install && npm test, then commit.`);
+  if (steps.length > 0) {
+    output.err(`\nUpgraded to create-mcp-server ${upgrade.to}, with ${steps.length} step${steps.length === 1 ? '' : 's'} left to you:\n${steps.map((s) => `  - ${s}`).join('\n')}`);
+  }
+  if (plan.conflicts.length > 0 || steps.length > 0) return 2;
+  const untouched = upgrade.from === upgrade.to && pending.length === 0;
+  const checked = checks.contractChecked ? ' The contract check and doctor pass.' : '';
+  const next = checks.contractChecked
+    ? 'Review with git diff, run npm install && npm test, then commit.'
+    : 'Review with git diff, then run npm install, npm run contract and npm test (the contract check needs node_modules), and commit.';
+  output.out(untouched ? `Already up to date.${checked}` : `Upgraded to create-mcp-server ${upgrade.to}.${checked} ${next}`);
   return 0;
+}
+
+/** Managed files edited by hand: the one thing an upgrade overwrites, so it is said where it is seen. */
+function handEditNotice(paths: string[], verb: string): string {
+  const list = paths.map((p) => `  ${p} (yours ${verb === 'regenerated' ? 'is' : 'goes'} in ${p}.orig)`).join('\n');
+  return `${paths.length} generated file${paths.length === 1 ? '' : 's'} edited by hand, which the upgrade ${verb} (generated files are not merged):\n${list}\nMove each change into mcp-gen.json, a tool file or a merged file, then delete the .orig.`;
 }
 
 function header(upgrade: UpgradePlan): string {
@@ -97,6 +126,8 @@ function header(upgrade: UpgradePlan): string {
 
 function summary(upgrade: UpgradePlan, markersOnDisk: string[], upToDate: boolean) {
   return {
+    handEdited: upgrade.plan.handEdited,
+    followUps: upgrade.followUps,
     from: upgrade.from,
     to: upgrade.to,
     upToDate,

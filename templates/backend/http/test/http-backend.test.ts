@@ -1,7 +1,9 @@
 /**
  * The http backend against real HTTP servers on 127.0.0.1 that misbehave on purpose: slow,
- * flapping, failing, too big. Proves per-tenant credentials, retries with backoff, per-attempt
- * timeouts, the circuit breaker opening and closing, the response size cap and clean errors.
+ * flapping, failing, resetting, down, too big. Proves per-tenant credentials, retries of reads
+ * with backoff, exactly one attempt per write, `outcome_unknown` when a write may have been
+ * applied, per-attempt timeouts, the circuit breaker opening and closing, readiness that asks the
+ * API while the breaker is open, the response size cap and clean errors.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +22,11 @@ interface Upstream {
   /** Requests received so far. */
   hits: number;
   seen: IncomingMessage['headers'][];
+  /** Method and path of each request received. */
+  requests: string[];
+  /** Stops listening: connections are refused until `start`, on the same port. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -30,20 +37,32 @@ afterEach(async () => {
 
 /** An upstream whose every answer `reply` decides (it gets the request number, from 1). */
 async function startUpstream(reply: (n: number, req: IncomingMessage, res: ServerResponse) => void): Promise<Upstream> {
-  const upstream = { hits: 0, seen: [] as IncomingMessage['headers'][] } as Upstream;
+  const upstream = { hits: 0, seen: [] as IncomingMessage['headers'][], requests: [] as string[] } as Upstream;
   const server = createServer((req, res) => {
     upstream.hits += 1;
     upstream.seen.push(req.headers);
+    upstream.requests.push(`${req.method} ${req.url}`);
     req.resume();
     reply(upstream.hits, req, res);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  upstream.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
-  upstream.close = () =>
+  const listen = (port: number) => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
+  await listen(0);
+  const { port } = server.address() as AddressInfo;
+  upstream.url = `http://127.0.0.1:${port}/api`;
+  let listening = true;
+  upstream.stop = () =>
     new Promise<void>((resolve) => {
+      listening = false;
       server.close(() => resolve());
       server.closeAllConnections();
     });
+  upstream.start = async () => {
+    await listen(port);
+    listening = true;
+  };
+  upstream.close = async () => {
+    if (listening) await upstream.stop();
+  };
   cleanup.push(upstream.close);
   return upstream;
 }
@@ -61,6 +80,8 @@ function storeFor(upstream: Upstream, overrides: Partial<HttpApiSettings> = {}):
       timeoutMs: 1_000,
       retries: 2,
       retryBaseMs: 10,
+      retryStatuses: [429, 500, 502, 503, 504],
+      honoursIdempotencyKey: false,
       breakerThreshold: 5,
       breakerHalfOpenMs: 10_000,
       maxResponseBytes: 1_048_576,
@@ -81,6 +102,18 @@ function storeFor(upstream: Upstream, overrides: Partial<HttpApiSettings> = {}):
 function scoped(access: 'read' | 'write' = 'read'): BackendScope & { calls: BackendCall[] } {
   const calls: BackendCall[] = [];
   return { access, requestId: 'req-123', onCall: (call) => calls.push(call), calls };
+}
+
+/** 503 to every other request, the first included: what a flapping API answers. */
+const flapping = (n: number, _req: IncomingMessage, res: ServerResponse) => (n % 2 === 1 ? json(res, 503, {}) : json(res, 200, { ok: true }));
+
+/** Polls `check` until it holds; the bound only catches a hang. */
+async function eventually(check: () => Promise<boolean>): Promise<void> {
+  const giveUp = Date.now() + 120_000;
+  while (!(await check())) {
+    if (Date.now() > giveUp) throw new Error('still not true after 120 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 describe('http backend', () => {
@@ -129,16 +162,84 @@ describe('http backend', () => {
     expect(scope.calls).toMatchObject([{ outcome: 'error', errorCode: 'unavailable', attempts: 3 }]);
   });
 
-  it('never retries a POST without an Idempotency-Key; retries one with a key', async () => {
-    const upstream = await startUpstream((n, _req, res) => (n <= 2 ? json(res, 503, {}) : json(res, 201, { id: 'r1' })));
-    const store = storeFor(upstream);
-    await expect(store.forTenant('acme', scoped('write')).send('POST', '/v1/things', { body: { a: 1 } })).rejects.toMatchObject({
-      code: 'unavailable',
-    });
+  it('retries a GET answered HTTP 500, like 502, 503 and 504', async () => {
+    const upstream = await startUpstream((n, _req, res) => (n === 1 ? json(res, 500, { error: 'oops' }) : json(res, 200, { ok: true })));
+    const scope = scoped();
+    const response = await storeFor(upstream).forTenant('acme', scope).get('/v1/things');
+    expect(response).toEqual({ status: 200, body: { ok: true }, attempts: 2 });
+    expect(upstream.hits).toBe(2);
+    expect(scope.calls).toMatchObject([{ operation: 'GET', outcome: 'ok', attempts: 2 }]);
+  });
+
+  it('retries only the statuses in HTTP_API_RETRY_STATUSES', async () => {
+    const upstream = await startUpstream((n, _req, res) => (n === 1 ? json(res, 503, {}) : n === 2 ? json(res, 500, {}) : json(res, 200, { ok: true })));
+    const acme = storeFor(upstream, { retryStatuses: [500] }).forTenant('acme', scoped());
+    await expect(acme.get('/v1/things')).rejects.toMatchObject({ code: 'unavailable', message: 'The API failed to answer (HTTP 503). Retry shortly.' });
     expect(upstream.hits).toBe(1);
-    const keyed = await store.forTenant('acme', scoped('write')).send('POST', '/v1/things', { body: { a: 1 }, idempotencyKey: 'k-1' });
-    expect(keyed).toMatchObject({ status: 201, attempts: 2 });
-    expect(upstream.seen.slice(1).map((h) => h['idempotency-key'])).toEqual(['k-1', 'k-1']);
+    await expect(acme.get('/v1/things')).resolves.toMatchObject({ status: 200, attempts: 2 }); // 500, then 200
+    expect(upstream.hits).toBe(3);
+  });
+
+  it('makes exactly one attempt per write, with or without an Idempotency-Key', async () => {
+    const upstream = await startUpstream(flapping);
+    const store = storeFor(upstream);
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE'] as const) {
+      const scope = scoped('write');
+      const before = upstream.hits;
+      await expect(store.forTenant('acme', scope).send(method, '/v1/things', { body: { a: 1 }, idempotencyKey: `k-${method}` })).rejects.toMatchObject({
+        code: 'unavailable', // the API answered 503: it said it did nothing
+      });
+      expect(upstream.hits - before, method).toBe(1);
+      expect(scope.calls).toMatchObject([{ operation: method, outcome: 'error', errorCode: 'unavailable', attempts: 1 }]);
+      await expect(store.forTenant('acme', scoped('write')).send(method, '/v1/things')).resolves.toMatchObject({ status: 200, attempts: 1 });
+    }
+    expect(upstream.hits).toBe(8);
+  });
+
+  it('retries a write declared idempotent, or keyed when HTTP_API_HONOURS_IDEMPOTENCY_KEY=true', async () => {
+    const upstream = await startUpstream(flapping);
+    const declared = storeFor(upstream).forTenant('acme', scoped('write'));
+    await expect(declared.send('PUT', '/v1/things/1', { body: { a: 1 }, idempotent: true })).resolves.toMatchObject({ status: 200, attempts: 2 });
+    await expect(declared.send('POST', '/v1/things', { body: { a: 1 }, idempotent: true })).resolves.toMatchObject({ status: 200, attempts: 2 });
+    const honouring = storeFor(upstream, { honoursIdempotencyKey: true }).forTenant('acme', scoped('write'));
+    await expect(honouring.send('POST', '/v1/things', { body: { a: 1 }, idempotencyKey: 'k-1' })).resolves.toMatchObject({ status: 200, attempts: 2 });
+    expect(upstream.seen.slice(4).map((h) => h['idempotency-key'])).toEqual(['k-1', 'k-1']);
+    // Without a key, the setting does not apply: one attempt.
+    await expect(honouring.send('POST', '/v1/things', { body: { a: 1 } })).rejects.toMatchObject({ code: 'unavailable' });
+    expect(upstream.hits).toBe(7);
+  });
+
+  it('says the outcome of a write is unknown after a timeout or a lost connection, and never retries it', async () => {
+    let behaviour: 'slow' | 'reset' = 'slow';
+    const upstream = await startUpstream((_n, req, res) => {
+      if (behaviour === 'reset') return void req.socket.destroy();
+      const timer = setTimeout(() => json(res, 201, { late: true }), 60_000);
+      res.on('close', () => clearTimeout(timer));
+    });
+    const store = storeFor(upstream, { timeoutMs: 200, retries: 3, breakerThreshold: 100 });
+    for (const each of ['slow', 'reset'] as const) {
+      behaviour = each;
+      const scope = scoped('write');
+      const before = upstream.hits;
+      const attempt = store.forTenant('acme', scope).send('POST', '/v1/refunds', { body: { invoice: 'inv_1' }, idempotencyKey: `k-${each}` });
+      await expect(attempt, each).rejects.toMatchObject({
+        code: 'outcome_unknown',
+        message: expect.stringMatching(
+          /^The (API did not answer in time|connection to the API was lost after the request was sent), so it is not known whether the change was made\. Check its current state before calling this tool again/,
+        ),
+      });
+      expect(upstream.hits - before, each).toBe(1);
+      expect(scope.calls, each).toMatchObject([{ operation: 'POST', outcome: 'error', errorCode: 'outcome_unknown', attempts: 1 }]);
+    }
+    // A read in the same conditions is retried and fails plainly: nothing could have changed.
+    await expect(store.forTenant('acme', scoped()).get('/v1/refunds')).rejects.toMatchObject({ code: 'unavailable' });
+    expect(upstream.requests.filter((r) => r.startsWith('GET'))).toHaveLength(4);
+    // Refused connections: the request never left, so the write plainly failed.
+    await upstream.stop();
+    await expect(store.forTenant('acme', scoped('write')).send('POST', '/v1/refunds', { idempotencyKey: 'k-down' })).rejects.toMatchObject({
+      code: 'unavailable',
+      message: 'The API cannot be reached right now. Retry shortly.',
+    });
   });
 
   it('times out each attempt of a slow upstream', async () => {
@@ -159,26 +260,28 @@ describe('http backend', () => {
     const store = storeFor(upstream, { retries: 0, breakerThreshold: 3, breakerHalfOpenMs: 1_000 });
     const acme = store.forTenant('acme', scoped());
 
+    const calls = () => upstream.requests.filter((r) => r === 'GET /api/v1/things').length;
     for (let i = 0; i < 3; i += 1) await expect(acme.get('/v1/things')).rejects.toMatchObject({ code: 'unavailable' });
     expect(upstream.hits).toBe(3);
     expect(store.circuit).toBe('open');
     expect(await store.isReady()).toBe(false);
 
-    // Open: no request reaches the API, for every tenant (they fail at once, not after a timeout).
+    // Open: no call reaches the API, for every tenant (they fail at once, not after a timeout).
     await expect(store.forTenant('globex', scoped()).get('/v1/things')).rejects.toMatchObject({
       code: 'unavailable',
       message: expect.stringMatching(/^The API is failing, so calls to it are paused\. Retry in about \d+ seconds\.$/),
     });
-    expect(upstream.hits).toBe(3);
+    expect(calls()).toBe(3);
 
     // Half-open after a second: one trial call; the API still fails, so it opens again.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
-    expect(await store.isReady()).toBe(true); // the next call will try the API again
+    expect(await store.isReady()).toBe(false); // the readiness probe found it still failing
+    expect(upstream.requests.at(-1)).toBe('HEAD /api/');
     await expect(acme.get('/v1/things')).rejects.toMatchObject({ code: 'unavailable' });
-    expect(upstream.hits).toBe(4);
+    expect(calls()).toBe(4);
     expect(store.circuit).toBe('open');
 
-    // The API recovers: the next trial call succeeds and closes the breaker.
+    // The API recovers: after the half-open delay, the next trial call succeeds and closes the breaker.
     healthy = true;
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     await expect(acme.get('/v1/things')).resolves.toMatchObject({ status: 200 });
@@ -235,6 +338,43 @@ describe('http backend', () => {
     up = false;
     expect(await store.isReady()).toBe(false);
     expect(upstream.seen.every((h) => h.authorization === undefined)).toBe(true); // no tenant credential on probes
+  });
+
+  it('is not ready for as long as the API is down, whatever the half-open delay; ready once it answers', async () => {
+    const upstream = await startUpstream((_n, _req, res) => json(res, 200, { ok: true }));
+    const store = storeFor(upstream, { retries: 0, breakerThreshold: 2, breakerHalfOpenMs: 300 });
+    const acme = store.forTenant('acme', scoped());
+    expect(await store.isReady()).toBe(true);
+    await upstream.stop(); // connections refused
+    for (let i = 0; i < 2; i += 1) await expect(acme.get('/v1/things')).rejects.toMatchObject({ code: 'unavailable' });
+    expect(store.circuit).toBe('open');
+    expect(await store.isReady()).toBe(false);
+    // Well past the half-open delay, with no traffic: still down, still not ready.
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    expect(await store.isReady()).toBe(false);
+    expect(await store.isReady()).toBe(false);
+
+    await upstream.start();
+    await eventually(() => store.isReady());
+    expect(upstream.requests.every((r) => r === 'HEAD /api/')).toBe(true); // only probes reached it
+    await expect(acme.get('/v1/things')).resolves.toMatchObject({ status: 200 });
+    expect(store.circuit).toBe('closed');
+  });
+
+  it('lets the next call through as soon as a readiness probe finds the API answering again', async () => {
+    let healthy = false;
+    const upstream = await startUpstream((_n, _req, res) => (healthy ? json(res, 200, { ok: true }) : json(res, 502, { error: 'bad gateway' })));
+    // Paused for a minute: only the probe can tell that the API is back.
+    const store = storeFor(upstream, { retries: 0, breakerThreshold: 2, breakerHalfOpenMs: 60_000, healthPath: '/healthz' });
+    const acme = store.forTenant('acme', scoped());
+    for (let i = 0; i < 2; i += 1) await expect(acme.get('/v1/things')).rejects.toMatchObject({ code: 'unavailable' });
+    expect(await store.isReady()).toBe(false);
+    await expect(acme.get('/v1/things')).rejects.toMatchObject({ message: expect.stringMatching(/paused/) });
+    healthy = true;
+    expect(await store.isReady()).toBe(true);
+    expect(upstream.requests.filter((r) => r === 'GET /api/healthz')).toHaveLength(2);
+    await expect(acme.get('/v1/things')).resolves.toMatchObject({ status: 200 });
+    expect(store.circuit).toBe('closed');
   });
 
   it('summarizes long answers for the model', async () => {

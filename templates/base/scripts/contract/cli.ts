@@ -45,7 +45,8 @@ function print(report: ContractReport): void {
   for (const violation of report.violations) out(`VERSION   ${violation.message}`);
   for (const broken of report.consumerBreaks) out(`CONSUMER  ${broken.consumer} (${broken.file}): ${broken.tool}: ${broken.message}`);
   if (report.unrecorded.length > 0) out(`note      output schemas not recorded yet for ${report.unrecorded.join(', ')} (--update records them)`);
-  if (contractHolds(report)) out(`The contract holds for ${Object.keys(report.current.tools).length} tools.`);
+  const count = Object.keys(report.current.tools).length;
+  if (contractHolds(report)) out(`The contract holds for ${count} tool${count === 1 ? '' : 's'}.`);
 }
 
 process.exitCode = main(process.argv.slice(2));

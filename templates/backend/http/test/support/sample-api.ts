@@ -3,12 +3,16 @@
  * `npm run sample-api` serves it for local development (port SAMPLE_API_PORT, default 4010).
  * Each tenant has its own records and its own credential (a bearer token); a request with an
  * unknown token gets 401. It records every request it receives, so tests can check which
- * credential the server sent.
+ * credential the server sent and count what reached it.
+ *
+ * It can misbehave on demand, as real APIs do (`fault`, or SAMPLE_API_FAULT for `npm run
+ * sample-api`), and can ignore Idempotency-Key as most internal APIs do
+ * (`honoursIdempotencyKey = false`), so tests can prove that no write is repeated by accident.
  *
  *   GET   /healthz
  *   GET   /v1/records?q=&kind=&limit=   -> { records, total }
  *   GET   /v1/records/:id               -> record | 404
- *   POST  /v1/records                   -> 201 record (the same record again for a repeated Idempotency-Key)
+ *   POST  /v1/records                   -> 201 record (the same record again for a repeated Idempotency-Key, when honoured)
  *   PATCH /v1/records/:id               -> record | 404
  */
 import { randomBytes } from 'node:crypto';
@@ -26,12 +30,29 @@ export interface SeenRequest {
   requestId: string | undefined;
 }
 
+/**
+ * How the API misbehaves, for every request (/healthz included):
+ *   slow      does the work, then never answers (until the caller hangs up): a timeout
+ *   flapping  answers 503, without doing anything, to every other request (the first included)
+ *   reset     does the work, then destroys the connection instead of answering
+ *   failing   answers 500 to everything
+ */
+export const SAMPLE_API_FAULTS = ['slow', 'flapping', 'reset', 'failing'] as const;
+export type SampleApiFault = (typeof SAMPLE_API_FAULTS)[number];
+
 export interface SampleApi {
   /** Base URL, e.g. http://127.0.0.1:4010 */
   url: string;
   /** Tenant id -> its bearer token: what HTTP_API_CREDENTIALS must hold. */
   credentials: Record<string, string>;
+  /** Every request received, in order, whatever the fault. */
   requests: SeenRequest[];
+  /** The current misbehaviour; undefined: a healthy API. Set it at any time. */
+  fault: SampleApiFault | undefined;
+  /** Whether a repeated Idempotency-Key returns the first answer (default true); false: every POST creates a record. */
+  honoursIdempotencyKey: boolean;
+  /** Requests received with this method (and under this path, when given). */
+  count(method: string, pathPrefix?: string): number;
   close(): Promise<void>;
 }
 
@@ -64,7 +85,7 @@ const SEED: Record<string, Array<Omit<StoredRecord, 'createdAt' | 'updatedAt'>>>
 export const DEV_CREDENTIALS: Record<string, string> = { acme: 'dev-acme-token', globex: 'dev-globex-token', default: 'dev-default-token' };
 
 export async function startSampleApi(
-  options: { port?: number; host?: string; credentials?: Record<string, string> } = {},
+  options: { port?: number; host?: string; credentials?: Record<string, string>; fault?: SampleApiFault; honoursIdempotencyKey?: boolean } = {},
 ): Promise<SampleApi> {
   const credentials =
     options.credentials ?? Object.fromEntries(Object.keys(SEED).map((tenant) => [tenant, `sk_${tenant}_${randomBytes(12).toString('hex')}`]));
@@ -73,6 +94,19 @@ export async function startSampleApi(
   const idempotent = new Map<string, StoredRecord>();
   const requests: SeenRequest[] = [];
   let nextId = 1;
+  let fault = options.fault;
+  /** Requests since the fault was set: `flapping` fails the odd ones. */
+  let sinceFault = 0;
+  const api = {
+    get fault() {
+      return fault;
+    },
+    set fault(value: SampleApiFault | undefined) {
+      fault = value;
+      sinceFault = 0;
+    },
+    honoursIdempotencyKey: options.honoursIdempotencyKey ?? true,
+  };
 
   const recordsOf = (tenant: string) => {
     let records = data.get(tenant);
@@ -84,16 +118,30 @@ export async function startSampleApi(
   };
 
   const server = createServer((req, res) => {
-    handle(req, res).catch(() => send(res, 500, { error: 'internal error' }));
+    const current = fault;
+    sinceFault += 1;
+    if (current === 'failing' || (current === 'flapping' && sinceFault % 2 === 1)) {
+      noteRequest(req);
+      req.resume();
+      return send(res, current === 'failing' ? 500 : 503, { error: 'the API is having a bad day' });
+    }
+    // slow and reset do the work, then lose the answer: the caller cannot know it was done.
+    const answer: Answer = current === 'slow' ? () => {} : current === 'reset' ? () => req.socket.destroy() : send;
+    handle(req, res, answer).catch(() => answer(res, 500, { error: 'internal error' }));
   });
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  function noteRequest(req: IncomingMessage) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const authorization = req.headers.authorization;
     const token = authorization?.replace(/^Bearer\s+/i, '');
     const tenant = token ? tenantByToken.get(token) : undefined;
     const idempotencyKey = header(req, 'idempotency-key');
     requests.push({ method: req.method ?? 'GET', path: url.pathname + url.search, tenant, authorization, idempotencyKey, requestId: header(req, 'x-request-id') });
+    return { url, tenant, idempotencyKey };
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, send: Answer): Promise<void> {
+    const { url, tenant, idempotencyKey } = noteRequest(req);
 
     if (url.pathname === '/healthz') return send(res, 200, { status: 'ok' });
     if (!tenant) return send(res, 401, { error: 'unknown or missing credential' });
@@ -116,7 +164,7 @@ export async function startSampleApi(
       return record ? send(res, 200, record) : send(res, 404, { error: 'not found' });
     }
     if (req.method === 'POST' && !id) {
-      const key = idempotencyKey && `${tenant}:${idempotencyKey}`;
+      const key = api.honoursIdempotencyKey && idempotencyKey ? `${tenant}:${idempotencyKey}` : undefined;
       const seen = key ? idempotent.get(key) : undefined;
       if (seen) return send(res, 200, seen);
       const body = (await readJson(req)) as Partial<StoredRecord> | undefined;
@@ -153,16 +201,17 @@ export async function startSampleApi(
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  return {
+  return Object.assign(api, {
     url: `http://127.0.0.1:${port}`,
     credentials,
     requests,
+    count: (method: string, pathPrefix = '') => requests.filter((r) => r.method === method && r.path.startsWith(pathPrefix)).length,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       }),
-  };
+  });
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -182,6 +231,8 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+type Answer = (res: ServerResponse, status: number, body: unknown) => void;
+
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
@@ -191,9 +242,14 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 // `npm run sample-api`: serve it for local development.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const port = Number(process.env.SAMPLE_API_PORT ?? 4010);
-  const api = await startSampleApi({ port, credentials: DEV_CREDENTIALS });
+  const fault = process.env.SAMPLE_API_FAULT || undefined;
+  if (fault !== undefined && !(SAMPLE_API_FAULTS as readonly string[]).includes(fault)) {
+    process.stderr.write(`SAMPLE_API_FAULT=${JSON.stringify(fault)}: expected one of ${SAMPLE_API_FAULTS.join(', ')}\n`);
+    process.exit(2);
+  }
+  const api = await startSampleApi({ port, credentials: DEV_CREDENTIALS, fault: fault as SampleApiFault | undefined });
   process.stdout.write(
-    `Sample API on ${api.url}\n` +
+    `Sample API on ${api.url}${fault ? ` (fault: ${fault})` : ''}\n` +
       `Start the server with:\n` +
       `  HTTP_API_BASE_URL=${api.url} HTTP_API_CREDENTIALS='${JSON.stringify(DEV_CREDENTIALS)}' npm start\n`,
   );

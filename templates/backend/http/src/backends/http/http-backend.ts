@@ -10,13 +10,22 @@
  *   server's secret store. The MCP client's own token never leaves this server: the backend never
  *   sees it. A tenant without a credential gets `[not_configured]`.
  * - timeouts: each attempt has HTTP_API_TIMEOUT_MS (connect, headers and body).
- * - retries: idempotent calls (GET, PUT, DELETE, and any call with an Idempotency-Key) are
- *   retried HTTP_API_RETRIES times on transient failures (network errors, timeouts, 429, 502,
- *   503, 504), with exponential backoff and jitter from HTTP_API_RETRY_BASE_MS. Other calls are
- *   tried once: retrying a POST without a key could do it twice.
+ * - retries: reads (GET) are retried HTTP_API_RETRIES times on transient failures (network
+ *   errors, timeouts, and the statuses in HTTP_API_RETRY_STATUSES: 429, 500, 502, 503, 504), with
+ *   exponential backoff and jitter from HTTP_API_RETRY_BASE_MS. Writes (POST, PUT, PATCH, DELETE)
+ *   make exactly one attempt: most APIs ignore Idempotency-Key, and a second attempt after a lost
+ *   answer would apply the change twice. A write is retried like a read only when it is declared
+ *   safe to repeat: `idempotent: true` on the call (a tool's own choice), or an Idempotency-Key
+ *   with HTTP_API_HONOURS_IDEMPOTENCY_KEY=true (the operator vouches for the API).
+ * - outcome unknown: a write whose request may have reached the API without an answer saying what
+ *   happened (a timeout, the connection lost after sending) fails with `[outcome_unknown]`, not as
+ *   a failure, so the model checks before calling it again.
  * - circuit breaker: HTTP_API_BREAKER_THRESHOLD consecutive failures (network, timeout, 5xx)
  *   open it; calls then fail at once with `[unavailable]` for HTTP_API_BREAKER_HALF_OPEN_MS,
  *   after which one call is let through: success closes it, failure opens it again.
+ * - readiness: while the breaker is not closed, /readyz probes the API (HTTP_API_HEALTH_PATH, or
+ *   a HEAD of HTTP_API_BASE_URL) and reports what it found; a probe that finds the API answering
+ *   lets the next call through as the breaker's trial.
  * - answers larger than HTTP_API_MAX_RESPONSE_BYTES are refused, not buffered.
  * - read tools get `get` only: their `send` is refused with `[read_only]`.
  *
@@ -38,6 +47,8 @@ import {
   timeout,
   wrap,
   type CircuitBreakerPolicy,
+  type IBackoff,
+  type IBackoffFactory,
   type IPolicy,
 } from 'cockatiel';
 import { Agent, request } from 'undici';
@@ -66,13 +77,28 @@ export interface HttpApiBackend {
   /** GET `path` (relative to HTTP_API_BASE_URL): idempotent, so retried on transient failures. */
   get<T = unknown>(path: string, query?: Record<string, QueryValue>): Promise<ApiResponse<T>>;
   /**
-   * A call that changes data: write tools only. Retried only when idempotent: PUT and DELETE, or
-   * any call given an `idempotencyKey` (sent as Idempotency-Key; use ctx.requestId).
+   * A call that changes data: write tools only. Exactly one attempt, unless the call is declared
+   * safe to repeat (see {@link SendOptions}). A failure that leaves it unknown whether the API
+   * applied it (timeout, connection lost after sending) throws `[outcome_unknown]`.
    */
-  send<T = unknown>(method: WriteMethod, path: string, options?: { body?: unknown; idempotencyKey?: string }): Promise<ApiResponse<T>>;
+  send<T = unknown>(method: WriteMethod, path: string, options?: SendOptions): Promise<ApiResponse<T>>;
 }
 
-/** A transient status (429, 5xx): thrown inside the policies so retry and breaker see it. */
+export interface SendOptions {
+  /** Sent as JSON. */
+  body?: unknown;
+  /** Sent as Idempotency-Key (use ctx.requestId). Retried on it only with HTTP_API_HONOURS_IDEMPOTENCY_KEY=true. */
+  idempotencyKey?: string;
+  /**
+   * Repeating this exact request changes nothing more than sending it once: a PUT of a whole
+   * resource, or an API you know applies a repeated Idempotency-Key once. It is then retried on
+   * transient failures like a read. Default false: one attempt, since a retry of a write the API
+   * does not deduplicate applies it twice.
+   */
+  idempotent?: boolean;
+}
+
+/** A transient status (429, 5xx, HTTP_API_RETRY_STATUSES): thrown inside the policies so retry and breaker see it. */
 class UpstreamStatusError extends Error {
   constructor(
     readonly status: number,
@@ -101,10 +127,13 @@ function isNetworkError(error: unknown): boolean {
   return (typeof code === 'string' && NETWORK_CODES.has(code)) || (typeof cause === 'string' && NETWORK_CODES.has(cause));
 }
 
-/** Worth another attempt (idempotent calls only). */
-function isRetryable(error: unknown): boolean {
-  if (error instanceof TaskCancelledError || isNetworkError(error)) return true;
-  return error instanceof UpstreamStatusError && [429, 502, 503, 504].includes(error.status);
+/** Failures before the request left this server: the API cannot have acted on it. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function wasNotSent(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return (typeof code === 'string' && NOT_SENT_CODES.has(code)) || (typeof cause === 'string' && NOT_SENT_CODES.has(cause));
 }
 
 /** Counts towards opening the breaker: the API is failing, not refusing one request. */
@@ -118,7 +147,13 @@ export class HttpApiStore {
   private readonly breaker: CircuitBreakerPolicy;
   private readonly withRetries: IPolicy;
   private readonly once: IPolicy;
+  private readonly retryStatuses: ReadonlySet<number>;
   private openedAt = 0;
+  /** How many times the breaker has opened, and the last opening after which a probe saw the API answer. */
+  private breaks = 0;
+  private answeredAfterBreak = -1;
+  /** The last readiness probe's finding, logged when it changes. */
+  private probeFound: boolean | undefined;
 
   constructor(
     private readonly settings: HttpApiSettings,
@@ -133,18 +168,20 @@ export class HttpApiStore {
       headersTimeout: settings.timeoutMs,
       bodyTimeout: settings.timeoutMs,
     });
+    this.retryStatuses = new Set(settings.retryStatuses);
     this.breaker = circuitBreaker(handleWhen(isBreakerFailure), {
-      halfOpenAfter: settings.breakerHalfOpenMs,
+      halfOpenAfter: this.halfOpenAfter(),
       breaker: new ConsecutiveBreaker(settings.breakerThreshold),
     });
     this.breaker.onBreak(() => {
       this.openedAt = Date.now();
+      this.breaks += 1;
       logger.warn({ halfOpenAfterMs: settings.breakerHalfOpenMs }, 'http backend: circuit breaker opened, calls to the API are paused');
     });
     this.breaker.onHalfOpen(() => logger.info('http backend: circuit breaker half-open, trying the API again'));
     this.breaker.onReset(() => logger.info('http backend: circuit breaker closed, the API answers again'));
     const perAttempt = timeout(settings.timeoutMs, TimeoutStrategy.Aggressive);
-    const retries = retry(handleWhen(isRetryable), {
+    const retries = retry(handleWhen((error) => this.isRetryable(error)), {
       maxAttempts: settings.retries,
       // Exponential, with decorrelated jitter (cockatiel's default), so replicas do not retry in step.
       backoff: new ExponentialBackoff({ initialDelay: settings.retryBaseMs, maxDelay: Math.max(settings.retryBaseMs * 32, 2_000) }),
@@ -174,24 +211,66 @@ export class HttpApiStore {
   }
 
   /**
-   * Readiness: HTTP_API_HEALTH_PATH answers 2xx, when it is set; otherwise the breaker is not
-   * open (or has been open long enough that the next call will try the API again).
+   * Readiness. While the breaker is closed: ready, or, when HTTP_API_HEALTH_PATH is set, whether
+   * it answers 2xx. While the breaker is open or half-open, the time elapsed says nothing about
+   * the API, so the API is asked: HTTP_API_HEALTH_PATH (2xx), else a HEAD of HTTP_API_BASE_URL
+   * (any answer below 500: the API is there, even if it wants a credential or another path).
+   * Not ready for as long as it does not answer; once it does, the next call is let through as
+   * the breaker's trial, so the traffic readiness brings back is not refused.
    */
   async isReady(): Promise<boolean> {
-    if (this.settings.healthPath) {
-      try {
-        const response = await request(this.urlFor(this.settings.healthPath), {
-          dispatcher: this.agent,
-          method: 'GET',
-          signal: AbortSignal.timeout(Math.min(this.settings.timeoutMs, 2_000)),
-        });
-        await response.body.dump();
-        return response.statusCode >= 200 && response.statusCode < 300;
-      } catch {
-        return false;
-      }
+    const closed = this.breaker.state === CircuitState.Closed;
+    if (closed && !this.settings.healthPath) {
+      this.probeFound = undefined;
+      return true;
     }
-    return this.breaker.state !== CircuitState.Open || Date.now() - this.openedAt >= this.settings.breakerHalfOpenMs;
+    const breaks = this.breaks;
+    const up = await this.probe();
+    if (up !== this.probeFound) {
+      this.probeFound = up;
+      const circuit = this.circuit;
+      if (up) this.logger.info({ circuit }, 'http backend: readiness probe: the API answers');
+      else this.logger.warn({ circuit }, 'http backend: readiness probe: the API does not answer');
+    }
+    if (!closed && up) this.answeredAfterBreak = breaks;
+    return up;
+  }
+
+  /** One probe request, without any tenant's credential. */
+  private async probe(): Promise<boolean> {
+    const { healthPath } = this.settings;
+    try {
+      const response = await request(this.urlFor(healthPath ?? ''), {
+        dispatcher: this.agent,
+        method: healthPath ? 'GET' : 'HEAD',
+        signal: AbortSignal.timeout(Math.min(this.settings.timeoutMs, 2_000)),
+      });
+      await response.body.dump();
+      return healthPath ? response.statusCode >= 200 && response.statusCode < 300 : response.statusCode < 500;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * How long the breaker stays open: HTTP_API_BREAKER_HALF_OPEN_MS, or no longer once a readiness
+   * probe has seen the API answer since it opened (cockatiel reads `duration` on each call).
+   */
+  private halfOpenAfter(): IBackoffFactory<unknown> {
+    const duration = () => (this.answeredAfterBreak === this.breaks ? 0 : this.settings.breakerHalfOpenMs);
+    const backoff: IBackoff<unknown> = {
+      get duration() {
+        return duration();
+      },
+      next: () => backoff,
+    };
+    return { next: () => backoff };
+  }
+
+  /** Worth another attempt (for calls that may be repeated). */
+  private isRetryable(error: unknown): boolean {
+    if (error instanceof TaskCancelledError || isNetworkError(error)) return true;
+    return error instanceof UpstreamStatusError && this.retryStatuses.has(error.status);
   }
 
   async close(): Promise<void> {
@@ -203,7 +282,7 @@ export class HttpApiStore {
     scope: BackendScope,
     method: 'GET' | WriteMethod,
     path: string,
-    options: { query?: Record<string, QueryValue>; body?: unknown; idempotencyKey?: string },
+    options: { query?: Record<string, QueryValue> } & SendOptions,
   ): Promise<ApiResponse<T>> {
     const started = performance.now();
     let attempts = 0;
@@ -234,29 +313,52 @@ export class HttpApiStore {
       body = JSON.stringify(options.body);
       headers['content-type'] = 'application/json';
     }
-    const idempotent = method === 'GET' || method === 'PUT' || method === 'DELETE' || options.idempotencyKey !== undefined;
+    const write = method !== 'GET';
+    const repeatable =
+      !write || options.idempotent === true || (this.settings.honoursIdempotencyKey && options.idempotencyKey !== undefined);
+    // Attempts that may have reached the API and got no answer saying what it did: a failed
+    // write with one of these may have been applied.
+    let inDoubt = 0;
 
     try {
-      const response = await (idempotent ? this.withRetries : this.once).execute(async ({ signal }) => {
+      const response = await (repeatable ? this.withRetries : this.once).execute(async ({ signal }) => {
         attempts += 1;
+        inDoubt += 1;
         // cockatiel derives `signal` from scope.signal (passed to execute) and the attempt's timeout.
-        return this.attempt<T>(url, method, headers, body, signal);
+        return this.attempt<T>(url, method, headers, body, signal, () => (inDoubt -= 1));
       }, scope.signal);
       report();
       return { ...response, attempts };
     } catch (error) {
-      const clean = this.toToolError(error, scope);
+      const clean = write && inDoubt > 0 ? this.outcomeUnknown(error, scope) : this.toToolError(error, scope);
       report(clean.code);
       this.logger.warn({ err: error, requestId: scope.requestId, method, path: url.pathname, attempts, code: clean.code }, 'http backend call failed');
       throw clean;
     }
   }
 
-  /** One attempt: the request, and its answer read up to the size limit. */
-  private async attempt<T>(url: URL, method: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal) {
-    const response = await request(url, { dispatcher: this.agent, method: method as 'GET', headers, body, signal });
+  /**
+   * One attempt: the request, and its answer read up to the size limit. `settled` is called once
+   * it is known what the API did with it: it answered with a status, or it never got the request.
+   */
+  private async attempt<T>(
+    url: URL,
+    method: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    signal: AbortSignal,
+    settled: () => void,
+  ) {
+    let response: Awaited<ReturnType<typeof request>>;
+    try {
+      response = await request(url, { dispatcher: this.agent, method: method as 'GET', headers, body, signal });
+    } catch (error) {
+      if (wasNotSent(error)) settled();
+      throw error;
+    }
+    settled();
     const status = response.statusCode;
-    if (status === 429 || status >= 500) {
+    if (status === 429 || status >= 500 || this.retryStatuses.has(status)) {
       await response.body.dump().catch(() => {});
       const retryAfter = Number(response.headers['retry-after']);
       throw new UpstreamStatusError(status, Number.isFinite(retryAfter) ? retryAfter : undefined);
@@ -287,6 +389,24 @@ export class HttpApiStore {
       }
     }
     return { status, body: parsed as T };
+  }
+
+  /**
+   * A write that failed after an attempt that may have reached the API: whether the change was
+   * made is unknown. Saying "failed" would invite the model to call again and apply it twice.
+   */
+  private outcomeUnknown(error: unknown, scope: BackendScope): ToolError {
+    if (scope.signal?.aborted) return new ToolError('cancelled', 'The call was cancelled before the API answered; the change may or may not have been made.');
+    const why =
+      error instanceof TaskCancelledError
+        ? 'The API did not answer in time'
+        : error instanceof UpstreamStatusError || error instanceof BrokenCircuitError
+          ? 'An attempt got no answer from the API'
+          : 'The connection to the API was lost after the request was sent';
+    return new ToolError(
+      'outcome_unknown',
+      `${why}, so it is not known whether the change was made. Check its current state before calling this tool again: a repeated call may make the change twice.`,
+    );
   }
 
   private toToolError(error: unknown, scope: BackendScope): ToolError {

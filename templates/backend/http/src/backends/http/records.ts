@@ -5,13 +5,17 @@
  *
  *   GET   /v1/records?q=&kind=&limit=   -> { records: Record[], total }
  *   GET   /v1/records/:id               -> Record, or 404
- *   POST  /v1/records                   -> 201 Record (Idempotency-Key honoured)
+ *   POST  /v1/records                   -> 201 Record
  *   PATCH /v1/records/:id               -> Record, or 404
+ *
+ * Writes send the tool call's request id as Idempotency-Key and make one attempt: pass
+ * `{ idempotent: true }` only for an API that applies a repeated key once (README, "Backends ->
+ * http").
  */
 import { z } from 'zod';
 
 import { ToolError } from '../../pipeline/define-tool.js';
-import { assertOk, type ApiResponse, type HttpApiBackend } from './http-backend.js';
+import { assertOk, type ApiResponse, type HttpApiBackend, type SendOptions } from './http-backend.js';
 import { DEFAULT_SUMMARY_LIMITS, summarizeList, truncateStrings } from './summarize.js';
 
 export const RECORD_KINDS = ['customer', 'order', 'note'] as const;
@@ -73,16 +77,28 @@ export async function getRecord(api: HttpApiBackend, id: string): Promise<ApiRec
   return summarized(parseBody(recordSchema, response));
 }
 
-/** `idempotencyKey` (the tool call's requestId) makes the POST safe to retry. */
-export async function createRecord(api: HttpApiBackend, record: NewRecord, idempotencyKey: string): Promise<ApiRecord> {
-  const response = await api.send('POST', '/v1/records', { body: record, idempotencyKey });
+/** How a write may be repeated: see {@link SendOptions.idempotent}. */
+export type WriteOptions = Pick<SendOptions, 'idempotent'>;
+
+/**
+ * `idempotencyKey` (the tool call's requestId) lets an API that deduplicates on it apply a
+ * repeated request once. One attempt unless `options.idempotent`.
+ */
+export async function createRecord(api: HttpApiBackend, record: NewRecord, idempotencyKey: string, options: WriteOptions = {}): Promise<ApiRecord> {
+  const response = await api.send('POST', '/v1/records', { body: record, idempotencyKey, ...options });
   assertOk(response);
   return summarized(parseBody(recordSchema, response));
 }
 
 /** `undefined` when the API has no such record for this tenant. */
-export async function updateRecord(api: HttpApiBackend, id: string, patch: RecordPatch, idempotencyKey: string): Promise<ApiRecord | undefined> {
-  const response = await api.send('PATCH', `/v1/records/${encodeURIComponent(id)}`, { body: patch, idempotencyKey });
+export async function updateRecord(
+  api: HttpApiBackend,
+  id: string,
+  patch: RecordPatch,
+  idempotencyKey: string,
+  options: WriteOptions = {},
+): Promise<ApiRecord | undefined> {
+  const response = await api.send('PATCH', `/v1/records/${encodeURIComponent(id)}`, { body: patch, idempotencyKey, ...options });
   if (response.status === 404) return undefined;
   assertOk(response);
   return summarized(parseBody(recordSchema, response));
