@@ -12,14 +12,15 @@ import { connectHttp, connectStdio, generate, runCiCommands, SLOW, startHttp, st
 import { ISSUER, startTestIssuer, type TestIssuer } from './test-issuer.js';
 
 const AUDIENCE = 'billing-mcp';
+// Tools take exactly the params their spec lists: these are the arguments the tests send.
 const spec = {
   name: 'billing-mcp',
   transport: 'both',
   auth: 'jwt',
   tools: [
-    { name: 'search_invoices', access: 'read' },
-    { name: 'create_credit_note', access: 'write', approval: 'client' },
-    { name: 'issue_refund', access: 'write', approval: 'human', scopes: ['refunds:write'] },
+    { name: 'search_invoices', access: 'read', params: [{ name: 'query', type: 'string', description: 'Text to look for.', required: false }] },
+    { name: 'create_credit_note', access: 'write', approval: 'client', params: [{ name: 'name', type: 'string', description: 'Name of the record.', required: true }] },
+    { name: 'issue_refund', access: 'write', approval: 'human', scopes: ['refunds:write'], params: [{ name: 'name', type: 'string', description: 'Name of the record.', required: true }] },
   ],
 };
 const ALL_SCOPES = 'tools:read tools:write refunds:write';

@@ -18,7 +18,7 @@ const spec = {
   auth: 'oauth',
   tools: [
     { name: 'search_tickets', access: 'read' },
-    { name: 'close_ticket', access: 'write', approval: 'human' },
+    { name: 'close_ticket', access: 'write', approval: 'human', params: [{ name: 'name', type: 'string', description: 'Name of the record.', required: true }] },
   ],
 };
 

@@ -13,6 +13,7 @@ import type { Principal } from './auth/principal.js';
 import { callTraceInfo } from './observability/tracing.js';
 import type { ToolPipeline } from './pipeline/call-tool.js';
 import type { AnyTool } from './pipeline/define-tool.js';
+import { swallowedArgumentKeys } from './pipeline/swallowed-keys.js';
 import type { ToolRollout } from './pipeline/tool-rollout.js';
 
 export type ServerFactory = (principal: Principal | undefined) => McpServer;
@@ -49,6 +50,7 @@ export function createServerFactory(tools: readonly AnyTool[], pipeline: ToolPip
           inputResponses: ctx.mcpReq.inputResponses,
           requestState: ctx.mcpReq.requestState(),
           trace: callTraceInfo(ctx),
+          swallowedKeys: swallowedArgumentKeys(ctx.mcpReq._meta),
         }),
       );
     }

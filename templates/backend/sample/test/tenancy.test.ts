@@ -72,6 +72,19 @@ describe('tenant isolation', () => {
     expect(listing.records.some((record) => record.id.includes('_globex_'))).toBe(false);
   });
 
+  it('lists every backend call in the audit record, refused ones included', async () => {
+    await harness.call(listRecords.name);
+    await harness.call(addNote.name, { title: 'audited note' });
+    const refused: unknown[] = [];
+    const readOnly = harness.app.backends.forTenant('acme', { access: 'read', onCall: (call) => refused.push(call) });
+    await expect(readOnly.sample.create({ kind: 'note', title: 'x' })).rejects.toThrow(/only reads/);
+
+    const [listed, added] = await harness.auditRecords();
+    expect(listed?.backendCalls).toEqual([{ backend: 'sample', operation: 'search', outcome: 'ok', latencyMs: expect.any(Number) }]);
+    expect(added?.backendCalls).toEqual([{ backend: 'sample', operation: 'create', outcome: 'ok', latencyMs: expect.any(Number) }]);
+    expect(refused).toEqual([{ backend: 'sample', operation: 'create', outcome: 'error', errorCode: 'read_only', latencyMs: expect.any(Number) }]);
+  });
+
   it('starts an unknown tenant empty', async () => {
     const client = await harness.connectAs({ tenantId: 'initech' });
     const result = await client.callTool({ name: listRecords.name, arguments: {} });

@@ -30,6 +30,8 @@ export interface CallRequest {
   requestState?: unknown;
   /** The caller's trace context and the JSON-RPC id, for the call's span. */
   trace?: CallTraceInfo | undefined;
+  /** Argument keys the SDK dropped before the call reached the pipeline (`__proto__`: swallowed-keys.ts). */
+  swallowedKeys?: readonly string[] | undefined;
 }
 
 export interface ApprovalDeps {

@@ -7,7 +7,10 @@
  * redacted, each record is sealed into a hash chain (tamper evidence), and the pipeline answers
  * a call only once its record is written (src/audit/audit-sink.ts).
  */
+import { randomUUID } from 'node:crypto';
+
 import { AuditSink, type AuditSinkOptions } from '../audit/audit-sink.js';
+import type { Principal } from '../auth/principal.js';
 import type { BackendCall } from '../backends/backend-scope.js';
 import type { ApprovalRecord, CacheOutcome, Outcome } from './results.js';
 
@@ -38,6 +41,42 @@ export interface AuditRecord {
   backendCalls: BackendCall[];
   /** Present on calls to a deprecated tool: who still calls it before it is removed. */
   deprecated?: true;
+}
+
+/** Longer tool names are cut: a name that reached no tool is the caller's input, and a record must stay readable. */
+const MAX_TOOL_NAME_LENGTH = 200;
+
+/**
+ * Every audit record is made here: by the pipeline for each call it runs, for an approver's
+ * decision, and by the HTTP transport for a tools/call it refuses before the pipeline (401s
+ * aside: no principal, no record). What a caller did not reach is left at its empty value: no
+ * trace, version `''`, no latency, no backend calls.
+ */
+export function auditRecord(
+  principal: Principal | undefined,
+  call: Pick<AuditRecord, 'tool' | 'arguments' | 'outcome' | 'errorCode'> & Partial<Omit<AuditRecord, 'tenant' | 'subject' | 'clientId'>>,
+): AuditRecord {
+  const { tool, arguments: args, outcome, errorCode, deprecated, ...measured } = call;
+  return {
+    time: new Date().toISOString(),
+    requestId: randomUUID(),
+    traceId: null,
+    tenant: principal?.tenantId ?? null,
+    subject: principal?.subject ?? null,
+    clientId: principal?.clientId ?? null,
+    tool: tool.slice(0, MAX_TOOL_NAME_LENGTH),
+    toolVersion: '',
+    arguments: args ?? {},
+    outcome,
+    errorCode,
+    approval: null,
+    latencyMs: 0,
+    responseBytes: 0,
+    responseTokens: 0,
+    backendCalls: [],
+    ...measured,
+    ...(deprecated ? { deprecated } : {}),
+  };
 }
 
 export interface AuditLog {

@@ -22,7 +22,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { CallSpan, Tracing } from '../observability/tracing.js';
 import type { Redactor } from '../redaction/redactor.js';
-import type { AuditLog } from './audit.js';
+import { auditRecord, type AuditLog } from './audit.js';
 import { approvalGate, type ApprovalDeps, type CallRequest } from './approve.js';
 import { authorize } from './authorize.js';
 import type { AnyTool, ToolContext } from './define-tool.js';
@@ -110,24 +110,16 @@ export class ToolPipeline {
     const decided = this.deps.approvals.pending.decide(id, approver, decision, reason);
     const approval = decided.approval;
     if (!approval) return decided; // unknown to this tenant: nothing to record against
-    await this.deps.audit.write({
-      time: new Date().toISOString(),
-      requestId: randomUUID(),
-      tenant: approver.tenantId,
-      subject: approver.subject,
-      clientId: approver.clientId,
-      tool: approval.tool,
-      toolVersion: approval.toolVersion,
-      traceId: null,
-      arguments: approval.arguments,
-      outcome: decided.ok ? (decision === 'grant' ? 'approval_granted' : 'approval_denied') : 'denied',
-      errorCode: decided.ok ? null : decided.reason,
-      approval: { mode: 'human', id, decision: approval.status, decidedBy: approval.decidedBy?.subject ?? null },
-      latencyMs: 0,
-      responseBytes: 0,
-      responseTokens: 0,
-      backendCalls: [],
-    });
+    await this.deps.audit.write(
+      auditRecord(approver, {
+        tool: approval.tool,
+        toolVersion: approval.toolVersion,
+        arguments: approval.arguments,
+        outcome: decided.ok ? (decision === 'grant' ? 'approval_granted' : 'approval_denied') : 'denied',
+        errorCode: decided.ok ? null : decided.reason,
+        approval: { mode: 'human', id, decision: approval.status, decidedBy: approval.decidedBy?.subject ?? null },
+      }),
+    );
     return decided;
   }
 
@@ -152,27 +144,25 @@ export class ToolPipeline {
     const responseTokens = resultTokens(outcome.result);
     const latencyMs = performance.now() - started;
     // Awaited: no call is answered without its record (AUDIT_FAILURE_MODE decides what a failed write means).
-    const recorded = await this.deps.audit.write({
-      time: new Date().toISOString(),
-      requestId,
-      traceId: span.traceId,
-      tenant: principal?.tenantId ?? null,
-      subject: principal?.subject ?? null,
-      clientId: principal?.clientId ?? null,
-      tool: tool.name,
-      toolVersion: tool.version,
-      arguments: args ?? {},
-      outcome: outcome.outcome,
-      errorCode: outcome.errorCode,
-      approval: outcome.approval ?? null,
-      latencyMs: Math.round(latencyMs * 100) / 100,
-      responseBytes,
-      responseTokens,
-      backendCalls,
-      ...(outcome.truncated ? { truncated: true } : {}),
-      ...(outcome.cache ? { cache: outcome.cache } : {}),
-      ...(tool.deprecated ? { deprecated: true } : {}),
-    });
+    const recorded = await this.deps.audit.write(
+      auditRecord(principal, {
+        requestId,
+        traceId: span.traceId,
+        tool: tool.name,
+        toolVersion: tool.version,
+        arguments: args,
+        outcome: outcome.outcome,
+        errorCode: outcome.errorCode,
+        approval: outcome.approval ?? null,
+        latencyMs: Math.round(latencyMs * 100) / 100,
+        responseBytes,
+        responseTokens,
+        backendCalls,
+        ...(outcome.truncated ? { truncated: true as const } : {}),
+        ...(outcome.cache ? { cache: outcome.cache } : {}),
+        ...(tool.deprecated ? { deprecated: true as const } : {}),
+      }),
+    );
     if (!recorded && this.deps.audit.failClosed && outcome.errorCode !== 'audit_unavailable') {
       log.error({ outcome: outcome.outcome }, 'tool call result withheld: its audit record could not be written');
       outcome = errorResult('error', 'audit_unavailable', `${tool.name} could not be recorded in the audit trail, so its result is withheld (it may have run). Retry later. Reference: ${requestId}.`);
@@ -205,7 +195,7 @@ export class ToolPipeline {
     const limited = await this.deps.rateLimits.check(tool, principal);
     if (limited) return limited;
 
-    const validated = validateInput(tool, args);
+    const validated = validateInput(tool, args, request.swallowedKeys);
     if (!validated.ok) return validated.rejection;
 
     const cached = this.deps.cache.caches(tool) ? await this.deps.cache.lookup(tool, principal, validated.input) : undefined;

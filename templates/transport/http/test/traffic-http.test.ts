@@ -30,7 +30,7 @@ describe('HTTP traffic control and observability', () => {
     expect(JSON.parse(refused.body)).toEqual({
       jsonrpc: '2.0',
       error: { code: -32000, message: expect.stringMatching(/^Too many requests for this tenant\. Retry in \d+ seconds?\.$/) },
-      id: null,
+      id: 1, // the request's own
     });
     expect(await metrics()).toMatch(/^mcp_rate_limited_total\{limit="tenant_requests",tool=""\} 1$/m);
   });

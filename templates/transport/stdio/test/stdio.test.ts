@@ -61,4 +61,18 @@ describe('stdio transport', () => {
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ tool: first.name, tenant: 'globex' });
   });
+
+  it('refuses an argument named __proto__ as an unknown argument, as it refuses constructor', async () => {
+    const { client } = await spawnServer('modern');
+    const first = tools[0];
+    if (!first) return;
+    for (const key of ['__proto__', 'constructor']) {
+      // As JSON.parse makes it: an own key, sent as such.
+      const args = JSON.parse(`{"${key}": {"polluted": true}}`) as Record<string, unknown>;
+      const result = await client.callTool({ name: first.name, arguments: args });
+      expect(result.isError, key).toBe(true);
+      expect(JSON.stringify(result.content), key).toContain(`[invalid_arguments]`);
+      expect(JSON.stringify(result.content), key).toContain(`Unrecognized key: \\"${key}\\"`);
+    }
+  });
 });

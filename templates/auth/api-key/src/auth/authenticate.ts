@@ -9,6 +9,7 @@
 import type { IncomingMessage } from 'node:http';
 
 import type { Config } from '../config.js';
+import { createSampledLog } from '../observability/sampled-log.js';
 import { StartupError } from '../startup-error.js';
 import { ApiKeyVerifier } from './api-keys.js';
 import { bearerCredential, type Authenticator, type AuthenticatorDeps, type HttpAuthResult } from './authenticator.js';
@@ -22,6 +23,9 @@ export function createAuthenticator(config: Config, { logger }: AuthenticatorDep
   } catch (error) {
     throw new StartupError(`Cannot load API keys from MCP_API_KEYS_FILE=${config.auth.keysFile}: ${(error as Error).message}`);
   }
+  // Sampled: a flood of bad keys must not flood the logs (mcp_auth_failures_total counts each).
+  // A revoked or expired key is its own kind (keys in the file are few); unknown ones are one kind.
+  const logRefusal = createSampledLog(logger, 'info');
 
   return {
     async stdioPrincipal() {
@@ -41,7 +45,8 @@ export function createAuthenticator(config: Config, { logger }: AuthenticatorDep
       if (!checked.ok) {
         // The prefix identifies a key without revealing it, but only a well-formed key has one:
         // whatever else was sent (a pasted password, a token) is never logged, not even in part.
-        logger.info({ reason: checked.reason, keyPrefix: checked.prefix ?? null }, 'API key refused');
+        const kind = checked.reason === 'revoked' || checked.reason === 'expired' ? `${checked.reason} ${checked.prefix ?? ''}` : checked.reason;
+        logRefusal(kind, { reason: checked.reason, keyPrefix: checked.prefix ?? null }, 'API key refused');
         return { ok: false, error: 'invalid_token', message: `Invalid API key (${checked.reason}).` };
       }
       return { ok: true, principal: checked.principal };

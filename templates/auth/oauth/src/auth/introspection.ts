@@ -2,7 +2,8 @@
  * RFC 7662 token introspection, for authorization servers whose access tokens are opaque (or
  * must be checked for revocation): the server asks MCP_OAUTH_INTROSPECTION_URL about each token,
  * authenticating as MCP_OAUTH_CLIENT_ID / MCP_OAUTH_CLIENT_SECRET, then applies the same checks as
- * for a JWT: active, issuer, audience = this server, lifetime, tenant claim.
+ * for a JWT: active, issuer, audience = this server, lifetime (`exp`, `nbf`, and `iat` when the
+ * answer gives one), tenant claim.
  *
  * Answers are cached for at most 30 seconds (never past the token's expiry), keyed by a hash of
  * the token: a revoked token stops working within 30 s, and a busy client costs one introspection
@@ -76,6 +77,10 @@ export function checkClaims(claims: Record<string, unknown>, settings: TokenSett
   if (exp + skew <= nowSeconds) return { ok: false, reason: 'expired' };
   const nbf = claims['nbf'];
   if (typeof nbf === 'number' && nbf - skew > nowSeconds) return { ok: false, reason: 'not_yet_valid' };
+  // `iat` is optional in an introspection answer (RFC 7662); when given, it gets a JWT's checks.
+  const iat = claims['iat'];
+  if (typeof iat === 'number' && iat - skew > nowSeconds) return { ok: false, reason: 'not_yet_valid', claim: 'iat' };
+  if (typeof iat === 'number' && nowSeconds - iat - skew > settings.maxAgeSeconds) return { ok: false, reason: 'expired', claim: 'iat' };
   if (claims['iss'] !== undefined && claims['iss'] !== settings.issuer) return { ok: false, reason: 'wrong_issuer' };
   const aud = claims['aud'];
   const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];

@@ -10,6 +10,7 @@
 import type { IncomingMessage } from 'node:http';
 
 import type { Logger } from '../observability/logger.js';
+import { createSampledLog } from '../observability/sampled-log.js';
 import { StartupError } from '../startup-error.js';
 import { bearerCredential, type Authenticator, type HttpAuthResult, type ProtectedResource } from './authenticator.js';
 import type { TokenCheck, TokenVerifier } from './token-verifier.js';
@@ -23,6 +24,8 @@ export interface TokenAuthenticatorOptions {
 }
 
 export function createTokenAuthenticator({ verifier, logger, accessToken, protectedResource }: TokenAuthenticatorOptions): Authenticator {
+  // Sampled: a flood of bad tokens must not flood the logs (mcp_auth_failures_total counts each).
+  const logRefusal = createSampledLog(logger, 'info');
   return {
     protectedResource,
 
@@ -40,7 +43,7 @@ export function createTokenAuthenticator({ verifier, logger, accessToken, protec
       if (!bearer.ok) return bearer;
       const checked = await verifier.verify(bearer.credential);
       if (checked.ok) return { ok: true, principal: checked.principal };
-      logger.info({ reason: checked.reason, claim: checked.claim }, 'token refused');
+      logRefusal(`${checked.reason} ${checked.claim ?? ''}`, { reason: checked.reason, claim: checked.claim }, 'token refused');
       if (checked.reason === 'verifier_unavailable') {
         return { ok: false, unavailable: true, message: 'The token cannot be checked right now. Retry shortly.' };
       }

@@ -1,8 +1,11 @@
 /**
- * Verifies a bearer JWT with jose: the signature against the issuer's JWKS (cached; refetched
- * when a token names an unknown `kid`, at most once per 30 s cooldown) or a static PEM public
- * key; only the allowed asymmetric algorithms (never `none`, never HS*); `iss`, `aud`, and `exp`
- * / `nbf` within MCP_TOKEN_CLOCK_SKEW_SECONDS. Then the claims become the Principal.
+ * Verifies a bearer JWT with jose: the signature against the issuer's JWKS (trusted for
+ * MCP_TOKEN_JWKS_CACHE_SECONDS, then fetched again; refetched at once when a token names an unknown
+ * `kid`, at most once per 30 s cooldown, and on SIGHUP) or a static PEM public key; only the
+ * allowed asymmetric algorithms (never `none`, never HS*); `iss`, `aud`; `exp` / `nbf` within
+ * MCP_TOKEN_CLOCK_SKEW_SECONDS; and `iat`, which must be present, not in the future (beyond the
+ * skew) and at most MCP_TOKEN_MAX_AGE_SECONDS old: a token minted with a clock (or a stolen key)
+ * years ahead is not good until then. Then the claims become the Principal.
  *
  * A refusal carries a short reason code (safe to log and to show the client); never the token.
  */
@@ -53,7 +56,7 @@ export function createJwtVerifier(
   let publicKey: KeyObject | undefined;
   let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
   if (verification.kind === 'jwks') {
-    jwks = createRemoteJWKSet(verification.url, { cooldownDuration: jwksCooldownMs, cacheMaxAge: 10 * 60_000, timeoutDuration: 5_000 });
+    jwks = createRemoteJWKSet(verification.url, { cooldownDuration: jwksCooldownMs, cacheMaxAge: settings.jwksCacheSeconds * 1000, timeoutDuration: 5_000 });
   } else {
     publicKey = readPublicKey(verification.file);
   }
@@ -68,6 +71,8 @@ export function createJwtVerifier(
           audience: settings.audience,
           algorithms: verification.algorithms,
           clockTolerance: settings.clockSkewSeconds,
+          // Also makes jose require `iat` and refuse one in the future.
+          maxTokenAge: settings.maxAgeSeconds,
           requiredClaims: ['exp', 'sub'],
         }));
       } catch (error) {
@@ -80,7 +85,10 @@ export function createJwtVerifier(
 
     reload() {
       if (jwks) {
-        jwks.reload().catch((error: unknown) => logger.error({ err: error }, 'JWKS reload failed; still using the cached keys'));
+        jwks.reload().then(
+          () => logger.info('JWKS reloaded: keys the issuer no longer publishes are no longer trusted'),
+          (error: unknown) => logger.error({ err: error }, 'JWKS reload failed; still using the cached keys'),
+        );
         return;
       }
       try {
@@ -107,9 +115,11 @@ function readPublicKey(file: string): KeyObject {
 
 /** jose's error -> our reason code. */
 function refusalOf(error: unknown, keys: JwtVerification['kind']): Extract<TokenCheck, { ok: false }> {
-  if (error instanceof errors.JWTExpired) return { ok: false, reason: 'expired' };
+  // `iat` older than MCP_TOKEN_MAX_AGE_SECONDS is jose's JWTExpired too: say which claim.
+  if (error instanceof errors.JWTExpired) return error.claim === 'iat' ? { ok: false, reason: 'expired', claim: 'iat' } : { ok: false, reason: 'expired' };
   if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === 'nbf' || error.claim === 'iat') return { ok: false, reason: 'not_yet_valid' };
+    if (error.claim === 'nbf') return { ok: false, reason: 'not_yet_valid' };
+    if (error.claim === 'iat') return error.reason === 'missing' ? { ok: false, reason: 'missing_claim', claim: 'iat' } : { ok: false, reason: 'not_yet_valid', claim: 'iat' };
     if (error.claim === 'iss') return { ok: false, reason: 'wrong_issuer' };
     if (error.claim === 'aud') return { ok: false, reason: 'wrong_audience' };
     return { ok: false, reason: error.reason === 'missing' ? 'missing_claim' : 'invalid_claim', claim: error.claim };

@@ -1,6 +1,6 @@
 /**
  * Tokens a server must refuse, each with the reason its 401 challenge gives: expired, not yet
- * valid, for another audience or issuer, forged every classic way (alg none, HS256 keyed with the
+ * valid, issued in the future or too long ago, for another audience or issuer, forged every classic way (alg none, HS256 keyed with the
  * public key, altered payload, foreign key under a known kid), or missing what identifies the caller.
  */
 import { base64url } from 'jose';
@@ -8,6 +8,9 @@ import { base64url } from 'jose';
 import { hmacWithPublicKey, newSigningKey, signToken, unsignedToken, withPayload, type SigningKey } from './token-issuer.js';
 
 export type BadToken = [name: string, token: string, challenge: RegExp];
+
+const DAY = 86_400;
+const YEAR = 365 * DAY;
 
 /** `claims`: a valid claim set for the server under test (iss, aud, sub, tenant_id, scope). */
 export async function badTokens(key: SigningKey, claims: Record<string, unknown>): Promise<BadToken[]> {
@@ -24,6 +27,12 @@ export async function badTokens(key: SigningKey, claims: Record<string, unknown>
     ['not a JWT at all', 'not-a-jwt', /invalid_token.*malformed/],
     ['expired beyond the clock skew', await signToken(key, claims, { expiresIn: -120 }), /invalid_token.*expired/],
     ['not valid yet', await signToken(key, { ...claims, nbf: now + 600 }), /invalid_token.*not yet valid/],
+    // A valid `exp` does not make a token minted years ahead good now (a skewed clock, a stolen key).
+    ['issued five years in the future, expiring within the hour', await signToken(key, claims, { issuedAt: 5 * YEAR, expiresIn: 3600 }), /invalid_token.*not yet valid \(iat\)/],
+    ['issued and expiring ten years in the future', await signToken(key, claims, { issuedAt: 10 * YEAR }), /invalid_token.*not yet valid \(iat\)/],
+    ['issued just beyond the clock skew ahead', await signToken(key, claims, { issuedAt: 120 }), /invalid_token.*not yet valid \(iat\)/],
+    ['issued longer ago than MCP_TOKEN_MAX_AGE_SECONDS allows', await signToken(key, claims, { issuedAt: -2 * DAY, expiresIn: 3600 }), /invalid_token.*expired \(iat\)/],
+    ['without an issued-at time', await signToken(key, claims, { noIssuedAt: true }), /invalid_token.*missing claim \(iat\)/],
     ['for another audience', await signToken(key, { ...claims, aud: 'https://other-server.example/mcp' }), /invalid_token.*wrong audience/],
     ['for a list of other audiences', await signToken(key, { ...claims, aud: ['api://billing', 'api://crm'] }), /invalid_token.*wrong audience/],
     ['from another issuer', await signToken(key, { ...claims, iss: 'https://evil.example' }), /invalid_token.*wrong issuer/],

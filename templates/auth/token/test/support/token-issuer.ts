@@ -42,8 +42,12 @@ export async function testSigningKey(dir: string): Promise<SigningKey & { public
 }
 
 export interface SignOptions {
-  /** Seconds from now; negative for a token that has expired. Default 3600. */
+  /** Seconds from now; negative for a token that has expired. Default 3600 after `issuedAt`. */
   expiresIn?: number;
+  /** `iat`, in seconds from now: positive for a token minted in the future. Default 0. */
+  issuedAt?: number;
+  /** Leave `iat` out. */
+  noIssuedAt?: boolean;
   /** Leave `exp` out. */
   noExpiry?: boolean;
   /** Extra or overriding protected-header fields (kid, jku, crit…). */
@@ -52,8 +56,9 @@ export interface SignOptions {
 
 export async function signToken(key: SigningKey, claims: Record<string, unknown>, options: SignOptions = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const jwt = new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT', ...options.header }).setIssuedAt(now);
-  if (!options.noExpiry) jwt.setExpirationTime(now + (options.expiresIn ?? 3600));
+  const jwt = new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT', ...options.header });
+  if (!options.noIssuedAt) jwt.setIssuedAt(now + (options.issuedAt ?? 0));
+  if (!options.noExpiry) jwt.setExpirationTime(now + (options.expiresIn ?? (options.issuedAt ?? 0) + 3600));
   // jose signs a `crit` header only when told it understands the extensions named.
   const crit = options.header?.['crit'];
   return jwt.sign(key.privateKey, Array.isArray(crit) ? { crit: Object.fromEntries(crit.map((name: string) => [name, true])) } : undefined);
@@ -88,12 +93,14 @@ export interface JwksServer {
   fetches(): number;
   /** Publish another key (a rotation: the provider adds the new key before signing with it). */
   publish(key: SigningKey): void;
+  /** Stop publishing the key with this kid (what an identity provider does with a compromised key). */
+  withdraw(kid: string): void;
   close(): Promise<void>;
 }
 
 /** Serves `{ keys: [...] }` at http://127.0.0.1:<port>/.well-known/jwks.json. */
 export async function startJwksServer(keys: SigningKey[]): Promise<JwksServer> {
-  const published = [...keys];
+  let published = [...keys];
   let fetches = 0;
   const server = createServer((req, res) => {
     if (req.url !== '/.well-known/jwks.json') {
@@ -109,6 +116,9 @@ export async function startJwksServer(keys: SigningKey[]): Promise<JwksServer> {
     url: new URL(`http://127.0.0.1:${port}/.well-known/jwks.json`),
     fetches: () => fetches,
     publish: (key) => published.push(key),
+    withdraw: (kid) => {
+      published = published.filter((key) => key.kid !== kid);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

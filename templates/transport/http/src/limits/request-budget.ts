@@ -1,8 +1,8 @@
 /**
  * The HTTP request budget of each tenant (RATE_LIMIT_TENANT_REQUESTS_PER_MINUTE): every MCP
  * request counts, whatever its method (tools/list, tools/call, server/discover…). Over it, the
- * HTTP transport answers 429 with Retry-After before the request is parsed, so a client in a
- * loop is slowed at the cheapest point. Tool calls also have their own budgets, checked in the
+ * HTTP transport answers 429 with Retry-After before the MCP handler runs, so a client in a
+ * loop is slowed cheaply (its tool calls are still audited). Tool calls also have their own budgets, checked in the
  * pipeline (src/pipeline/rate-limit.ts), which answer with a tool result the model can read.
  */
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';

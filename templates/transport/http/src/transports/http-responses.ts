@@ -7,7 +7,24 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-/** A JSON-RPC error with no id: what an MCP client expects from a refused /mcp request. */
-export function sendJsonRpcError(res: ServerResponse, status: number, code: number, message: string, headers: Record<string, string> = {}): void {
-  sendJson(res, status, { jsonrpc: '2.0', error: { code, message }, id: null }, headers);
+/** A JSON-RPC request id; `null` when there is none to echo (no body, a notification, a batch). */
+export type JsonRpcId = string | number | null;
+
+/** The id of a parsed JSON-RPC request body, to echo in an error answer (JSON-RPC 2.0 §5). */
+export function jsonRpcIdOf(body: unknown): JsonRpcId {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
+  const id = (body as { id?: unknown }).id;
+  return typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id)) ? id : null;
+}
+
+/** A JSON-RPC error: what an MCP client expects from a refused /mcp request, with the request's id when known. */
+export function sendJsonRpcError(
+  res: ServerResponse,
+  status: number,
+  code: number,
+  message: string,
+  headers: Record<string, string> = {},
+  id: JsonRpcId = null,
+): void {
+  sendJson(res, status, { jsonrpc: '2.0', error: { code, message }, id }, headers);
 }

@@ -2,8 +2,9 @@
  * Streamable HTTP on node:http, stateless (any replica can answer any request), serving both
  * protocol eras from one createMcpHandler.
  *
- *   /mcp      Host check -> Origin check -> body size -> authentication -> scope -> request budget ->
- *             body (a call to a tool the tenant does not have is audited) -> the SDK handler
+ *   /mcp      Host check -> Origin check -> body size -> authentication -> JSON body -> scopes
+ *             (for each tool called) -> request budget -> the SDK handler; every tools/call an
+ *             authenticated caller sends is audited, whichever of these refuses it
  *   /healthz  liveness: the process is up
  *   /readyz   readiness: backends, Redis and the audit sink ready, not shutting down (load
  *             balancers stop routing on 503)
@@ -12,10 +13,15 @@
  *   /.well-known/oauth-protected-resource[/mcp]  RFC 9728 metadata (auth `oauth` only)
  *
  * The SDK handler validates no Host, Origin or credential: those guards are ours, in front. A
- * refused credential gets 401 with a `WWW-Authenticate: Bearer` challenge; a credential that
- * grants none of the scopes this server's tools need gets 403 `insufficient_scope`. A tenant over
- * its request budget gets 429 with Retry-After (transports/traffic-gate.ts).
+ * refused credential gets 401 with a `WWW-Authenticate: Bearer` challenge (and the request's
+ * JSON-RPC id when its body parses); a credential that grants none of the scopes this server's
+ * tools need gets 403 `insufficient_scope`, and so does a tools/call whose tool needs a scope the
+ * credential lacks, naming that tool's scopes: the MCP authorization step-up, which lets a client
+ * ask for more. A tenant over its request budget gets 429 with Retry-After (traffic-gate.ts).
+ * Any other 5xx this server answers is a failure: logged at `error` with the request's id.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -24,17 +30,19 @@ import { createMcpHandler, getOAuthProtectedResourceMetadataUrl } from '@modelco
 
 import type { App } from '../app.js';
 import type { HttpAuthResult } from '../auth/authenticator.js';
-import { principalFromAuthInfo, toAuthInfo, type Principal } from '../auth/principal.js';
+import { missingScopes, principalFromAuthInfo, toAuthInfo, type Principal } from '../auth/principal.js';
+import { noteSwallowedArgumentKeys } from '../pipeline/swallowed-keys.js';
 import { StartupError } from '../startup-error.js';
 import { answerApprovals, APPROVALS_PATH, APPROVER_SCOPE, sendApprovalsAnswer } from './approvals-endpoint.js';
 import { bearerChallenge } from './bearer-challenge.js';
 import { withCompression } from './compression.js';
-import { sendJson, sendJsonRpcError } from './http-responses.js';
+import { jsonRpcIdOf, sendJson, sendJsonRpcError, type JsonRpcId } from './http-responses.js';
 import { sendMetrics, sendReadiness } from './observability-endpoints.js';
-import { isJsonContentType, readJsonBody } from './read-json-body.js';
+import { isJsonContentType, readJsonBody, type JsonBody } from './read-json-body.js';
+import { originForm } from './request-target.js';
 import type { RunningTransport } from './running-transport.js';
+import { createToolCallAudit, toolCallsIn, type ToolCall } from './tool-call-audit.js';
 import { createTrafficGate } from './traffic-gate.js';
-import { createUnknownToolAudit } from './unknown-tool-audit.js';
 
 export interface RunningHttpServer extends RunningTransport {
   /** The /mcp endpoint, e.g. http://127.0.0.1:3000/mcp */
@@ -54,10 +62,21 @@ function isOwnOrigin(origin: string, host: string | undefined): boolean {
   return host !== undefined && (origin === `http://${host}` || origin === `https://${host}`);
 }
 
+/** What is known of the request being answered, for the error log of a 5xx. */
+interface RequestContext {
+  requestId: string;
+  /** What the SDK handler reported while answering it (most are a client's mistake, logged at debug). */
+  sdkErrors: Error[];
+}
+
 export async function serveOverHttp(app: App): Promise<RunningHttpServer> {
   const { config, logger } = app;
   const settings = config.http;
-  const onerror = (error: Error) => logger.debug({ err: error }, 'MCP request rejected');
+  const requests = new AsyncLocalStorage<RequestContext>();
+  const onerror = (error: Error) => {
+    requests.getStore()?.sdkErrors.push(error);
+    logger.debug({ err: error, requestId: requests.getStore()?.requestId }, 'MCP request rejected');
+  };
 
   // The factory runs per request; authInfo is what we attach after authenticating (below).
   const mcp = createMcpHandler(({ authInfo }) => app.createServer(principalFromAuthInfo(authInfo)), {
@@ -68,7 +87,7 @@ export async function serveOverHttp(app: App): Promise<RunningHttpServer> {
   const forwardToMcp = toNodeHandler(withCompression(mcp, settings.compression), { maxRequestBodySize: settings.maxBodyBytes, onerror });
   const hostIsAllowed = hostHeaderValidation(settings.allowedHosts);
   const admitRequest = createTrafficGate(app);
-  const auditUnknownTools = createUnknownToolAudit(app);
+  const callAudit = createToolCallAudit(app);
   let accepting = true;
 
   // auth `oauth`: this server is an OAuth protected resource; its metadata URL goes in every challenge.
@@ -96,33 +115,64 @@ export async function serveOverHttp(app: App): Promise<RunningHttpServer> {
     return true;
   };
 
-  /** The caller, or `undefined` once answered 401 (bad credential) / 403 (none of `scopes`). */
-  const authenticate = async (req: IncomingMessage, res: ServerResponse, scopes: readonly string[]): Promise<Principal | undefined> => {
+  /**
+   * The caller, or `undefined` once answered 401 (bad credential) / 503 (it cannot be checked
+   * now). `readBody`: the request's JSON body, so that a refusal can carry its JSON-RPC id.
+   */
+  const authenticate = async (req: IncomingMessage, res: ServerResponse, readBody?: () => Promise<JsonBody | undefined>): Promise<Principal | undefined> => {
     const auth: HttpAuthResult = await app.authenticator.authenticateHttp(req);
-    if (!auth.ok) app.metrics.authFailed(auth.unavailable ? 'unavailable' : auth.error ? 'invalid' : 'missing');
-    if (!auth.ok && auth.unavailable) {
-      sendJsonRpcError(res, 503, -32001, auth.message, { 'Retry-After': '5' });
+    if (auth.ok) return auth.principal;
+    // Counted here, logged (sampled) by the authenticator, never audited: no principal, no record,
+    // so a flood of garbage cannot grow the audit trail.
+    app.metrics.authFailed(auth.unavailable ? 'unavailable' : auth.error ? 'invalid' : 'missing');
+    const body = await readBody?.();
+    const id = body?.ok ? jsonRpcIdOf(body.value) : null;
+    if (auth.unavailable) {
+      sendJsonRpcError(res, 503, -32001, auth.message, { 'Retry-After': '5' }, id);
       return undefined;
     }
-    if (!auth.ok) {
-      const challenge = bearerChallenge({
-        error: auth.error,
-        description: auth.error ? auth.message : undefined,
-        // An OAuth client requests a token with these scopes (MCP authorization, scope selection).
-        scopes: protectedResource ? toolScopes : undefined,
-        resourceMetadata: resourceMetadataUrl,
-      });
-      sendJsonRpcError(res, 401, -32001, auth.message, { 'WWW-Authenticate': challenge });
-      return undefined;
+    const challenge = bearerChallenge({
+      error: auth.error,
+      description: auth.error ? auth.message : undefined,
+      // An OAuth client requests a token with these scopes (MCP authorization, scope selection).
+      scopes: protectedResource ? toolScopes : undefined,
+      resourceMetadata: resourceMetadataUrl,
+    });
+    sendJsonRpcError(res, 401, -32001, auth.message, { 'WWW-Authenticate': challenge }, id);
+    return undefined;
+  };
+
+  /** 403 insufficient_scope, naming the scopes the request needs (RFC 6750 §3.1). */
+  const refuseScope = (res: ServerResponse, message: string, scopes: readonly string[], id: JsonRpcId) => {
+    const challenge = bearerChallenge({ error: 'insufficient_scope', description: message, scopes, resourceMetadata: resourceMetadataUrl });
+    app.metrics.authFailed('insufficient_scope');
+    sendJsonRpcError(res, 403, -32001, message, { 'WWW-Authenticate': challenge }, id);
+  };
+
+  /**
+   * What a request needs that the credential lacks, or `undefined` when it may go on: a tools/call
+   * needs every scope of its tool (a tool the tenant does not have is left to the SDK's
+   * unknown-tool error, so a refusal never tells which tools exist), and a credential with none
+   * of the tools' scopes can do nothing here at all.
+   */
+  const scopeShortfall = (principal: Principal, calls: readonly ToolCall[]): { message: string; scopes: string[] } | undefined => {
+    const needed = new Set<string>();
+    const refusedTools: string[] = [];
+    for (const call of calls) {
+      const tool = callAudit.toolFor(call, principal);
+      if (!tool || missingScopes(tool.scopes, principal.scopes).length === 0) continue;
+      for (const scope of tool.scopes) needed.add(scope);
+      refusedTools.push(tool.name);
     }
-    if (scopes.length > 0 && !scopes.some((scope) => auth.principal.scopes.includes(scope))) {
-      const message = `This credential grants none of the scopes this endpoint needs: ${scopes.join(', ')}.`;
-      const challenge = bearerChallenge({ error: 'insufficient_scope', description: message, scopes, resourceMetadata: resourceMetadataUrl });
-      app.metrics.authFailed('insufficient_scope');
-      sendJsonRpcError(res, 403, -32001, message, { 'WWW-Authenticate': challenge });
-      return undefined;
+    if (refusedTools.length > 0) {
+      const scopes = [...needed].sort();
+      const message = `Calling ${refusedTools.join(', ')} needs the scope${scopes.length > 1 ? 's' : ''} ${scopes.join(', ')}, which this credential does not grant.`;
+      return { message, scopes };
     }
-    return auth.principal;
+    if (toolScopes.length > 0 && !toolScopes.some((scope) => principal.scopes.includes(scope))) {
+      return { message: `This credential grants none of the scopes this endpoint needs: ${toolScopes.join(', ')}.`, scopes: toolScopes };
+    }
+    return undefined;
   };
 
   const handleMcp = async (req: IncomingMessage, res: ServerResponse) => {
@@ -130,27 +180,53 @@ export async function serveOverHttp(app: App): Promise<RunningHttpServer> {
     // Methods a fetch Request cannot carry (TRACE, CONNECT, TRACK) would fail inside the SDK as a
     // 500: refuse every method /mcp does not serve here.
     if (!MCP_METHODS.has(req.method ?? '')) return sendJsonRpcError(res, 405, -32000, 'Method not allowed', { Allow: 'GET, POST, DELETE' });
-    // A credential with none of the tools' scopes is refused whole; a missing scope for one tool
-    // is the pipeline's `forbidden` result, which the model can read.
-    const principal = await authenticate(req, res, toolScopes);
+    // A JSON body is read and checked here, once (read-json-body.ts); other bodies get the SDK's 415.
+    let reading: Promise<JsonBody | undefined> | undefined;
+    const readBody = () =>
+      (reading ??= req.method === 'POST' && isJsonContentType(req.headers['content-type']) ? readJsonBody(req, settings.maxBodyBytes) : Promise.resolve(undefined));
+    const principal = await authenticate(req, res, readBody);
     if (!principal) return;
-    if (!(await admitRequest(principal, res))) return;
-    // A JSON body is read and checked here (read-json-body.ts); other bodies get the SDK's 415.
-    let parsedBody: unknown;
-    if (req.method === 'POST' && isJsonContentType(req.headers['content-type'])) {
-      const body = await readJsonBody(req, settings.maxBodyBytes);
-      if (!body.ok) return sendJsonRpcError(res, body.status, body.code, body.message, body.headers);
-      parsedBody = body.value;
-      await auditUnknownTools(parsedBody, principal);
+    const body = await readBody();
+    if (body && !body.ok) return sendJsonRpcError(res, body.status, body.code, body.message, body.headers);
+    const parsedBody = body?.value;
+    const id = jsonRpcIdOf(parsedBody);
+    const calls = toolCallsIn(parsedBody);
+
+    // Per call, over HTTP: a client can re-authorize for what the challenge names (step-up).
+    // The pipeline's `[forbidden]` result remains for stdio.
+    const shortfall = scopeShortfall(principal, calls);
+    if (shortfall) {
+      await callAudit.refused(calls, principal, 'denied', 'insufficient_scope');
+      return refuseScope(res, shortfall.message, shortfall.scopes, id);
     }
+    const refusal = await admitRequest(principal);
+    if (refusal) {
+      await callAudit.refused(calls, principal, 'rate_limited', refusal.errorCode);
+      return sendJsonRpcError(res, refusal.status, -32000, refusal.message, { 'Retry-After': String(refusal.retryAfterSeconds) }, id);
+    }
+    await callAudit.unknownTools(calls, principal);
+    noteSwallowedArgumentKeys(parsedBody);
     // toNodeHandler forwards req.auth to the handler as authInfo; the factory turns it back into the Principal.
     await forwardToMcp(Object.assign(req, { auth: toAuthInfo(principal) }), res, parsedBody);
+    // An error status is the SDK refusing the request itself (Accept, protocol version, Mcp-*
+    // headers), before any call reached the pipeline: those calls are audited here.
+    if (res.headersSent && res.statusCode >= 400 && calls.length > 0) {
+      await callAudit.refused(
+        calls.filter((call) => callAudit.toolFor(call, principal)),
+        principal,
+        'invalid',
+        'protocol_error',
+      );
+    }
   };
 
   const handleApprovals = async (req: IncomingMessage, res: ServerResponse, path: string) => {
     if (!passesGuards(req, res)) return;
-    const approver = await authenticate(req, res, [APPROVER_SCOPE]);
+    const approver = await authenticate(req, res);
     if (!approver) return;
+    if (!approver.scopes.includes(APPROVER_SCOPE)) {
+      return refuseScope(res, `This credential grants none of the scopes this endpoint needs: ${APPROVER_SCOPE}.`, [APPROVER_SCOPE], null);
+    }
     sendApprovalsAnswer(res, await answerApprovals(app, approver, req, path));
   };
 
@@ -192,14 +268,29 @@ export async function serveOverHttp(app: App): Promise<RunningHttpServer> {
   };
 
   const server = createServer((req, res) => {
+    const context: RequestContext = { requestId: randomUUID(), sdkErrors: [] };
+    // An absolute-form target (`POST http://host/mcp`, RFC 9112 §3.2.2) is served as its
+    // origin-form: what follows (and the SDK) sees the path, the Host check the target's authority.
+    if (!originForm(req)) return sendJson(res, 400, { error: 'bad request target' });
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    Promise.resolve()
-      .then(() => route(req, res, path))
-      .catch((error: unknown) => {
-        logger.error({ err: error, path }, 'HTTP request failed');
-        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
-        else res.end();
-      });
+    res.once('finish', () => {
+      // Deliberate back-pressure (503 with Retry-After: at capacity, a dependency down) is expected;
+      // any other 5xx means this server failed, and is logged whatever LOG_LEVEL says about debug.
+      if (res.statusCode < 500 || (res.statusCode === 503 && res.hasHeader('retry-after'))) return;
+      logger.error(
+        { requestId: context.requestId, method: req.method, path, status: res.statusCode, errors: context.sdkErrors.map((error) => error.message) },
+        'HTTP request answered with a server error',
+      );
+    });
+    requests.run(context, () =>
+      Promise.resolve()
+        .then(() => route(req, res, path))
+        .catch((error: unknown) => {
+          logger.error({ err: error, requestId: context.requestId, path }, 'HTTP request failed');
+          if (!res.headersSent) sendJson(res, 500, { error: 'internal error', requestId: context.requestId });
+          else res.end();
+        }),
+    );
   });
 
   await new Promise<void>((resolve, reject) => {

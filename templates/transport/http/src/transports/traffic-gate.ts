@@ -1,5 +1,5 @@
 /**
- * Back-pressure at the HTTP door, after authentication and before the SDK parses the request:
+ * Back-pressure at the HTTP door, after authentication and before the SDK sees the request:
  *
  *   429 + Retry-After  the tenant spent its request budget (RATE_LIMIT_TENANT_REQUESTS_PER_MINUTE)
  *   503 + Retry-After  the process runs MAX_CALLS_IN_FLIGHT calls already, or the shared rate
@@ -8,35 +8,34 @@
  * Well-behaved clients wait Retry-After seconds; tool calls that pass still meet their own
  * budgets in the pipeline, which answer with a result the model can read.
  */
-import type { ServerResponse } from 'node:http';
-
 import type { App } from '../app.js';
 import type { Principal } from '../auth/principal.js';
 import { RequestBudget } from '../limits/request-budget.js';
 import { seconds } from '../pipeline/rate-limit.js';
-import { sendJsonRpcError } from './http-responses.js';
 
-/** Whether a request may go on; when not, the answer has been sent. */
-export type TrafficGate = (principal: Principal, res: ServerResponse) => Promise<boolean>;
+/** Why a request may not go on: the answer to send, and the error code its tool calls are audited with. */
+export interface TrafficRefusal {
+  status: 429 | 503;
+  message: string;
+  retryAfterSeconds: number;
+  errorCode: 'request_budget' | 'server_busy' | 'limiter_unavailable';
+}
+
+/** `undefined` when the request may go on. */
+export type TrafficGate = (principal: Principal) => Promise<TrafficRefusal | undefined>;
 
 export function createTrafficGate(app: App): TrafficGate {
   const budget = new RequestBudget(app.config.http.tenantRequestsPerMinute, app.limiterStore, app.metrics);
-  return (principal, res) => admit(app, budget, principal, res);
-}
-
-async function admit(app: App, budget: RequestBudget, principal: Principal, res: ServerResponse): Promise<boolean> {
-  if (app.concurrency.saturated()) {
-    app.metrics.rateLimited('in_flight', null, principal.tenantId);
-    sendJsonRpcError(res, 503, -32000, `The server is at capacity. Retry in ${seconds(1)}.`, { 'Retry-After': '1' });
-    return false;
-  }
-  const taken = await budget.take(principal.tenantId);
-  if (taken.ok) return true;
-  const retryAfter = String(taken.retryAfterSeconds);
-  if (taken.unavailable) {
-    sendJsonRpcError(res, 503, -32000, `Rate limiting is unavailable right now. Retry in ${seconds(taken.retryAfterSeconds)}.`, { 'Retry-After': retryAfter });
-  } else {
-    sendJsonRpcError(res, 429, -32000, `Too many requests for this tenant. Retry in ${seconds(taken.retryAfterSeconds)}.`, { 'Retry-After': retryAfter });
-  }
-  return false;
+  return async (principal) => {
+    if (app.concurrency.saturated()) {
+      app.metrics.rateLimited('in_flight', null, principal.tenantId);
+      return { status: 503, message: `The server is at capacity. Retry in ${seconds(1)}.`, retryAfterSeconds: 1, errorCode: 'server_busy' };
+    }
+    const taken = await budget.take(principal.tenantId);
+    if (taken.ok) return undefined;
+    const retryAfterSeconds = taken.retryAfterSeconds;
+    return taken.unavailable
+      ? { status: 503, message: `Rate limiting is unavailable right now. Retry in ${seconds(retryAfterSeconds)}.`, retryAfterSeconds, errorCode: 'limiter_unavailable' }
+      : { status: 429, message: `Too many requests for this tenant. Retry in ${seconds(retryAfterSeconds)}.`, retryAfterSeconds, errorCode: 'request_budget' };
+  };
 }

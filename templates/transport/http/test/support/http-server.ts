@@ -12,6 +12,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { AuditRecord } from '../../src/pipeline/audit.js';
+import type { Logger } from '../../src/observability/logger.js';
 import type { AnyTool } from '../../src/pipeline/define-tool.js';
 import { serveOverHttp, type RunningHttpServer } from '../../src/transports/http.js';
 import { startTestBackends } from './test-backends.js';
@@ -31,7 +32,15 @@ export interface TestHttpServer {
 }
 
 export async function startHttpServer(
-  options: { env?: Record<string, string>; tenant?: string; tools?: readonly AnyTool[]; /** the credential's scopes (default: every registry tool's) */ scopes?: string[] } = {},
+  options: {
+    env?: Record<string, string>;
+    tenant?: string;
+    tools?: readonly AnyTool[];
+    /** the credential's scopes (default: every registry tool's) */
+    scopes?: string[];
+    /** where the server logs (default: nowhere, LOG_LEVEL=silent) */
+    logger?: Logger;
+  } = {},
 ): Promise<TestHttpServer> {
   const dir = mkdtempSync(join(tmpdir(), 'mcp-http-test-'));
   const auditFile = join(dir, 'audit.jsonl');
@@ -48,10 +57,12 @@ export async function startHttpServer(
     ...backends.env,
     ...options.env,
   });
-  const app = await createApp(config, options.tools ? { tools: options.tools } : {}).catch(async (error: unknown) => {
-    await backends.close();
-    throw error;
-  });
+  const app = await createApp(config, { ...(options.tools ? { tools: options.tools } : {}), ...(options.logger ? { logger: options.logger } : {}) }).catch(
+    async (error: unknown) => {
+      await backends.close();
+      throw error;
+    },
+  );
   const running = await serveOverHttp(app);
   const clients: Client[] = [];
   return {

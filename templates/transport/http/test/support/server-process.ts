@@ -13,6 +13,8 @@ export interface ServerProcess {
   url: URL;
   /** Everything the process wrote to stderr (its logs). */
   stderr(): string;
+  /** Sends the process a signal (SIGHUP: reload keys and rollout). */
+  signal(name: NodeJS.Signals): void;
   stop(): Promise<void>;
 }
 
@@ -47,7 +49,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
         reject(new Error(`server exited with ${code}:\n${stderr}`));
       });
     });
-    return { url, stderr: () => stderr, stop };
+    return { url, stderr: () => stderr, signal: (name) => void child.kill(name), stop };
   } catch (error) {
     await stop();
     throw error;

@@ -6,7 +6,7 @@
  * no parameter that could name another. Data lives in this process only and resets on restart.
  */
 import { ToolError } from '../../pipeline/define-tool.js';
-import type { BackendScope } from '../backend-scope.js';
+import { elapsedMs, type BackendScope } from '../backend-scope.js';
 import type { NewRecord, RecordKind, RecordPatch, RecordQuery, SampleRecord } from './records.js';
 import { seedRecordsFor } from './seed.js';
 
@@ -31,18 +31,34 @@ interface TenantData {
 export class SampleStore {
   private readonly tenants = new Map<string, TenantData>();
 
-  /** `scope.access` `read` (a read tool): `create` and `update` are refused with `[read_only]`. */
-  forTenant(tenantId: string, scope: Pick<BackendScope, 'access'> = { access: 'write' }): SampleBackend {
+  /**
+   * `scope.access` `read` (a read tool): `create` and `update` are refused with `[read_only]`.
+   * Each call is reported to `scope.onCall`, so the audit record lists it as it would a real
+   * backend's.
+   */
+  forTenant(tenantId: string, scope: BackendScope = { access: 'write' }): SampleBackend {
     const data = () => this.dataFor(tenantId);
     const writable = () => {
       if (scope.access !== 'write') throw new ToolError('read_only', 'This tool only reads data; it cannot change anything.');
       return data();
     };
+    const reported = <T>(operation: keyof SampleBackend, work: () => T): Promise<T> => {
+      const started = performance.now();
+      try {
+        const result = work();
+        scope.onCall?.({ backend: 'sample', operation, outcome: 'ok', latencyMs: elapsedMs(started) });
+        return Promise.resolve(result);
+      } catch (error) {
+        const errorCode = error instanceof ToolError ? error.code : 'internal_error';
+        scope.onCall?.({ backend: 'sample', operation, outcome: 'error', errorCode, latencyMs: elapsedMs(started) });
+        return Promise.reject(error);
+      }
+    };
     return {
-      search: async (query = {}) => search(data(), query),
-      get: async (id) => copy(data().records.get(id)),
-      create: async (record) => create(writable(), record),
-      update: async (id, patch) => update(writable(), id, patch),
+      search: (query = {}) => reported('search', () => search(data(), query)),
+      get: (id) => reported('get', () => copy(data().records.get(id))),
+      create: (record) => reported('create', () => create(writable(), record)),
+      update: (id, patch) => reported('update', () => update(writable(), id, patch)),
     };
   }
 
