@@ -117,7 +117,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     redis: redis ? { connection: redis, failureMode } : undefined,
     timeoutMs: config.readinessTimeoutMs,
   });
-  metrics.observe({ inFlight: () => concurrency.inFlight(), readiness });
+  metrics.observe({ inFlight: () => concurrency.inFlight(), readiness, approvals: () => approvals.summary() });
   const pipeline = new ToolPipeline({
     backends,
     rateLimits: new RateLimits(config.rateLimits, tools, limiterStore, metrics),
