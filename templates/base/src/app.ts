@@ -4,6 +4,7 @@
  */
 import { ClientConfirmations } from './approvals/client-confirmations.js';
 import { PendingApprovals } from './approvals/pending-approvals.js';
+import { startAuditExport } from './audit/otlp-export.js';
 import { createAuthenticator, type Authenticator } from './auth/authenticate.js';
 import { createBackends, type Backends } from './backends/index.js';
 import type { Config } from './config.js';
@@ -103,10 +104,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   }
   const limiterStore = redis && config.redis ? redisStore(redis, config.redis.keyPrefix, failureMode) : memoryStore();
   const concurrency = new ConcurrencyLimits(config.concurrency);
+  const auditExport = await startAuditExport(
+    { ...config.auditExport, serviceName: config.tracing.serviceName ?? SERVER_INFO.name, serviceVersion: SERVER_INFO.version },
+    logger,
+  );
   const audit = createAuditLog({
     destination: config.auditLog,
     failureMode: config.auditPolicy.failureMode,
     chainKey: config.auditPolicy.chainKey,
+    rotation: { maxBytes: config.auditFiles.rotateBytes, interval: config.auditFiles.rotateInterval },
+    retentionDays: config.auditFiles.retentionDays,
+    exporter: auditExport,
     redactor,
     logger,
     metrics,
@@ -164,6 +172,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         authenticator.close();
         await backends.close();
         await audit.close();
+        await auditExport?.shutdown();
         await redis?.close();
         await tracing.shutdown();
       })();
