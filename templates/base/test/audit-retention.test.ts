@@ -106,6 +106,15 @@ describe('audit file rotation', () => {
     await second.close();
     expect(JSON.parse(lines(active)[0]!)).toMatchObject({ seq: 4 });
     expect((await verifyFiles([...rotatedFiles(active), active])).ok).toBe(true);
+
+    // Before any rotation a shell passes `audit.*.jsonl` through unmatched: it is skipped, not an error.
+    const fresh = join(dir, 'fresh', 'audit.jsonl');
+    const third = sink(fresh);
+    await writeRecords(third, 2);
+    await third.close();
+    const cli = await run(process.execPath, ['--import', 'tsx', 'src/audit/verify-cli.ts', join(dir, 'fresh', 'audit.*.jsonl'), fresh]);
+    expect(cli.stdout).toContain(`${fresh}: intact, 2 record(s) in 1 chain(s).`);
+    expect(cli.stderr).toContain('note: no file matches');
   });
 
   it('deletes rotated files past AUDIT_RETENTION_DAYS, at start-up and at each rotation, never the active file', async () => {

@@ -15,7 +15,7 @@
  * start-up and at each rotation. With OTEL_* export settings, each sealed line is also sent as an
  * OpenTelemetry log record (src/audit/otlp-export.ts); the sink stays the record of truth.
  */
-import { createWriteStream, existsSync, mkdirSync, renameSync, statSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, openSync, renameSync, statSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 
@@ -179,7 +179,15 @@ export class AuditSink {
     this.fileBytes = size;
     // An existing file belongs to the period of its last write (a restart next morning rotates it).
     this.filePeriod = periodOf(this.options.rotation?.interval ?? 'never', size > 0 ? modified : this.now());
-    const stream = createWriteStream(file, { flags: 'a', mode: 0o600 });
+    // Opened now, so the stream has its descriptor before the first record (rotation renames
+    // only an open file); a file that cannot be opened fails through the stream's error, as ever.
+    let fd: number | undefined;
+    try {
+      fd = openSync(file, 'a', 0o600);
+    } catch {
+      fd = undefined;
+    }
+    const stream = fd === undefined ? createWriteStream(file, { flags: 'a', mode: 0o600 }) : createWriteStream(file, { fd });
     // Failed writes are reported through their callbacks; this keeps an 'error' from crashing the process.
     stream.on('error', (error) => this.failed(error));
     return stream;

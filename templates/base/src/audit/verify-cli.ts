@@ -8,7 +8,7 @@
  * AUDIT_CHAIN_KEY or AUDIT_CHAIN_KEY_FILE.
  * Exit codes: 0 intact, 1 broken, 2 cannot check (no file, bad arguments).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 import { verifyFiles, type VerifyResult } from './verify-chain.js';
 
@@ -37,7 +37,14 @@ function describe(paths: string[], result: VerifyResult): string {
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const json = args.includes('--json');
-  const files = args.filter((arg) => arg !== '--json');
+  // An unmatched shell glob (`audit.*.jsonl` before the first rotation) arrives as is: skip it.
+  const files = args
+    .filter((arg) => arg !== '--json')
+    .filter((arg) => {
+      if (!/[*?[]/.test(arg) || existsSync(arg)) return true;
+      process.stderr.write(`note: no file matches ${arg}\n`);
+      return false;
+    });
   if (files.length === 0 || files.some((file) => file.startsWith('-'))) {
     process.stderr.write('Usage: npm run audit:verify -- <audit file>... [--json]   (a rotated set oldest first, the active file last)\n');
     return 2;
