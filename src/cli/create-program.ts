@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { AUTH_KINDS, BACKEND_KINDS, TRANSPORTS } from '../spec/project-spec.js';
 import { parseSpec } from '../spec/parse.js';
 import { SpecError } from '../spec/issues.js';
-import { specWarnings } from '../spec/warnings.js';
+import { lintAdvice, lintSpec } from '../lint/lint-repo.js';
 import { planCreate } from '../commands/create.js';
 import { TargetError } from '../apply/plan.js';
 import { formatPlan } from '../apply/print-plan.js';
@@ -112,12 +112,14 @@ async function create(dirArg: string | undefined, options: CreateOptions, output
     raw.tools ??= defaultTools();
   }
   const spec = parseSpec(raw, input.label);
-  for (const warning of specWarnings(spec)) output.err(`warning: ${warning}`);
+  // The files are rendered from the spec, so linting the spec lints what is written.
+  const advice = lintAdvice(await lintSpec(spec));
 
   const target = resolve(dir);
   const { tree, plan } = await planCreate(spec, dir, { force: Boolean(options.force) });
   if (options.dryRun) {
     output.out(formatPlan(plan));
+    for (const line of advice) output.err(line);
     output.out('Dry run: nothing was written.');
     return EXIT_OK;
   }
@@ -146,6 +148,7 @@ async function create(dirArg: string | undefined, options: CreateOptions, output
     return EXIT_FAILURE;
   }
   output.out(`\nCreated ${spec.name} in ${dir}: ${spec.tools.length} tool${spec.tools.length === 1 ? '' : 's'}, ${spec.transport} transport, ${spec.auth} auth.\n`);
+  if (advice.length > 0) output.err(`${advice.join('\n')}\n  Edit them in src/tools/, then check with npm run lint:tools (CI runs it).\n`);
   output.out(nextSteps(spec, target, installed));
   return EXIT_OK;
 }

@@ -13,6 +13,7 @@ import { addToolCommand } from './mcp-gen/add-tool-command.js';
 import { addBackendCommand } from './mcp-gen/add-backend-command.js';
 import { contractCommand } from './mcp-gen/contract-command.js';
 import { doctorCommand } from './mcp-gen/doctor-command.js';
+import { lintCommand } from './mcp-gen/lint-command.js';
 import { DirtyTree, upgradeCommand } from './mcp-gen/upgrade-command.js';
 import { MigrationFailed, UpgradeRefused } from '../commands/upgrade.js';
 import { GeneratorMismatch } from '../commands/same-generator.js';
@@ -29,6 +30,7 @@ export async function runMcpGen(argv: readonly string[], output: Output = termin
     .addCommand(addBackendCommand(output, setExit))
     .addCommand(contractCommand(output, setExit))
     .addCommand(doctorCommand(output, setExit))
+    .addCommand(lintCommand(output, setExit))
     .addCommand(upgradeCommand(output, setExit))
     .addHelpText('after', '\nExit codes: 0 done, 2 input refused (nothing written), 1 failure.');
   for (const sub of cmd.commands) {

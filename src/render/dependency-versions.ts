@@ -46,6 +46,9 @@ export const dependencyVersions = {
   '@opentelemetry/sdk-trace': '^2.12.1',
   '@opentelemetry/resources': '^2.12.1',
   '@opentelemetry/exporter-trace-otlp-http': '~0.223.1',
+  // Audit records as OpenTelemetry logs (src/audit/otlp-export.ts): the same release line as the trace exporter.
+  '@opentelemetry/sdk-logs': '~0.223.1',
+  '@opentelemetry/exporter-logs-otlp-http': '~0.223.1',
   // `npm run bench` of generated repos.
   autocannon: '^8.0.0',
   '@types/autocannon': '^7.12.7',

@@ -4,6 +4,6 @@
  * repository they generate, and a unit test (test/unit/ops-files.test.ts) checks that the
  * rendered workflow runs exactly these: a green end-to-end run means a green workflow.
  */
-export const GENERATED_CI_COMMANDS = ['npm ci', 'npm run typecheck', 'npm run build', 'npm test'] as const;
+export const GENERATED_CI_COMMANDS = ['npm ci', 'npm run typecheck', 'npm run lint:tools', 'npm run build', 'npm test'] as const;
 
 export type GeneratedCiCommand = (typeof GENERATED_CI_COMMANDS)[number];

@@ -137,7 +137,7 @@ describe('create-mcp-server: writing', () => {
     const dir = fresh();
     const run = await createCli(dir, ...quiet, '--tool', 'customers');
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain('warning: tools[0].name: "customers" does not start with a verb');
+    expect(run.stderr).toContain('warning customers: the name should start with a verb saying what it does (e.g. search_customers), not "customers" [name-verb-first]');
     expect(existsSync(join(dir, 'src/tools/customers.ts'))).toBe(true);
   });
 

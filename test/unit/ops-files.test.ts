@@ -310,9 +310,9 @@ describe.each(networked)('deploy/kubernetes of a $transport + $auth server with 
     return { r, dir, kustomization, objects, byKind, config: envFile(r.text(`${dir}/config.env`)) };
   };
 
-  it('are valid Kubernetes objects: Deployment, Service, HorizontalPodAutoscaler, PodDisruptionBudget', async () => {
+  it('are valid Kubernetes objects: Deployment, Service, HorizontalPodAutoscaler, PodDisruptionBudget (and the alerts\' PrometheusRule)', async () => {
     const { byKind, objects } = await manifests();
-    expect(objects.map((o) => o.kind).sort()).toEqual(['Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Service']);
+    expect(objects.map((o) => o.kind).sort()).toEqual(['Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'PrometheusRule', 'Service']);
     new Deployment(byKind('Deployment')).validate();
     new Service(byKind('Service')).validate();
     new HorizontalPodAutoscaler(byKind('HorizontalPodAutoscaler')).validate();
@@ -425,7 +425,7 @@ describe.each(networked)('deploy/kubernetes of a $transport + $auth server with 
     const stableInstance = byKind('Deployment').spec.selector.matchLabels['app.kubernetes.io/instance'];
     expect(canary.labels).toEqual([{ pairs: { 'app.kubernetes.io/instance': `${stableInstance}-canary` }, includeSelectors: true }]);
     const deleted = canary.patches.filter((p: { patch: string }) => p.patch.startsWith('$patch: delete')).map((p: { patch: string }) => parseYaml(p.patch).kind);
-    expect(deleted.sort()).toEqual(['HorizontalPodAutoscaler', 'PodDisruptionBudget']);
+    expect(deleted.sort()).toEqual(['HorizontalPodAutoscaler', 'PodDisruptionBudget', 'PrometheusRule']);
     const image = canary.patches.find((p: { target?: { kind: string } }) => p.target?.kind === 'Deployment');
     expect(parseYaml(image.patch)).toEqual([
       { op: 'replace', path: '/spec/template/spec/containers/0/image', value: `registry.example.com/${r.slug}:0.1.0` },

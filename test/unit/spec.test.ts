@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSpec } from '../../src/spec/parse.js';
 import { SpecError } from '../../src/spec/issues.js';
-import { specWarnings } from '../../src/spec/warnings.js';
 import { parseParamList } from '../../src/spec/param-syntax.js';
 import { titleFromName } from '../../src/spec/tool-defaults.js';
 
@@ -156,16 +155,6 @@ describe('spec validation', () => {
       'tools[0].backend: "postgres" is not one of this spec\'s backends (sample)',
     ]);
     expect(problems(spec({ tools: [tool('get_x', { backend: 'mysql' })] }))[0]).toMatch(/^tools\[0\]\.backend: "mysql" is not allowed/);
-  });
-});
-
-describe('spec warnings', () => {
-  it('warns when a tool name does not start with a verb, namespace aside', () => {
-    const s = parseSpec(spec({ tools: [tool('customers'), tool('crm.search_accounts'), tool('getInvoice'), tool('invoice_get')] }));
-    const warnings = specWarnings(s);
-    expect(warnings).toHaveLength(2);
-    expect(warnings[0]).toMatch(/^tools\[0\]\.name: "customers" does not start with a verb/);
-    expect(warnings[1]).toMatch(/^tools\[3\]\.name: "invoice_get"/);
   });
 });
 

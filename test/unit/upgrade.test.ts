@@ -140,39 +140,41 @@ describe.each(VERSIONS)('mcp-gen upgrade from %s', (version) => {
 
   it('overlapping edits give markers holding both sides and exit 2; resolved, they never come back', async () => {
     // A line of a file the new template changes, edited differently by the user.
+    // (One where the template changes a line, not only adds some.)
     const pristine = (await planUpgrade(await readRepoState(repo))).plan.changes;
-    // The first such file whose change rewrites a line (a change that only adds lines has none to collide with).
+    const changedLine = async (c: (typeof pristine)[number]) => {
+      const theirs = new Set(c.contents!.split('\n'));
+      return (await read(c.path)).split('\n').find((l) => l.trim().length > 12 && !theirs.has(l));
+    };
     let change: (typeof pristine)[number] | undefined;
-    let ours = '';
     let line: string | undefined;
-    for (const candidate of pristine.filter((c) => c.class === 'merged' && c.action === 'update' && c.path !== 'package.json')) {
-      ours = await read(candidate.path);
-      const theirs = new Set(candidate.contents!.split('\n'));
-      line = ours.split('\n').find((l) => l.trim().length > 12 && !theirs.has(l));
+    for (const c of pristine.filter((each) => each.class === 'merged' && each.action === 'update' && each.path !== 'package.json')) {
+      line = await changedLine(c);
       if (line !== undefined) {
-        change = candidate;
+        change = c;
         break;
       }
     }
-    if (!change || line === undefined) throw new Error('no merged file whose template change rewrites a line');
-    await writeFile(join(repo, change.path), ours.replace(line, `${line} // ours`));
+    expect(change, 'a merged file whose template changes a line').toBeDefined();
+    const ours = await read(change!.path);
+    await writeFile(join(repo, change!.path), ours.replace(line!, `${line} // ours`));
     await commitAll('edit');
 
     const run = await upgrade();
     expect(run.code).toBe(2);
-    expect(run.stdout).toMatch(new RegExp(`conflict +${change.path}`));
-    const merged = await read(change.path);
+    expect(run.stdout).toMatch(new RegExp(`conflict +${change!.path}`));
+    const merged = await read(change!.path);
     expect(merged).toContain('<<<<<<< yours (on disk)');
     expect(merged).toContain(`${line} // ours`);
     expect(merged).toContain('>>>>>>> new template');
     // Resolve by keeping our side of every block, commit, upgrade again: no conflict.
-    await writeFile(join(repo, change.path), merged.replace(/^<<<<<<< [^\n]*\n([\s\S]*?)^\|\|\|\|\|\|\| [\s\S]*?^>>>>>>> [^\n]*\n/gm, '$1'));
+    await writeFile(join(repo, change!.path), merged.replace(/^<<<<<<< [^\n]*\n([\s\S]*?)^\|\|\|\|\|\|\| [\s\S]*?^>>>>>>> [^\n]*\n/gm, '$1'));
     await commitAll('resolved');
     const again = await upgrade();
     expect(again.code).toBe(0);
-    expect(await read(change.path)).toContain(`${line} // ours`);
+    expect(await read(change!.path)).toContain(`${line} // ours`);
     // (A README may mention markers in its prose; a conflict block starts a line.)
-    expect(await read(change.path)).not.toMatch(/^<{7} /m);
+    expect(await read(change!.path)).not.toMatch(/^<{7} /m);
   });
 
   it('--conflict rej keeps the file and writes the template change beside it', async () => {

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { ACCESS_KINDS, APPROVAL_MODES, BACKEND_KINDS, toolFileName } from '../../spec/project-spec.js';
 import { parseParamFlag, parseParamList } from '../../spec/param-syntax.js';
 import { SpecError, formatPath } from '../../spec/issues.js';
-import { specWarnings } from '../../spec/warnings.js';
+import { lintAdvice, lintSpec, toolFilePath } from '../../lint/lint-repo.js';
 import { readRepoState } from '../../upgrade/repo-state.js';
 import { planAddTool } from '../../commands/add-tool.js';
 import { formatUpdatePlan } from '../../apply/print-update.js';
@@ -78,12 +78,17 @@ async function addTool(name: string, options: AddToolOptions, output: Output): P
   };
   const { spec, plan } = await planAddTool(repo, tool, label);
   const added = spec.tools[spec.tools.length - 1]!;
-  for (const warning of specWarnings({ tools: [added] })) output.err(`warning: ${warning.replace(/^tools\[0\]\.name/, '<name>')}`);
+  // The new tool's file is rendered from the spec; the others are read as the user left them.
+  const advice = lintAdvice(
+    await lintSpec(spec, async (path) => (path === toolFilePath(added.name) ? undefined : repo.readDisk(path))),
+    [added.name],
+  );
 
   if (options.dryRun) {
     const before = new Map<string, string | undefined>();
     if (options.diff) for (const c of plan.changes) before.set(c.path, await repo.readDisk(c.path));
     output.out(formatUpdatePlan(plan, { diffs: options.diff, before }));
+    for (const line of advice) output.err(line);
     output.out('Dry run: nothing was written.');
     return EXIT_OK;
   }
@@ -94,6 +99,7 @@ async function addTool(name: string, options: AddToolOptions, output: Output): P
   for (const path of plan.conflicts) output.err(`conflict: ${path} has conflict markers to resolve`);
   for (const path of plan.handEdited) output.err(`warning: ${path} had been edited by hand; it was regenerated, and your version is in ${path}.orig`);
   output.out(`Next: write its handler in src/tools/${toolFileName(added.name)}.ts, then npm test.`);
+  if (advice.length > 0) output.err(advice.join('\n'));
   return EXIT_OK;
 }
 

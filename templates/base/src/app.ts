@@ -4,6 +4,7 @@
  */
 import { ClientConfirmations } from './approvals/client-confirmations.js';
 import { PendingApprovals } from './approvals/pending-approvals.js';
+import { startAuditExport } from './audit/otlp-export.js';
 import { createAuthenticator, type Authenticator } from './auth/authenticate.js';
 import { memoryResponseStore } from './cache/memory-response-store.js';
 import { redisResponseStore } from './cache/redis-response-store.js';
@@ -112,10 +113,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     redis && config.redis
       ? redisResponseStore(redis.client, config.redis.keyPrefix, config.responseCache.maxEntryBytes, logger)
       : memoryResponseStore(config.responseCache);
+  const auditExport = await startAuditExport(
+    { ...config.auditExport, serviceName: config.tracing.serviceName ?? SERVER_INFO.name, serviceVersion: SERVER_INFO.version },
+    logger,
+  );
   const audit = createAuditLog({
     destination: config.auditLog,
     failureMode: config.auditPolicy.failureMode,
     chainKey: config.auditPolicy.chainKey,
+    rotation: { maxBytes: config.auditFiles.rotateBytes, interval: config.auditFiles.rotateInterval },
+    retentionDays: config.auditFiles.retentionDays,
+    exporter: auditExport,
     redactor,
     logger,
     metrics,
@@ -126,7 +134,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     redis: redis ? { connection: redis, failureMode } : undefined,
     timeoutMs: config.readinessTimeoutMs,
   });
-  metrics.observe({ inFlight: () => concurrency.inFlight(), readiness });
+  metrics.observe({ inFlight: () => concurrency.inFlight(), readiness, approvals: () => approvals.summary() });
   const pipeline = new ToolPipeline({
     backends,
     rateLimits: new RateLimits(config.rateLimits, tools, limiterStore, metrics),
@@ -175,6 +183,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         authenticator.close();
         await backends.close();
         await audit.close();
+        await auditExport?.shutdown();
         await redis?.close();
         await tracing.shutdown();
       })();

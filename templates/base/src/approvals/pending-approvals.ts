@@ -123,6 +123,20 @@ export class PendingApprovals {
     return { ok: true, approval };
   }
 
+  /** How many calls wait for a decision now, and how long the oldest has waited (metrics). */
+  summary(): { pending: number; oldestPendingSeconds: number } {
+    const now = this.now();
+    let pending = 0;
+    let oldest = now;
+    for (const approval of this.byId.values()) {
+      this.expireIfDue(approval);
+      if (approval.status !== 'pending') continue;
+      pending += 1;
+      oldest = Math.min(oldest, Date.parse(approval.requestedAt));
+    }
+    return { pending, oldestPendingSeconds: (now - oldest) / 1000 };
+  }
+
   private expireIfDue(approval: Approval): void {
     if ((approval.status === 'pending' || approval.status === 'granted') && Date.parse(approval.expiresAt) <= this.now()) {
       approval.status = 'expired';

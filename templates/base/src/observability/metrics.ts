@@ -14,11 +14,19 @@
  *   mcp_cache_invalidations_total{tool}             writes that dropped a tenant's cached answers
  *   mcp_backend_up{backend}                         1 when the backend's readiness check passes
  *   mcp_dependency_up{dependency}                   the same for redis and the audit sink
+ *   mcp_approvals_pending                           calls parked for a human approver now
+ *   mcp_approvals_oldest_pending_seconds            how long the oldest of them has waited (0: none)
+ *   mcp_memory_limit_bytes                          the container's memory limit (cgroup); absent when unlimited
  *   + Node.js process metrics (CPU, memory, event loop lag, GC)
+ *
+ * deploy/prometheus/alerts.yaml alerts on these names; its unit tests (alerts.test.yaml) and
+ * test/alert-rules.test.ts fail when one is renamed.
  *
  * With METRICS_TENANT_LABEL=true, calls and refusals also carry a `tenant` label. Off by
  * default: every tenant multiplies the series Prometheus stores (cardinality).
  */
+import { readFileSync } from 'node:fs';
+
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 import type { ReadinessReport } from './readiness.js';
@@ -34,6 +42,32 @@ export type AuthFailureReason = 'missing' | 'invalid' | 'insufficient_scope' | '
  * budget, a concurrency cap, or the shared limiter being unavailable (Redis down, failing closed).
  */
 export type LimitName = 'tenant' | 'tool' | 'client' | 'tenant_requests' | 'tenant_concurrency' | 'in_flight' | 'unavailable';
+
+/** What the approvals gauges read (App.approvals.summary()). */
+export interface PendingSummary {
+  pending: number;
+  oldestPendingSeconds: number;
+}
+
+/**
+ * The memory limit of this process's container, from its cgroup (v2 `memory.max`, else v1
+ * `memory.limit_in_bytes`); undefined when there is none (outside a container, or unlimited),
+ * so the memory alert compares resident memory with the limit the kernel really enforces.
+ */
+export function containerMemoryLimit(read: (path: string) => string = (path) => readFileSync(path, 'utf8')): number | undefined {
+  for (const path of ['/sys/fs/cgroup/memory.max', '/sys/fs/cgroup/memory/memory.limit_in_bytes']) {
+    let text: string;
+    try {
+      text = read(path).trim();
+    } catch {
+      continue;
+    }
+    const bytes = Number(text);
+    // cgroup v1 says "no limit" with a huge number (a page-rounded 2^63).
+    return /^\d+$/.test(text) && bytes > 0 && bytes < 2 ** 62 ? bytes : undefined;
+  }
+  return undefined;
+}
 
 /** Node.js process metrics, once per process (they observe the process, not one app). */
 let processRegistry: Registry | undefined;
@@ -58,10 +92,15 @@ export class Metrics {
   private readonly cacheLookups: Counter<string>;
   private readonly cacheInvalidations: Counter<string>;
   private inFlightSource: () => number = () => 0;
+  private approvalsSource: () => PendingSummary = () => ({ pending: 0, oldestPendingSeconds: 0 });
   private readinessSource: (() => Promise<ReadinessReport>) | undefined;
   private lastReadiness: { at: number; report: Promise<ReadinessReport> } | undefined;
 
-  constructor(private readonly settings: MetricsSettings) {
+  /** `memoryLimitBytes`: the container's limit (tests pass one; by default read from the cgroup). */
+  constructor(
+    private readonly settings: MetricsSettings,
+    host: { memoryLimitBytes: number | undefined } = { memoryLimitBytes: containerMemoryLimit() },
+  ) {
     const tenant = settings.tenantLabel ? ['tenant'] : [];
     const registers = [this.registry];
     this.calls = new Counter({
@@ -136,6 +175,25 @@ export class Metrics {
       },
     });
     new Gauge({
+      name: 'mcp_approvals_pending',
+      help: 'Calls parked for a human approver (approval `human`) now, in this process.',
+      registers,
+      collect() {
+        this.set(metrics.approvalsSource().pending);
+      },
+    });
+    new Gauge({
+      name: 'mcp_approvals_oldest_pending_seconds',
+      help: 'How long the oldest call still waiting for a human approver has waited (0 when none waits).',
+      registers,
+      collect() {
+        this.set(metrics.approvalsSource().oldestPendingSeconds);
+      },
+    });
+    if (host.memoryLimitBytes !== undefined) {
+      new Gauge({ name: 'mcp_memory_limit_bytes', help: "The memory limit of this process's container (cgroup), in bytes.", registers }).set(host.memoryLimitBytes);
+    }
+    new Gauge({
       name: 'mcp_backend_up',
       help: 'Whether each backend passes its readiness check (1) or not (0), checked at scrape time.',
       labelNames: ['backend'],
@@ -159,10 +217,11 @@ export class Metrics {
     });
   }
 
-  /** Where the in-flight gauge and the health gauges read from (wired once the app is built). */
-  observe(sources: { inFlight: () => number; readiness: () => Promise<ReadinessReport> }): void {
+  /** Where the in-flight, approvals and health gauges read from (wired once the app is built). */
+  observe(sources: { inFlight: () => number; readiness: () => Promise<ReadinessReport>; approvals?: () => PendingSummary }): void {
     this.inFlightSource = sources.inFlight;
     this.readinessSource = sources.readiness;
+    if (sources.approvals) this.approvalsSource = sources.approvals;
   }
 
   callFinished(tool: string, outcome: string, tenant: string | undefined, seconds: number): void {

@@ -1,5 +1,6 @@
 /**
- * The standard OpenTelemetry variables this server honours for trace export, interpreted as the
+ * The standard OpenTelemetry variables this server honours for trace and log export (audit
+ * records: src/audit/otlp-export.ts), interpreted as the
  * OpenTelemetry specification says (src/config.ts validates them with the rest):
  *
  *   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT  the full traces URL, used as is
@@ -8,6 +9,8 @@
  *   OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL http/json or http/protobuf (both sent as OTLP/HTTP JSON,
  *                                       which collectors accept on port 4318); grpc is refused
  *   OTEL_TRACES_EXPORTER                otlp (default) or none
+ *   OTEL_EXPORTER_OTLP_LOGS_ENDPOINT    the full logs URL; else <OTEL_EXPORTER_OTLP_ENDPOINT>/v1/logs
+ *   OTEL_EXPORTER_OTLP_LOGS_HEADERS / _PROTOCOL, OTEL_LOGS_EXPORTER: the same, for audit records
  *   OTEL_SDK_DISABLED                   true: no export
  *   OTEL_SERVICE_NAME                   the service.name resource attribute
  */
@@ -37,4 +40,18 @@ export function parseOtlpHeaders(text: string | undefined): Record<string, strin
     headers[decodeURIComponent(pair.slice(0, equals).trim())] = decodeURIComponent(pair.slice(equals + 1).trim());
   }
   return headers;
+}
+
+/** The logs URL audit records are exported to, or undefined when export is off. */
+export function otlpLogsUrl(vars: {
+  endpoint?: string | undefined;
+  logsEndpoint?: string | undefined;
+  exporter?: string | undefined;
+  sdkDisabled?: string | undefined;
+}): string | undefined {
+  if (vars.sdkDisabled?.trim().toLowerCase() === 'true') return undefined;
+  if (vars.exporter !== undefined && vars.exporter.trim() === 'none') return undefined;
+  if (vars.logsEndpoint) return vars.logsEndpoint;
+  if (vars.endpoint) return `${vars.endpoint.replace(/\/+$/, '')}/v1/logs`;
+  return undefined;
 }

@@ -53,6 +53,10 @@ export interface SampleApi {
   honoursIdempotencyKey: boolean;
   /** Requests received with this method (and under this path, when given). */
   count(method: string, pathPrefix?: string): number;
+  /** Issues another credential for a tenant (the old ones stay valid): the first half of a rotation. */
+  issueCredential(tenant: string): string;
+  /** Revokes a credential: requests carrying it get 401 from now on. */
+  revokeCredential(token: string): void;
   close(): Promise<void>;
 }
 
@@ -206,6 +210,14 @@ export async function startSampleApi(
     credentials,
     requests,
     count: (method: string, pathPrefix = '') => requests.filter((r) => r.method === method && r.path.startsWith(pathPrefix)).length,
+    issueCredential(tenant: string) {
+      const token = `sk_${tenant}_${randomBytes(12).toString('hex')}`;
+      tenantByToken.set(token, tenant);
+      return token;
+    },
+    revokeCredential(token: string) {
+      tenantByToken.delete(token);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

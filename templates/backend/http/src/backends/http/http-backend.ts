@@ -6,8 +6,8 @@
  * pool (undici), one circuit breaker, the retry policy (cockatiel). Tool handlers only get an
  * `HttpApiBackend` from `forTenant`:
  *
- * - credentials: each tenant's credential comes from HTTP_API_CREDENTIALS (or its _FILE), the
- *   server's secret store. The MCP client's own token never leaves this server: the backend never
+ * - credentials: each tenant's credential comes from HTTP_API_CREDENTIALS (or its _FILE, re-read
+ *   when it changes: a call uses the credential current when it starts), the server's secret store. The MCP client's own token never leaves this server: the backend never
  *   sees it. A tenant without a credential gets `[not_configured]`.
  * - timeouts: each attempt has HTTP_API_TIMEOUT_MS (connect, headers and body).
  * - retries: reads (GET) are retried HTTP_API_RETRIES times on transient failures (network

@@ -46,13 +46,24 @@ export interface Session extends Queryable {
 export interface PoolSettings {
   url: string;
   readUrl: string | undefined;
+  /**
+   * Where the URLs are looked up before each transaction, when they can change (DATABASE_URL_FILE
+   * rotated); without it, `url` and `readUrl` for good.
+   */
+  urls?: () => { url: string; readUrl: string | undefined };
   poolMax: number;
   statementTimeoutMs: number;
   connectTimeoutMs: number;
   applicationName: string;
 }
 
-/** node-postgres: a write pool, and a read pool on DATABASE_READ_URL when it is set. */
+/**
+ * node-postgres: a write pool, and a read pool on DATABASE_READ_URL when it is set.
+ *
+ * When a URL changes (a rotated password in DATABASE_URL_FILE), the next transaction opens new
+ * pools on the new URLs; the old ones are retired: transactions running on them finish on their
+ * connections, callers already queued for one of their connections get it, then they close.
+ */
 export function openPools(settings: PoolSettings): Database {
   const poolFor = (connectionString: string) => {
     const pool = new pg.Pool({
@@ -71,13 +82,42 @@ export function openPools(settings: PoolSettings): Database {
     pool.on('error', () => {});
     return pool;
   };
-  const writePool = poolFor(settings.url);
-  const readPool = settings.readUrl && settings.readUrl !== settings.url ? poolFor(settings.readUrl) : writePool;
+  type Pools = { url: string; readUrl: string | undefined; write: pg.Pool; read: pg.Pool };
+  const open = (url: string, readUrl: string | undefined): Pools => {
+    const write = poolFor(url);
+    return { url, readUrl, write, read: readUrl && readUrl !== url ? poolFor(readUrl) : write };
+  };
+  const end = async (pools: Pools) => {
+    await pools.write.end();
+    if (pools.read !== pools.write) await pools.read.end();
+  };
+  const urls = settings.urls ?? (() => ({ url: settings.url, readUrl: settings.readUrl }));
+  let active = open(settings.url, settings.readUrl);
+  const retiring = new Set<Promise<void>>();
+  const retire = (pools: Pools) => {
+    // pg-pool's end() would strand callers still queued for a connection: wait for the queue to empty.
+    const done = (async () => {
+      while (pools.write.waitingCount > 0 || pools.read.waitingCount > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      await end(pools);
+    })();
+    retiring.add(done);
+    void done.finally(() => retiring.delete(done));
+  };
+  const current = (): Pools => {
+    const now = urls();
+    if (now.url !== active.url || now.readUrl !== active.readUrl) {
+      const old = active;
+      active = open(now.url, now.readUrl);
+      retire(old);
+    }
+    return active;
+  };
 
   return {
     engine: 'postgres',
     async transaction(mode, work) {
-      const client = await (mode === 'read' ? readPool : writePool).connect();
+      const pools = current();
+      const client = await (mode === 'read' ? pools.read : pools.write).connect();
       let broken: Error | undefined;
       try {
         await client.query(mode === 'read' ? 'BEGIN READ ONLY' : 'BEGIN');
@@ -94,7 +134,7 @@ export function openPools(settings: PoolSettings): Database {
       }
     },
     async session(work) {
-      const client = await writePool.connect();
+      const client = await current().write.connect();
       try {
         return await work({
           ...queryable(client),
@@ -107,8 +147,8 @@ export function openPools(settings: PoolSettings): Database {
       }
     },
     async close() {
-      await writePool.end();
-      if (readPool !== writePool) await readPool.end();
+      await end(active);
+      await Promise.all([...retiring]);
     },
   };
 }

@@ -18,8 +18,9 @@
  */
 import { performance } from 'node:perf_hooks';
 
-import type { Config } from '../../config.js';
+import { isPostgresUrl, type Config } from '../../config.js';
 import type { Logger } from '../../observability/logger.js';
+import { secretFrom } from '../../secrets/watched-secret.js';
 import { ToolError } from '../../pipeline/define-tool.js';
 import { elapsedMs, type BackendScope } from '../backend-scope.js';
 import { openPools, type Database, type Queryable, type TransactionMode } from './database.js';
@@ -50,6 +51,7 @@ export class PostgresStore {
       ? openPools({
           url: settings.url,
           readUrl: settings.readUrl,
+          urls: rotatingUrls(settings.url, settings, logger),
           poolMax: settings.poolMax,
           statementTimeoutMs: settings.statementTimeoutMs,
           connectTimeoutMs: settings.connectTimeoutMs,
@@ -126,4 +128,18 @@ export class PostgresStore {
       return work(db);
     });
   }
+}
+
+/**
+ * DATABASE_URL and DATABASE_READ_URL as they are now: given as files (`_FILE`), they are re-read
+ * when the files change, so a rotated password reaches new connections without a restart.
+ */
+function rotatingUrls(initialUrl: string, settings: PostgresSettings, logger: Logger): () => { url: string; readUrl: string | undefined } {
+  const parse = (name: string) => (text: string) => {
+    if (!isPostgresUrl(text)) throw new Error(`${name}: expected a postgres:// or postgresql:// connection URL`);
+    return text;
+  };
+  const url = secretFrom(settings.urlFile, { name: 'DATABASE_URL', initial: initialUrl, parse: parse('DATABASE_URL'), logger });
+  const readUrl = secretFrom<string | undefined>(settings.readUrlFile, { name: 'DATABASE_READ_URL', initial: settings.readUrl, parse: parse('DATABASE_READ_URL'), logger });
+  return () => ({ url: url.current(), readUrl: readUrl.current() });
 }

@@ -1,0 +1,1 @@
+../../templates/base/scripts/lint-tools/rules.ts
