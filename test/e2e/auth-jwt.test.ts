@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { tempDir } from '../support/temp-dir.js';
-import { connectHttp, connectStdio, generate, runCiCommands, SLOW, startHttp, structured, type RunningServer } from './generated-repo.js';
+import { connectHttp, connectStdio, generate, runCiCommands, SLOW, startHttp, structured, type RunningServer, SERVED, HANG_MS } from './generated-repo.js';
 import { ISSUER, startTestIssuer, type TestIssuer } from './test-issuer.js';
 
 const AUDIENCE = 'billing-mcp';
@@ -42,7 +42,7 @@ afterAll(async () => {
   await server?.stop();
   await issuer?.close();
   await root.remove();
-}, 30_000);
+}, SERVED);
 
 const serverEnv = () => ({ MCP_TOKEN_ISSUER: ISSUER, MCP_TOKEN_AUDIENCE: AUDIENCE, MCP_TOKEN_JWKS_URL: issuer.jwksUrl, MCP_TOKEN_ALGORITHMS: 'ES256' });
 const tokenFor = (tenant: string, subject: string, scope = ALL_SCOPES, extra: Record<string, unknown> = {}) =>
@@ -77,7 +77,7 @@ describe('both + jwt', () => {
         await acme.close();
       }
     }
-  }, 60_000);
+  }, SERVED);
 
   it('refuses bad tokens with 401 and the reason, and a token without any tool scope with 403', async () => {
     const cases: Array<[string | undefined, RegExp]> = [
@@ -96,7 +96,7 @@ describe('both + jwt', () => {
     const noScope = await post(tokenFor('acme', 'alice', 'openid'));
     expect(noScope.status).toBe(403);
     expect(noScope.headers.get('www-authenticate')).toMatch(/error="insufficient_scope"/);
-  }, 60_000);
+  }, SERVED);
 
   it('runs a client-approval tool only once the user confirms it', async () => {
     const confirming = new Client({ name: 'e2e-confirm', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' }, capabilities: { elicitation: { form: {} } } });
@@ -117,7 +117,7 @@ describe('both + jwt', () => {
       await confirming.close();
       await silent.close();
     }
-  }, 60_000);
+  }, SERVED);
 
   it('parks a human-approval call until another subject of the tenant grants it, then runs it once', async () => {
     const alice = await connectHttp(server!.url, tokenFor('acme', 'alice'), 'auto');
@@ -143,7 +143,7 @@ describe('both + jwt', () => {
     } finally {
       await alice.close();
     }
-  }, 60_000);
+  }, SERVED);
 
   it('keeps tenants apart: a token for globex never sees what acme wrote', async () => {
     const globex = await connectHttp(server!.url, tokenFor('globex', 'gus'), 'auto');
@@ -155,11 +155,11 @@ describe('both + jwt', () => {
     } finally {
       await globex.close();
     }
-  }, 60_000);
+  }, SERVED);
 
   it('reloads its key material on SIGHUP, audits every decision, and stops cleanly', async () => {
     server!.signal('SIGHUP');
-    const deadline = Date.now() + 5_000;
+    const deadline = Date.now() + HANG_MS;
     while (!server!.output().includes('SIGHUP: reloading') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(server!.output()).toContain('SIGHUP: reloading');
     expect((await post(tokenFor('acme', 'alice'))).status).toBe(200);
@@ -182,7 +182,7 @@ describe('both + jwt', () => {
       ]),
     );
     expect(records.filter((record) => record.subject === 'gus').every((record) => record.tenant === 'globex')).toBe(true);
-  }, 30_000);
+  }, SERVED);
 
   it('over stdio, acts as the tenant of MCP_ACCESS_TOKEN', async () => {
     const client = await connectStdio(dir, { ...serverEnv(), MCP_ACCESS_TOKEN: tokenFor('initech', 'desktop') });
@@ -193,5 +193,5 @@ describe('both + jwt', () => {
     } finally {
       await client.close();
     }
-  }, 60_000);
+  }, SERVED);
 });

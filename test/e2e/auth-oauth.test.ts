@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { tempDir } from '../support/temp-dir.js';
-import { connectHttp, generate, runCiCommands, SLOW, startHttp, structured, type RunningServer } from './generated-repo.js';
+import { connectHttp, generate, runCiCommands, SLOW, startHttp, structured, type RunningServer, SERVED } from './generated-repo.js';
 import { ISSUER, startTestIssuer, type TestIssuer } from './test-issuer.js';
 
 const spec = {
@@ -41,7 +41,7 @@ afterAll(async () => {
   await server?.stop();
   await issuer?.close();
   await root.remove();
-}, 30_000);
+}, SERVED);
 
 const tokenFor = (tenant: string, subject: string, scope = 'tools:read tools:write', extra: Record<string, unknown> = {}) =>
   issuer.token({ aud: resource, sub: subject, client_id: 'e2e-client', tenant_id: tenant, scope, ...extra });
@@ -74,7 +74,7 @@ describe('http + oauth', () => {
     const anonymous = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('www-authenticate')).toContain('resource_metadata="https://support.example.com/.well-known/oauth-protected-resource/mcp"');
-  }, 60_000);
+  }, SERVED);
 
   it('accepts tokens for this resource only (RFC 8707), for both protocol eras', async () => {
     for (const era of ['legacy', 'auto'] as const) {
@@ -90,7 +90,7 @@ describe('http + oauth', () => {
     const response = await fetch(server!.url, { method: 'POST', headers: { authorization: `Bearer ${elsewhere}`, 'content-type': 'application/json' }, body: '{}' });
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toMatch(/wrong audience.*resource_metadata=/);
-  }, 60_000);
+  }, SERVED);
 
   it('holds back what the rollout does not give a tenant', async () => {
     const globex = await connectHttp(server!.url, tokenFor('globex', 'gus'), 'auto');
@@ -100,7 +100,7 @@ describe('http + oauth', () => {
     } finally {
       await globex.close();
     }
-  }, 60_000);
+  }, SERVED);
 
   it('parks a close_ticket call until an approver grants it with npm run approvals', async () => {
     const alice = await connectHttp(server!.url, tokenFor('acme', 'alice'), 'auto');
@@ -132,5 +132,5 @@ describe('http + oauth', () => {
     server = undefined;
     expect(decisions).toHaveLength(1);
     expect(JSON.parse(decisions[0]!)).toMatchObject({ subject: 'bob', tenant: 'acme', tool: 'close_ticket', approval: { decision: 'granted' } });
-  }, 60_000);
+  }, SERVED);
 });

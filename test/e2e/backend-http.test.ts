@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { tempDir } from '../support/temp-dir.js';
-import { connectHttp, createKey, freePort, generate, npmRun, runCiCommands, SLOW, startHttp, structured, type RunningServer } from './generated-repo.js';
+import { connectHttp, createKey, freePort, generate, npmRun, runCiCommands, SLOW, startHttp, structured, type RunningServer, SERVED } from './generated-repo.js';
 
 interface SampleApi {
   url: string;
@@ -65,7 +65,7 @@ afterAll(async () => {
   await server?.stop();
   await api?.close();
   await root.remove();
-}, 60_000);
+}, SERVED);
 
 describe('http backend', () => {
   it('builds and passes its own tests: retries, timeouts, the breaker, tenants', async () => {

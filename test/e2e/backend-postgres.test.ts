@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { tempDir } from '../support/temp-dir.js';
-import { connectHttp, createKey, generate, npmRun, runCiCommands, SLOW, startHttp, structured, type RunningServer } from './generated-repo.js';
+import { connectHttp, createKey, generate, npmRun, runCiCommands, SLOW, startHttp, structured, type RunningServer, SERVED } from './generated-repo.js';
 
 const PG = { host: '127.0.0.1', port: '5432', user: 'postgres' };
 /** A database of this run's own: never any other database on the server. */
@@ -82,7 +82,7 @@ afterAll(async () => {
   await server?.stop();
   if (databaseCreated) await psql(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
   await root.remove();
-}, 60_000);
+}, SERVED);
 
 describe('postgres backend', () => {
   it('builds and passes its own tests on the embedded PGlite database', async () => {

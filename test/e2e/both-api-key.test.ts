@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { tempDir } from '../support/temp-dir.js';
-import { connectHttp, connectStdio, createKey, generate, runCiCommands, SLOW, startHttp, structured, type RunningServer } from './generated-repo.js';
+import { connectHttp, connectStdio, createKey, generate, runCiCommands, SLOW, startHttp, structured, type RunningServer, SERVED } from './generated-repo.js';
 
 let root: { path: string; remove: () => Promise<void> };
 let dir: string;
@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
   await root.remove();
-}, 30_000);
+}, SERVED);
 
 describe('both + api-key', () => {
   it('builds and passes its own tests', async () => {
@@ -39,7 +39,7 @@ describe('both + api-key', () => {
     } finally {
       await client.close();
     }
-  }, 60_000);
+  }, SERVED);
 
   it('serves over stdio with the key from the environment', async () => {
     const client = await connectStdio(dir, { MCP_API_KEY: key });
@@ -51,9 +51,9 @@ describe('both + api-key', () => {
     } finally {
       await client.close();
     }
-  }, 60_000);
+  }, SERVED);
 
   it('over stdio, refuses to start with a key that is not valid', async () => {
     await expect(connectStdio(dir, { MCP_API_KEY: 'mcp_wrong_key' })).rejects.toThrow();
-  }, 30_000);
+  }, SERVED);
 });

@@ -10,7 +10,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/temp-dir.js';
-import { generate, npmRun, SLOW } from './generated-repo.js';
+import { generate, npmRun, SLOW, SERVED } from './generated-repo.js';
 
 /** Only a hang takes this long: the suite takes a few minutes quiet, longer on busy cores. */
 const LOADED_SUITE_MS = 1_800_000;
@@ -52,7 +52,7 @@ beforeAll(async () => {
 afterAll(async () => {
   stopBurners();
   await root?.remove();
-}, 60_000);
+}, SERVED);
 
 describe('on a machine whose cores are all busy', () => {
   it("a generated postgres repo's own tests pass", async () => {

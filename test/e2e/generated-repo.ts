@@ -22,6 +22,12 @@ export const SLOW = 600_000;
 export const HANG_MS = 120_000;
 
 /**
+ * The bound of a test (or hook) that starts a server and drives it: a start may take up to
+ * HANG_MS on a busy machine, and the calls after it as long again, so only a hang reaches it.
+ */
+export const SERVED = 3 * HANG_MS;
+
+/**
  * The Redis generated repos' tests share rate limits through (they skip those tests without
  * REDIS_URL); .ci/run starts it. Every generated test suite run here gets it.
  */

@@ -9,7 +9,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '../support/temp-dir.js';
-import { connectHttp, createKey, generate, npmRun, SLOW, startHttp, structured } from './generated-repo.js';
+import { connectHttp, createKey, generate, npmRun, SLOW, startHttp, structured, SERVED } from './generated-repo.js';
 
 const mcpGen = fileURLToPath(new URL('../../bin/mcp-gen.js', import.meta.url));
 let root: { path: string; remove: () => Promise<void> };
@@ -59,7 +59,7 @@ describe('growing a repo with mcp-gen', () => {
     expect(contract.exitCode, contract.all).toBe(0);
     const doctor = await run('doctor');
     expect(doctor.exitCode, doctor.all).toBe(0);
-  }, 60_000);
+  }, SERVED);
 
   it('a breaking change without a major bump fails npm test; bumped and recorded, it passes', async () => {
     const file = join(dir, 'src/tools/get_order.ts');
@@ -89,5 +89,5 @@ describe('growing a repo with mcp-gen', () => {
     const contract = await run('contract');
     expect(contract.exitCode).toBe(1);
     expect(contract.all).toMatch(/CONSUMER {2}support-bot .*get_order: calls\[0\] is no longer accepted: region/);
-  }, 60_000);
+  }, SERVED);
 });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tempDir } from '../support/temp-dir.js';
-import { connectHttp, createKey, generate, runCiCommands, SLOW, startHttp, structured, type RunningServer } from './generated-repo.js';
+import { connectHttp, createKey, generate, runCiCommands, SLOW, startHttp, structured, type RunningServer, SERVED } from './generated-repo.js';
 
 let root: { path: string; remove: () => Promise<void> };
 let dir: string;
@@ -50,7 +50,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
   await root.remove();
-}, 30_000);
+}, SERVED);
 
 describe('http + api-key', () => {
   it('builds and passes its own tests', async () => {
@@ -72,7 +72,7 @@ describe('http + api-key', () => {
     const wrong = await fetch(server.url, { method: 'POST', headers: { ...headers, authorization: 'Bearer mcp_not_a_key' }, body });
     expect(wrong.status).toBe(401);
     expect((await fetch(server.url.replace('/mcp', '/readyz'))).status).toBe(200);
-  }, 60_000);
+  }, SERVED);
 
   it('lists and calls tools with an API key, for both protocol eras, keeping tenants apart', async () => {
     const acmeKey = await createKey(dir, 'acme', 'tools:read,tools:write');
@@ -98,7 +98,7 @@ describe('http + api-key', () => {
         await globex.close();
       }
     }
-  }, 60_000);
+  }, SERVED);
 
   it('a read-only key cannot call the write tool: 403 insufficient_scope naming tools:write', async () => {
     const readKey = await createKey(dir, 'acme', 'tools:read');
@@ -109,7 +109,7 @@ describe('http + api-key', () => {
     } finally {
       await client.close();
     }
-  }, 60_000);
+  }, SERVED);
 
   it('writes an audit record per call and stops cleanly on SIGTERM', async () => {
     const exitCode = await server!.stop();
@@ -122,5 +122,5 @@ describe('http + api-key', () => {
     expect(exitCode).toBe(0);
     expect(audit.some((r) => r.tool === 'create_customer' && r.outcome === 'ok')).toBe(true);
     expect(audit.some((r) => r.tool === 'create_customer' && r.outcome === 'denied')).toBe(true);
-  }, 30_000);
+  }, SERVED);
 });

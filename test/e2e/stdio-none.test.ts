@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { tempDir } from '../support/temp-dir.js';
-import { connectStdio, generate, runCiCommands, SLOW, structured } from './generated-repo.js';
+import { connectStdio, generate, runCiCommands, SLOW, structured, SERVED } from './generated-repo.js';
 
 let root: { path: string; remove: () => Promise<void> };
 let dir: string;
@@ -56,5 +56,5 @@ describe('stdio + none', () => {
     } finally {
       await client.close();
     }
-  }, 60_000);
+  }, SERVED);
 });

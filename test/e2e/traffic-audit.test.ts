@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import { tempDir } from '../support/temp-dir.js';
-import { connectHttp, createKey, generate, npmRun, SLOW, startHttp, type RunningServer } from './generated-repo.js';
+import { connectHttp, createKey, generate, npmRun, SLOW, startHttp, type RunningServer, SERVED } from './generated-repo.js';
 /** The per-tenant, per-tool limit the server runs with, and the calls made at once against it. */
 const LIMIT = 5;
 const CALLS = 20;
@@ -31,7 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
   await root.remove();
-}, 30_000);
+}, SERVED);
 
 const text = (result: unknown) => ((result as CallToolResult).content[0] as { text?: string } | undefined)?.text ?? '';
 
@@ -67,7 +67,7 @@ describe('traffic control, audit trail and observability', () => {
     } finally {
       await client.close();
     }
-  }, 60_000);
+  }, SERVED);
 
   it('answers 429 with Retry-After once the tenant spends its request budget', async () => {
     const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${key}` };
@@ -87,7 +87,7 @@ describe('traffic control, audit trail and observability', () => {
     const retryAfter = Number(refused!.headers.get('retry-after'));
     expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60).toBe(true);
     expect(await refused!.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32000, message: expect.stringMatching(/^Too many requests for this tenant/) } });
-  }, 60_000);
+  }, SERVED);
 
   it('reports calls, refusals, auth failures and health on /metrics', async () => {
     expect((await fetch(server!.url, { method: 'POST', body: '{}' })).status).toBe(401);
@@ -102,7 +102,7 @@ describe('traffic control, audit trail and observability', () => {
     expect(metrics).toMatch(/^mcp_auth_failures_total\{reason="missing"\} 1$/m);
     expect(metrics).toMatch(/^mcp_backend_up\{backend="sample"\} 1$/m);
     expect(metrics).toMatch(/^mcp_dependency_up\{dependency="audit"\} 1$/m);
-  }, 30_000);
+  }, SERVED);
 
   it('wrote one sealed record per call; audit:verify finds the file intact, then names the tampered record', async () => {
     expect(await server!.stop()).toBe(0);
@@ -116,5 +116,5 @@ describe('traffic control, audit trail and observability', () => {
     const verify = await execa('npm', ['run', '--silent', 'audit:verify', '--', auditFile], { cwd: dir, reject: false });
     expect(verify.exitCode).toBe(1);
     expect(verify.stdout).toMatch(/BROKEN at line 7 \(seq 7, request [0-9a-f-]{36}, [0-9T:.Z-]+\): its hash does not match its content/);
-  }, 60_000);
+  }, SERVED);
 });
