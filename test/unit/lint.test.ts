@@ -34,7 +34,7 @@ describe('mcp-gen lint', () => {
     expect(created.code).toBe(0);
     expect(created.stderr).not.toContain('Tool descriptions to improve');
     const run = await mcpGenCli('lint', '-C', dir);
-    expect(run).toMatchObject({ code: 0, stdout: '3 tool(s): descriptions look good.' });
+    expect(run).toMatchObject({ code: 0, stdout: '3 tools: descriptions look good.' });
   });
 
   it('reports warnings with exit 0 (1 with --strict), reads the tool files, and prints JSON', async () => {

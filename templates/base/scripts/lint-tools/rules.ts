@@ -175,6 +175,8 @@ function firstWord(name: string): string | undefined {
     ?.toLowerCase();
 }
 
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /** The report as lines for a terminal: errors first, then warnings, then a summary. */
 export function formatReport(report: LintReport): string[] {
   const lines: string[] = [];
@@ -183,10 +185,11 @@ export function formatReport(report: LintReport): string[] {
       lines.push(`${severity === 'error' ? 'error  ' : 'warning'} ${finding.tool}: ${finding.message} [${finding.rule}]`);
     }
   }
+  const tools = count(report.tools, 'tool');
   lines.push(
     report.findings.length === 0
-      ? `${report.tools} tool(s): descriptions look good.`
-      : `${report.tools} tool(s): ${report.errors} error(s), ${report.warnings} warning(s).`,
+      ? `${tools}: descriptions look good.`
+      : `${tools}: ${count(report.errors, 'error')}, ${count(report.warnings, 'warning')}.`,
   );
   return lines;
 }
