@@ -1,9 +1,12 @@
 /**
- * Streamable HTTP on node:http, stateless (any replica can answer any request), serving both
- * protocol eras from one createMcpHandler.
+ * Streamable HTTP on node:http, stateless, serving both protocol eras from one createMcpHandler.
+ * What must be consistent across replicas (approvals, confirmations, limits) lives in the shared
+ * state store and the limiter store: with REDIS_URL (or the postgres backend on DATABASE_URL for
+ * approvals) any replica can answer any request; in memory, only one replica can (RUNBOOK.md).
  *
- *   /mcp      Host check -> Origin check -> body size -> authentication -> scope -> request budget ->
- *             body (a call to a tool the tenant does not have is audited) -> the SDK handler
+ *   /mcp      Host check -> Origin check -> body size -> authentication -> scope -> body ->
+ *             request budget (and a tool call's budgets, in the same round trip) -> a call to a
+ *             tool the tenant does not have is audited -> the SDK handler
  *   /healthz  liveness: the process is up
  *   /readyz   readiness: backends, Redis and the audit sink ready, not shutting down (load
  *             balancers stop routing on 503)
@@ -24,7 +27,7 @@ import { createMcpHandler, getOAuthProtectedResourceMetadataUrl } from '@modelco
 
 import type { App } from '../app.js';
 import type { HttpAuthResult } from '../auth/authenticator.js';
-import { principalFromAuthInfo, toAuthInfo, type Principal } from '../auth/principal.js';
+import { principalFromAuthInfo, type Principal } from '../auth/principal.js';
 import { StartupError } from '../startup-error.js';
 import { answerApprovals, APPROVALS_PATH, APPROVER_SCOPE, sendApprovalsAnswer } from './approvals-endpoint.js';
 import { bearerChallenge } from './bearer-challenge.js';
@@ -132,17 +135,19 @@ export async function serveOverHttp(app: App): Promise<RunningHttpServer> {
     // is the pipeline's `forbidden` result, which the model can read.
     const principal = await authenticate(req, res, toolScopes);
     if (!principal) return;
-    if (!(await admitRequest(principal, res))) return;
     // A JSON body is read and checked here (read-json-body.ts); other bodies get the SDK's 415.
     let parsedBody: unknown;
     if (req.method === 'POST' && isJsonContentType(req.headers['content-type'])) {
       const body = await readJsonBody(req, settings.maxBodyBytes);
       if (!body.ok) return sendJsonRpcError(res, body.status, body.code, body.message, body.headers);
       parsedBody = body.value;
-      await auditUnknownTools(parsedBody, principal);
     }
+    // After the body is read, so a tool call's budgets are taken with the request budget, in one round trip.
+    const authInfo = await admitRequest(principal, res, parsedBody);
+    if (!authInfo) return;
+    if (parsedBody !== undefined) await auditUnknownTools(parsedBody, principal);
     // toNodeHandler forwards req.auth to the handler as authInfo; the factory turns it back into the Principal.
-    await forwardToMcp(Object.assign(req, { auth: toAuthInfo(principal) }), res, parsedBody);
+    await forwardToMcp(Object.assign(req, { auth: authInfo }), res, parsedBody);
   };
 
   const handleApprovals = async (req: IncomingMessage, res: ServerResponse, path: string) => {
