@@ -26,6 +26,8 @@ import { tempDir } from '../support/temp-dir.js';
 import { connectHttp, E2E_REDIS_URL, freePort, generate, npmRun, SLOW } from './generated-repo.js';
 
 const PG = { host: '127.0.0.1', port: '5432', user: 'postgres' };
+/** list_records' own per-minute limit, shared by the replicas through Redis. */
+const LIMIT = 12;
 /** Bounds that only catch a hang. */
 const HANG = 120_000;
 const spec = {
@@ -35,6 +37,7 @@ const spec = {
   backends: [{ kind: 'postgres' }],
   tools: [
     { name: 'search_records', access: 'read', backend: 'postgres' },
+    { name: 'list_records', access: 'read', backend: 'postgres', rateLimit: { perMinute: LIMIT } },
     { name: 'create_record', access: 'write', approval: 'human', backend: 'postgres' },
   ],
 };
@@ -278,6 +281,7 @@ async function concurrencyAcrossReplicas(replicas: Replica[], proxy: Proxy, data
   }
 
   // Both slots held on replica 0 (straight to it, not through the proxy), which is then killed.
+  await until(async () => (await slotsHeld()) === 0, 'the first calls\' slots released');
   const unlockAgain = await lockRecords(database);
   const direct = await connectHttp(`${replicas[0]!.base}/mcp`, alice, 'auto');
   const held = [call(direct).catch(() => undefined), call(direct).catch(() => undefined)];
@@ -298,108 +302,117 @@ async function concurrencyAcrossReplicas(replicas: Replica[], proxy: Proxy, data
   }
 }
 
+interface Cluster {
+  replicas: Replica[];
+  proxy: Proxy;
+  stop(): Promise<void>;
+}
+
+/** Three replicas with `env`, behind a round-robin proxy. */
+async function startCluster(env: Record<string, string>, label: string): Promise<Cluster> {
+  const replicas = await Promise.all([0, 1, 2].map((i) => startReplica({ ...env, AUDIT_LOG: join(root.path, `audit-${label}-${i}.jsonl`) })));
+  const proxy = await startProxy(replicas);
+  return { replicas, proxy, stop: async () => void (await Promise.all(replicas.map((replica) => replica.kill()))) };
+}
+
+/** Calls held in their handlers (the records table locked) take the cap; a killed replica's slots wait for the lease. */
+const CAPPED = { MAX_CALLS_IN_FLIGHT_PER_TENANT: '2', CONCURRENCY_LEASE_SECONDS: '30', DATABASE_STATEMENT_TIMEOUT_MS: '300000' };
+
 describe('three replicas sharing one Redis', () => {
   const keyPrefix = `mcp-e2e:${randomUUID()}`;
   const redisCli = (...args: string[]) => execa('redis-cli', ['-u', E2E_REDIS_URL, ...args]).then((result) => result.stdout.trim());
   let database: { name: string; url: string };
-  let replicas: Replica[];
-  let proxy: Proxy;
-  const LIMIT = 12;
+  let shared: Record<string, string>;
 
   beforeAll(async () => {
     database = await newDatabase();
-    const env = {
-      DATABASE_URL: database.url,
-      REDIS_URL: E2E_REDIS_URL,
-      REDIS_KEY_PREFIX: keyPrefix,
-      MAX_CALLS_IN_FLIGHT_PER_TENANT: '2',
-      CONCURRENCY_LEASE_SECONDS: '30',
-      DATABASE_STATEMENT_TIMEOUT_MS: '300000',
-      RATE_LIMIT_TOOL_PER_MINUTE: String(LIMIT),
-    };
-    replicas = await Promise.all([0, 1, 2].map((i) => startReplica({ ...env, AUDIT_LOG: join(root.path, `audit-redis-${i}.jsonl`) })));
-    proxy = await startProxy(replicas);
+    shared = { DATABASE_URL: database.url, REDIS_URL: E2E_REDIS_URL, REDIS_KEY_PREFIX: keyPrefix };
   }, SLOW);
   afterAll(async () => {
     const keys = (await redisCli('--scan', '--pattern', `${keyPrefix}:*`)).split('\n').filter(Boolean);
     if (keys.length > 0) await redisCli('del', ...keys);
   });
 
-  it('says where the shared state lives', async () => {
-    for (const replica of replicas) {
-      expect(await (await fetch(`${replica.base}/readyz`)).json()).toMatchObject({ ready: true, stateStore: 'redis', dependencies: { redis: true } });
-      expect(replica.output()).toMatch(/"sharedState":"redis"/);
-    }
-  });
-
-  it('parks, lists, grants and completes a call on different replicas; it is written once; replays are refused', async () => {
-    await approvalAcrossReplicas(proxy, database.name);
-  }, HANG);
-
-  it(`admits exactly ${LIMIT} of 30 concurrent calls across the replicas`, async () => {
-    const clients = await Promise.all([0, 1, 2].map(() => connectHttp(`${proxy.url}/mcp`, carol, 'auto')));
+  it('parks, lists, grants and completes a call on different replicas, written once; replays refused; limits exact', async () => {
+    const cluster = await startCluster(shared, 'redis');
     try {
-      const results = await Promise.all(Array.from({ length: 30 }, (_, i) => clients[i % 3]!.callTool({ name: 'search_records', arguments: { query: `q${i}` } })));
-      expect(results.filter((result) => !result.isError)).toHaveLength(LIMIT);
-      for (const result of results.filter((each) => each.isError)) expect(text(result)).toMatch(/^\[rate_limited\] Too many calls to search_records/);
-    } finally {
-      await Promise.all(clients.map((each) => each.close()));
-    }
-  }, HANG);
+      for (const replica of cluster.replicas) {
+        expect(await (await fetch(`${replica.base}/readyz`)).json()).toMatchObject({ status: 'ready', stateStore: 'redis', checks: { redis: true } });
+        expect(replica.output()).toMatch(/"sharedState":"redis"/);
+      }
+      await approvalAcrossReplicas(cluster.proxy, database.name);
 
-  it('holds the concurrency cap across the replicas, and frees a killed replica\'s slots within the lease', async () => {
-    await concurrencyAcrossReplicas(replicas, proxy, database.name, async () => Number(await redisCli('zcount', `${keyPrefix}:slots:acme`, '(' + Date.now(), '+inf')));
+      // list_records allows LIMIT calls a minute per tenant (its own rateLimit), counted in Redis by all three.
+      const clients = await Promise.all([0, 1, 2].map(() => connectHttp(`${cluster.proxy.url}/mcp`, carol, 'auto')));
+      try {
+        const results = await Promise.all(Array.from({ length: 30 }, (_, i) => clients[i % 3]!.callTool({ name: 'list_records', arguments: { query: `q${i}` } })));
+        expect(results.filter((result) => !result.isError)).toHaveLength(LIMIT);
+        for (const result of results.filter((each) => each.isError)) expect(text(result)).toMatch(/^\[rate_limited\] Too many calls to list_records/);
+        expect(new Set(cluster.proxy.served.slice(-30).map((entry) => entry.replica)).size).toBe(3);
+      } finally {
+        await Promise.all(clients.map((each) => each.close()));
+      }
+    } finally {
+      await cluster.stop();
+    }
+  }, SLOW);
+
+  it("holds the concurrency cap across the replicas, and frees a killed replica's slots within the lease", async () => {
+    const cluster = await startCluster({ ...shared, ...CAPPED }, 'redis-capped');
+    try {
+      await concurrencyAcrossReplicas(cluster.replicas, cluster.proxy, database.name, async () =>
+        Number(await redisCli('zcount', `${keyPrefix}:slots:acme`, `(${Date.now()}`, '+inf')),
+      );
+    } finally {
+      await cluster.stop();
+    }
   }, SLOW);
 });
 
 describe('three replicas sharing only PostgreSQL', () => {
   let database: { name: string; url: string };
-  let replicas: Replica[];
-  let proxy: Proxy;
 
   beforeAll(async () => {
     database = await newDatabase();
-    const env = {
-      DATABASE_URL: database.url,
-      MAX_CALLS_IN_FLIGHT_PER_TENANT: '2',
-      CONCURRENCY_LEASE_SECONDS: '30',
-      DATABASE_STATEMENT_TIMEOUT_MS: '300000',
-    };
-    replicas = await Promise.all([0, 1, 2].map((i) => startReplica({ ...env, AUDIT_LOG: join(root.path, `audit-pg-${i}.jsonl`) })));
-    proxy = await startProxy(replicas);
   }, SLOW);
 
-  it('says where the shared state lives', async () => {
-    for (const replica of replicas) {
-      expect(await (await fetch(`${replica.base}/readyz`)).json()).toMatchObject({ ready: true, stateStore: 'postgres', dependencies: { state: true } });
-    }
-  });
-
-  it('parks, lists, grants and completes a call on different replicas; it is written once; replays are refused', async () => {
-    await approvalAcrossReplicas(proxy, database.name);
-  }, HANG);
-
-  it('holds the concurrency cap across the replicas, and frees a killed replica\'s slots within the lease', async () => {
-    await concurrencyAcrossReplicas(replicas, proxy, database.name, async () =>
-      Number(await psql("SELECT count(*) FROM mcp_call_slots WHERE tenant_id = 'acme' AND lease_until > clock_timestamp()", database.name)),
-    );
-  }, SLOW);
-
-  it('answers approval calls `unavailable` while PostgreSQL cannot be reached, and recovers', async () => {
-    const client = await connectHttp(`${proxy.url}/mcp`, alice, 'auto');
+  it('parks, lists, grants and completes a call on different replicas, written once; replays refused', async () => {
+    const cluster = await startCluster({ DATABASE_URL: database.url }, 'pg');
     try {
-      await psql(`ALTER DATABASE "${database.name}" ALLOW_CONNECTIONS false`);
-      await psql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${database.name}' AND pid <> pg_backend_pid()`);
-      const refused = await client.callTool({ name: 'create_record', arguments: { name: 'during the outage' } });
-      expect(text(refused)).toMatch(/^\[unavailable\] Approvals cannot be checked right now/);
-      expect((await admin(proxy, bob)).status).toBe(503);
-      await psql(`ALTER DATABASE "${database.name}" ALLOW_CONNECTIONS true`);
-      await until(async () => /^\[approval_required\]/.test(text(await client.callTool({ name: 'create_record', arguments: { name: 'after the outage' } }))), 'approvals back');
+      for (const replica of cluster.replicas) {
+        expect(await (await fetch(`${replica.base}/readyz`)).json()).toMatchObject({ status: 'ready', stateStore: 'postgres', checks: { state: true } });
+      }
+      await approvalAcrossReplicas(cluster.proxy, database.name);
     } finally {
-      await psql(`ALTER DATABASE "${database.name}" ALLOW_CONNECTIONS true`).catch(() => {});
-      await client.close();
+      await cluster.stop();
     }
-  }, HANG);
+  }, SLOW);
+
+  it("holds the concurrency cap across the replicas, and frees a killed replica's slots within the lease", async () => {
+    const cluster = await startCluster({ DATABASE_URL: database.url, ...CAPPED }, 'pg-capped');
+    try {
+      await concurrencyAcrossReplicas(cluster.replicas, cluster.proxy, database.name, async () =>
+        Number(await psql("SELECT count(*) FROM mcp_call_slots WHERE tenant_id = 'acme' AND lease_until > clock_timestamp()", database.name)),
+      );
+
+      // PostgreSQL unreachable for this database: approval calls get a clean `unavailable`, and recover.
+      const client = await connectHttp(`${cluster.proxy.url}/mcp`, alice, 'auto');
+      try {
+        await psql(`ALTER DATABASE "${database.name}" ALLOW_CONNECTIONS false`);
+        await psql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${database.name}' AND pid <> pg_backend_pid()`);
+        const refused = await client.callTool({ name: 'create_record', arguments: { name: 'during the outage' } });
+        expect(text(refused)).toMatch(/^\[unavailable\] Approvals cannot be checked right now/);
+        expect((await admin(cluster.proxy, bob)).status).toBe(503);
+        await psql(`ALTER DATABASE "${database.name}" ALLOW_CONNECTIONS true`);
+        await until(async () => /^\[approval_required\]/.test(text(await client.callTool({ name: 'create_record', arguments: { name: 'after the outage' } }))), 'approvals back');
+      } finally {
+        await psql(`ALTER DATABASE "${database.name}" ALLOW_CONNECTIONS true`).catch(() => {});
+        await client.close();
+      }
+    } finally {
+      await cluster.stop();
+    }
+  }, SLOW);
 });
 
 describe('a Redis restarted under load', () => {
@@ -413,8 +426,9 @@ describe('a Redis restarted under load', () => {
   };
   const stopRedis = () =>
     new Promise<void>((resolve) => {
-      redis!.once('exit', () => resolve());
-      redis!.kill('SIGKILL');
+      if (!redis || redis.exitCode !== null || redis.signalCode !== null) return resolve();
+      redis.once('exit', () => resolve());
+      redis.kill('SIGKILL');
     });
 
   it('follows the fail policy while it is down and recovers without a server restart; an approval parked before is cleanly not found', async () => {
@@ -428,18 +442,21 @@ describe('a Redis restarted under load', () => {
     );
     const proxy = await startProxy(replicas);
     const client = await connectHttp(`${proxy.url}/mcp`, alice, 'auto');
+    let loading = true;
+    let load: Promise<void> = Promise.resolve();
     try {
       const parked = await client.callTool({ name: 'create_record', arguments: { name: 'parked before the restart' } });
       const id = /approvalId "(apr_[A-Za-z0-9_-]+)"/.exec(text(parked))?.[1]!;
       expect((await admin(proxy, bob, `/${id}/grant`, 'POST')).status).toBe(200);
 
       // Load: calls keep coming while Redis goes away and comes back.
-      let loading = true;
       const outcomes: string[] = [];
-      const load = (async () => {
+      load = (async () => {
         while (loading) {
           const result = await client.callTool({ name: 'search_records', arguments: { query: 'x' } }).catch((error: Error) => ({ isError: true, content: [{ type: 'text', text: error.message }] }));
           outcomes.push(result.isError ? text(result) : 'ok');
+          // Let timers and child processes' events run between calls, whatever the answer.
+          await new Promise((resolve) => setImmediate(resolve));
         }
       })();
       await stopRedis();
@@ -454,7 +471,7 @@ describe('a Redis restarted under load', () => {
       for (const replica of replicas) {
         await until(async () => {
           const report = await (await fetch(`${replica.base}/readyz`)).json();
-          return report.ready && report.dependencies.redis === true && report.degraded.length === 0;
+          return report.status === 'ready' && report.checks.redis === true && report.degraded === undefined;
         }, 'redis back on every replica');
       }
       const upFrom = outcomes.length;
@@ -468,6 +485,8 @@ describe('a Redis restarted under load', () => {
       expect(text(await client.callTool({ name: 'create_record', arguments: { name: 'parked before the restart', approvalId: id } }))).toMatch(/^\[approval_not_found\]/);
       expect(await psql("SELECT count(*) FROM records WHERE title = 'parked before the restart'", database.name)).toBe('0');
     } finally {
+      loading = false;
+      await load;
       await client.close();
       await Promise.all(replicas.map((replica) => replica.kill()));
       await stopRedis();

@@ -31,11 +31,13 @@ export function openSharedState({ config, redis, backends, tools, logger }: Shar
   };
   const state = (redis && config.redis ? redisState(redis, { ...options, keyPrefix: config.redis.keyPrefix }) : backends.sharedState(options)) ?? memoryState();
   const transport: string = config.transport; // widened: a one-transport repo types it as a single literal
-  const listensBeyondLoopback = transport !== 'stdio' && !isLoopback(config.http.host);
+  // A stdio-only repo has no HTTP settings at all.
+  const host = (config as { http?: { host: string } }).http?.host;
+  const listensBeyondLoopback = transport !== 'stdio' && host !== undefined && !isLoopback(host);
 
   if (state.kind === 'memory' && listensBeyondLoopback) {
     logger.warn(
-      { sharedState: 'memory', host: config.http.host },
+      { sharedState: 'memory', host },
       'Shared state is in this process only: pending approvals, client confirmations, concurrency caps and rate limits ' +
         'are not shared with other replicas. Set REDIS_URL before running more than one replica.',
     );
