@@ -8,7 +8,8 @@
  *   <prefix>:slots:<tenant>              sorted set of calls in flight (score: lease end, Redis clock)
  *
  * Every check-and-change is one Lua script, so it is atomic across replicas. Every key expires on
- * its own, so nothing needs sweeping. A Redis without persistence forgets approvals when it
+ * its own, so nothing needs sweeping. The scripts read keys they compute (one approval's hash
+ * from the tenant's index): a single Redis or a primary with replicas, not Redis Cluster. A Redis without persistence forgets approvals when it
  * restarts: a caller retrying one then gets `approval_not_found` and asks again (RUNBOOK.md).
  */
 import type { Redis } from 'ioredis';
