@@ -111,7 +111,7 @@ describe('HTTP traffic control and observability', () => {
     vi.spyOn(server.app.backends, 'readiness').mockResolvedValue({ ready: false, checks: { crm: false } });
     const ready = await rawRequest(server.url, { path: '/readyz' });
     expect(ready.status).toBe(503);
-    expect(JSON.parse(ready.body)).toEqual({ status: 'not_ready', checks: { crm: false, audit: true } });
+    expect(JSON.parse(ready.body)).toEqual({ status: 'not_ready', checks: { crm: false, audit: true }, stateStore: 'memory' });
     expect(await metrics()).toMatch(/^mcp_backend_up\{backend="crm"\} 0$/m);
   });
 
