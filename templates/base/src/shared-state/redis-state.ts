@@ -9,15 +9,14 @@
  *
  * Every check-and-change is one Lua script, so it is atomic across replicas. Every key expires on
  * its own, so nothing needs sweeping. The scripts read keys they compute (one approval's hash
- * from the tenant's index): a single Redis or a primary with replicas, not Redis Cluster. A Redis without persistence forgets approvals when it
- * restarts: a caller retrying one then gets `approval_not_found` and asks again (RUNBOOK.md).
+ * from the tenant's index): a single Redis or a primary with replicas, not Redis Cluster.
+ * A Redis without persistence forgets approvals when it restarts: a caller retrying one then
+ * gets `approval_not_found` and asks again (RUNBOOK.md).
  */
-import type { Redis } from 'ioredis';
-
 import type { Approval } from '../approvals/approval.js';
 import type { RedisConnection } from '../limits/redis-connection.js';
 import { orUnavailable, type ApprovalRecords, type OneUseMarkers, type SharedState } from './shared-state.js';
-import { LeasedSlots, type HeldSlot, type SlotBackend } from './slot-leases.js';
+import { LeasedSlots, type SlotBackend } from './slot-leases.js';
 
 const INSERT_APPROVAL = `
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[6])
@@ -142,8 +141,8 @@ export function redisState(connection: RedisConnection, options: RedisStateOptio
       for (const slot of slots) byTenant.set(slot.tenantId, [...(byTenant.get(slot.tenantId) ?? []), slot.token]);
       await Promise.all([...byTenant].map(([tenantId, tokens]) => renewSlots(key('slots', tenantId), leaseMs, ...tokens)));
     },
-    free: async (slot: HeldSlot) => {
-      await orUnavailable(() => (redis as Redis).zrem(key('slots', slot.tenantId), slot.token));
+    free: async (slot) => {
+      await orUnavailable(() => redis.zrem(key('slots', slot.tenantId), slot.token));
     },
   };
   const slots = new LeasedSlots(slotBackend, options.leaseMs, options.onError);
