@@ -23,7 +23,6 @@ export const dependencyVersions = {
   zod: '4.6.7',
   pino: '^10.4.0',
   'prom-client': '^15.1.3',
-  'rate-limiter-flexible': '^11.4.0',
   jose: '^6.2.17',
   typescript: '~5.9.3',
   vitest: '^4.1.12',

@@ -25,6 +25,8 @@ import { ResponseBudget } from './pipeline/response-budget.js';
 import { ResponseCache } from './pipeline/response-cache.js';
 import { ToolRollout } from './pipeline/tool-rollout.js';
 import { Redactor } from './redaction/redactor.js';
+import { openSharedState } from './shared-state/open-shared-state.js';
+import type { SharedState } from './shared-state/shared-state.js';
 import { createServerFactory, SERVER_INFO, type ServerFactory } from './server.js';
 import { StartupError } from './startup-error.js';
 import { tools as registeredTools } from './tools/registry.js';
@@ -41,6 +43,10 @@ export interface App {
   rollout: ToolRollout;
   /** Calls parked for a human approver (approval `human`); decided through pipeline.decideApproval. */
   approvals: PendingApprovals;
+  /** Where approvals, confirmations and concurrency slots live: memory, Redis or PostgreSQL. */
+  sharedState: SharedState;
+  /** The tool calls' per-minute budgets (the HTTP transport takes them with the request budget). */
+  rateLimits: RateLimits;
   /** Builds the McpServer for one caller (per HTTP request, per stdio connection). */
   createServer: ServerFactory;
   /** Prometheus metrics (/metrics on HTTP). */
@@ -88,7 +94,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     authenticator.close();
     throw new StartupError(`${config.rollout?.file ? `MCP_TOOL_ROLLOUT_FILE=${config.rollout.file}` : 'MCP_TOOL_ROLLOUT'}: ${(error as Error).message}`);
   }
-  const approvals = new PendingApprovals(config.approvals);
   const transport: string = config.transport; // widened: a one-transport repo types it as a single literal
   const backends = await createBackends(config, logger);
   const metrics = new Metrics(config.metrics);
@@ -103,11 +108,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     redis = await connectRedis({
       url: config.redis.url,
       logger,
-      whenDown: `${failureMode === 'open' ? 'rate limits fall back to per-process counters (RATE_LIMIT_FAILURE_MODE=open)' : 'rate-limited calls are refused (RATE_LIMIT_FAILURE_MODE=closed)'}; cached answers are bypassed`,
+      whenDown:
+        (failureMode === 'open'
+          ? 'rate limits and concurrency caps fall back to per-process counters (RATE_LIMIT_FAILURE_MODE=open)'
+          : 'rate-limited calls are refused (RATE_LIMIT_FAILURE_MODE=closed)') + '; approval calls are refused as unavailable; cached answers are bypassed',
     });
   }
   const limiterStore = redis && config.redis ? redisStore(redis, config.redis.keyPrefix, failureMode) : memoryStore();
-  const concurrency = new ConcurrencyLimits(config.concurrency);
+  const sharedState = openSharedState({ config, redis, backends, tools, logger });
+  const approvals = new PendingApprovals(config.approvals, sharedState.approvals);
+  const concurrency = new ConcurrencyLimits(config.concurrency, sharedState.slots, failureMode);
+  const rateLimits = new RateLimits(config.rateLimits, limiterStore, metrics);
   // Cached answers live where rate-limit counters do: shared by every replica through Redis when it is set.
   const cacheStore =
     redis && config.redis
@@ -132,12 +143,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     backends,
     audit,
     redis: redis ? { connection: redis, failureMode } : undefined,
+    sharedState,
     timeoutMs: config.readinessTimeoutMs,
   });
   metrics.observe({ inFlight: () => concurrency.inFlight(), readiness, approvals: () => approvals.summary() });
   const pipeline = new ToolPipeline({
     backends,
-    rateLimits: new RateLimits(config.rateLimits, tools, limiterStore, metrics),
+    rateLimits,
     concurrency,
     metrics,
     tracing,
@@ -149,7 +161,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     rollout,
     approvals: {
       pending: approvals,
-      confirmations: new ClientConfirmations(config.approvals.stateKey),
+      confirmations: new ClientConfirmations(config.approvals.stateKey, sharedState.confirmations),
       // Approvers grant through the HTTP admin endpoint: a stdio process has none.
       humanApprovalReachable: transport === 'http',
     },
@@ -166,6 +178,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     authenticator,
     rollout,
     approvals,
+    sharedState,
+    rateLimits,
     createServer: createServerFactory(tools, pipeline, rollout),
     metrics,
     limiterStore,
@@ -181,6 +195,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         const drained = await pipeline.drain(config.shutdownTimeoutMs);
         if (!drained) logger.warn({ timeoutMs: config.shutdownTimeoutMs }, 'tool calls still running at shutdown were aborted');
         authenticator.close();
+        await sharedState.close();
         await backends.close();
         await audit.close();
         await auditExport?.shutdown();

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { McpServer, type StandardSchemaWithJSON, type ToolAnnotations } from '@modelcontextprotocol/server';
 
 import type { Principal } from './auth/principal.js';
+import { callBudgetsOf } from './limits/call-budgets.js';
 import { callTraceInfo } from './observability/tracing.js';
 import type { ToolPipeline } from './pipeline/call-tool.js';
 import type { AnyTool } from './pipeline/define-tool.js';
@@ -51,6 +52,7 @@ export function createServerFactory(tools: readonly AnyTool[], pipeline: ToolPip
           requestState: ctx.mcpReq.requestState(),
           trace: callTraceInfo(ctx),
           swallowedKeys: swallowedArgumentKeys(ctx.mcpReq._meta),
+          budgets: callBudgetsOf(ctx.http?.authInfo, tool.name),
         }),
       );
     }

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -78,11 +80,14 @@ describe('rate limits under concurrency', () => {
 
   it('caps the calls a tenant runs at once, without holding up other tenants', async () => {
     const slow = createSlowTool();
-    harness = await startHarness({ tools: [echo, slow.tool], env: { MAX_CALLS_IN_FLIGHT_PER_TENANT: '1' } });
+    // Tenants of this test alone: a shared state store (PostgreSQL with DATABASE_URL, Redis) counts
+    // every process's calls of a tenant, as it does across replicas.
+    const [tenant, other] = [`acme-${randomUUID()}`, `globex-${randomUUID()}`];
+    harness = await startHarness({ tools: [echo, slow.tool], tenant, env: { MAX_CALLS_IN_FLIGHT_PER_TENANT: '1' } });
     const first = harness.call(slow.tool.name, {});
     await slow.running;
     expect(textOf(await harness.call(echo.name, { message: 'second' }))).toBe('[concurrency_limited] Too many calls of this tenant are running at once. Retry in 1 second.');
-    const globex = await harness.connectAs({ tenantId: 'globex' });
+    const globex = await harness.connectAs({ tenantId: other });
     expect((await globex.callTool({ name: echo.name, arguments: { message: 'other tenant' } })).isError).toBeFalsy();
     slow.release();
     expect((await first).isError).toBeFalsy();

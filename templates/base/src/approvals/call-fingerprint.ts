@@ -9,6 +9,14 @@ export function callFingerprint(tool: { name: string; version: string }, args: R
   return createHash('sha256').update(canonicalJson([tool.name, tool.version, args])).digest('hex');
 }
 
+/**
+ * SHA-256 of the arguments alone (keys sorted): what an approver, who sees them redacted, can
+ * compare with the caller's own copy to know exactly which values will be used.
+ */
+export function argumentsHash(args: Record<string, unknown>): string {
+  return createHash('sha256').update(canonicalJson(args)).digest('hex');
+}
+
 /** JSON with object keys sorted at every depth. */
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;

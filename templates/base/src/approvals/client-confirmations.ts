@@ -6,13 +6,15 @@
  * The answer comes from the client, so a client can approve its own request: that is what this
  * mode means (use `human` when that is not enough). What the server does enforce is that the
  * answer belongs to the question: the question carries a signed requestState naming the tenant,
- * the caller, the tool and the exact arguments (callFingerprint), and each one is used once.
+ * the caller, the tool and the exact arguments (callFingerprint), and each one is used once, on
+ * whichever replica it comes back to: the one-use markers live in the shared state store.
  */
 import { randomBytes } from 'node:crypto';
 
 import { createRequestStateCodec, type RequestStateCodec, type ServerContext } from '@modelcontextprotocol/server';
 
 import type { Principal } from '../auth/principal.js';
+import type { OneUseMarkers } from '../shared-state/shared-state.js';
 
 interface ConfirmationState {
   tenantId: string;
@@ -32,11 +34,16 @@ export type ConfirmationCheck = 'ok' | 'invalid' | 'mismatch' | 'replayed';
 
 export class ClientConfirmations {
   private readonly codec: RequestStateCodec<ConfirmationState>;
-  /** nonce -> when its state expires (ms): a state answered once is refused after. */
-  private readonly answered = new Map<string, number>();
 
-  /** `key`: MCP_APPROVAL_STATE_KEY; without it, a random key (valid in this process only). */
-  constructor(key: string | undefined, private readonly now: () => number = Date.now) {
+  /**
+   * `key`: MCP_APPROVAL_STATE_KEY (every replica needs the same one); without it, a random key
+   * (valid in this process only). `answered`: the nonces already answered, until they expire.
+   */
+  constructor(
+    key: string | undefined,
+    private readonly answered: OneUseMarkers,
+    private readonly now: () => number = Date.now,
+  ) {
     this.codec = createRequestStateCodec<ConfirmationState>({
       key: key ?? randomBytes(32).toString('base64url'),
       ttlSeconds: CONFIRMATION_TTL_SECONDS,
@@ -57,7 +64,8 @@ export class ClientConfirmations {
   /**
    * Checks an echoed requestState against the call it comes back with, and marks it answered:
    * `invalid` (forged, altered, expired), `mismatch` (another caller, tool or arguments),
-   * `replayed` (already answered once).
+   * `replayed` (already answered once). Rejects with StateUnavailableError when the store of
+   * answered nonces cannot be reached.
    */
   async answer(state: unknown, caller: Principal, tool: string, fingerprint: string): Promise<ConfirmationCheck> {
     if (typeof state !== 'string') return 'invalid';
@@ -69,14 +77,8 @@ export class ClientConfirmations {
     }
     if (payload.tenantId !== caller.tenantId || payload.subject !== caller.subject || payload.tool !== tool) return 'mismatch';
     if (payload.fingerprint !== fingerprint) return 'mismatch';
-    this.forgetExpired();
-    if (this.answered.has(payload.nonce)) return 'replayed';
-    this.answered.set(payload.nonce, this.now() + CONFIRMATION_TTL_SECONDS * 1000);
-    return 'ok';
-  }
-
-  private forgetExpired(): void {
-    const now = this.now();
-    for (const [nonce, expires] of this.answered) if (expires < now) this.answered.delete(nonce);
+    // Kept as long as the state itself is valid: after that the codec refuses it anyway.
+    const first = await this.answered.claim(payload.nonce, this.now() + CONFIRMATION_TTL_SECONDS * 1000);
+    return first ? 'ok' : 'replayed';
   }
 }

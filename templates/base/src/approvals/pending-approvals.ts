@@ -1,42 +1,22 @@
 /**
  * Approval `human`: calls parked until an approver other than the caller grants or denies them.
  *
- * Held in this process's memory: a restart forgets every pending approval (callers then ask
- * again), and with several replicas an approval lives on the replica that parked it (see
- * RUNBOOK.md). An approval is bound to one tenant, one caller, one tool version and one exact set
- * of arguments, and runs the call once.
+ * Kept in the shared state store (src/shared-state/): with Redis or PostgreSQL every replica
+ * sees every approval, so a call parked on one replica is listed, granted and completed on any
+ * other; in memory, only this process does. An approval is bound to one tenant, one caller, one
+ * tool version and one exact set of arguments, and runs the call once: deciding and using are
+ * compare-and-set steps in the store, so of two replicas racing exactly one wins.
+ *
+ * The store unreachable: every method rejects with StateUnavailableError (the caller answers
+ * `unavailable`), and nothing is decided.
  */
 import { randomBytes } from 'node:crypto';
 
 import type { Principal } from '../auth/principal.js';
+import { StateUnavailableError, type ApprovalRecords } from '../shared-state/shared-state.js';
+import type { Approval } from './approval.js';
 
-export type ApprovalStatus = 'pending' | 'granted' | 'denied' | 'used' | 'expired';
-
-export interface Party {
-  subject: string;
-  clientId: string;
-}
-
-export interface Approval {
-  /** `apr_` + 128 random bits: what the caller calls again with, and what the approver names. */
-  id: string;
-  tenantId: string;
-  tool: string;
-  toolVersion: string;
-  /** callFingerprint() of the tool and arguments: only that exact call can use the approval. */
-  fingerprint: string;
-  /** The validated arguments, for the approver to read. */
-  arguments: Record<string, unknown>;
-  requestedBy: Party;
-  requestedAt: string;
-  /** After this, the approval can neither be decided nor used. */
-  expiresAt: string;
-  status: ApprovalStatus;
-  decidedBy: Party | null;
-  decidedAt: string | null;
-  /** The approver's note, shown to the caller on a denial. */
-  reason: string | null;
-}
+export type { Approval, ApprovalStatus, Party } from './approval.js';
 
 export interface ApprovalSettings {
   ttlSeconds: number;
@@ -49,19 +29,16 @@ export type RedeemResult =
   | { ok: false; reason: 'not_found' | 'pending' | 'denied' | 'used' | 'expired' | 'mismatch'; approval?: Approval };
 
 export class PendingApprovals {
-  private readonly byId = new Map<string, Approval>();
-
   constructor(
     private readonly settings: ApprovalSettings,
+    private readonly records: ApprovalRecords,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** Parks a call; `undefined` when the tenant already has as many pending approvals as allowed. */
-  request(caller: Principal, tool: { name: string; version: string }, fingerprint: string, args: Record<string, unknown>): Approval | undefined {
-    this.sweep();
-    const pending = [...this.byId.values()].filter((each) => each.tenantId === caller.tenantId && each.status === 'pending');
-    if (pending.length >= this.settings.maxPendingPerTenant) return undefined;
+  async request(caller: Principal, tool: { name: string; version: string }, fingerprint: string, args: Record<string, unknown>): Promise<Approval | undefined> {
     const now = this.now();
+    const ttlMs = this.settings.ttlSeconds * 1000;
     const approval: Approval = {
       id: `apr_${randomBytes(16).toString('base64url')}`,
       tenantId: caller.tenantId,
@@ -71,86 +48,88 @@ export class PendingApprovals {
       arguments: args,
       requestedBy: { subject: caller.subject, clientId: caller.clientId },
       requestedAt: new Date(now).toISOString(),
-      expiresAt: new Date(now + this.settings.ttlSeconds * 1000).toISOString(),
+      expiresAt: new Date(now + ttlMs).toISOString(),
       status: 'pending',
       decidedBy: null,
       decidedAt: null,
       reason: null,
     };
-    this.byId.set(approval.id, approval);
-    return approval;
+    // Kept one TTL past its expiry, so a late caller learns "expired" rather than "not found".
+    const stored = await this.records.insert(approval, this.settings.maxPendingPerTenant, now, now + 2 * ttlMs);
+    return stored ? approval : undefined;
   }
 
   /** One approval of `tenantId`; another tenant's id is as unknown as a made-up one. */
-  get(tenantId: string, id: string): Approval | undefined {
-    const approval = this.byId.get(id);
-    if (!approval || approval.tenantId !== tenantId) return undefined;
-    this.expireIfDue(approval);
-    return approval;
+  async get(tenantId: string, id: string): Promise<Approval | undefined> {
+    const approval = await this.records.get(tenantId, id);
+    return approval && this.asOfNow(approval);
   }
 
-  /** Every approval of `tenantId` this process still remembers, newest first. */
-  list(tenantId: string): Approval[] {
-    this.sweep();
-    return [...this.byId.values()].filter((each) => each.tenantId === tenantId).reverse();
+  /** Every approval of `tenantId` the store still keeps, newest first. */
+  async list(tenantId: string): Promise<Approval[]> {
+    return (await this.records.list(tenantId)).map((approval) => this.asOfNow(approval));
   }
 
   /** An approver of the same tenant, who is not the caller, grants or denies a pending call. */
-  decide(id: string, approver: Principal, decision: 'grant' | 'deny', reason?: string): DecideResult {
-    const approval = this.get(approver.tenantId, id);
+  async decide(id: string, approver: Principal, decision: 'grant' | 'deny', reason?: string): Promise<DecideResult> {
+    const approval = await this.get(approver.tenantId, id);
     if (!approval) return { ok: false, reason: 'not_found' };
     if (approval.status !== 'pending') return { ok: false, reason: 'not_pending', approval };
     if (approval.requestedBy.subject === approver.subject) return { ok: false, reason: 'self_approval', approval };
-    approval.status = decision === 'grant' ? 'granted' : 'denied';
-    approval.decidedBy = { subject: approver.subject, clientId: approver.clientId };
-    approval.decidedAt = new Date(this.now()).toISOString();
-    approval.reason = reason ?? null;
-    return { ok: true, approval };
+    const now = this.now();
+    const decided: Approval = {
+      ...approval,
+      status: decision === 'grant' ? 'granted' : 'denied',
+      decidedBy: { subject: approver.subject, clientId: approver.clientId },
+      decidedAt: new Date(now).toISOString(),
+      reason: reason ?? null,
+    };
+    if (await this.records.transition(decided, 'pending', now)) return { ok: true, approval: decided };
+    // Another approver (on any replica) decided first, or it expired meanwhile.
+    return { ok: false, reason: 'not_pending', approval: (await this.get(approver.tenantId, id)) ?? approval };
   }
 
   /**
    * The caller calls again with the id: a granted approval for exactly this call runs it, once.
-   * Checked and marked used in one synchronous step, so two concurrent retries cannot both run.
+   * Marked used by a compare-and-set in the store, so concurrent retries on any replicas cannot
+   * both run.
    */
-  redeem(id: string, caller: Principal, fingerprint: string): RedeemResult {
-    const approval = this.get(caller.tenantId, id);
+  async redeem(id: string, caller: Principal, fingerprint: string): Promise<RedeemResult> {
+    const approval = await this.get(caller.tenantId, id);
     if (!approval) return { ok: false, reason: 'not_found' };
     if (approval.requestedBy.subject !== caller.subject || approval.fingerprint !== fingerprint) {
       return { ok: false, reason: 'mismatch', approval };
     }
     if (approval.status !== 'granted') return { ok: false, reason: approval.status, approval };
-    approval.status = 'used';
-    return { ok: true, approval };
+    const used: Approval = { ...approval, status: 'used' };
+    if (await this.records.transition(used, 'granted', this.now())) return { ok: true, approval: used };
+    const now = (await this.get(caller.tenantId, id)) ?? { ...approval, status: 'used' as const };
+    return { ok: false, reason: now.status === 'granted' ? 'used' : now.status, approval: now };
   }
 
-  /** How many calls wait for a decision now, and how long the oldest has waited (metrics). */
-  summary(): { pending: number; oldestPendingSeconds: number } {
+  /**
+   * How many calls of every tenant wait for a decision now, and how long the oldest has waited
+   * (the approvals gauges). Read from the shared store, so every replica reports the same; while
+   * the store is unreachable, `undefined` (readiness reports that).
+   */
+  async summary(): Promise<{ pending: number; oldestPendingSeconds: number } | undefined> {
     const now = this.now();
-    let pending = 0;
-    let oldest = now;
-    for (const approval of this.byId.values()) {
-      this.expireIfDue(approval);
-      if (approval.status !== 'pending') continue;
-      pending += 1;
-      oldest = Math.min(oldest, Date.parse(approval.requestedAt));
+    try {
+      const { pending, oldestExpiresAt } = await this.records.pendingSummary(now);
+      // An approval expires ttlSeconds after it was requested: the oldest expiry dates the oldest request.
+      const oldestRequestedAt = oldestExpiresAt === undefined ? now : oldestExpiresAt - this.settings.ttlSeconds * 1000;
+      return { pending, oldestPendingSeconds: Math.max(0, (now - oldestRequestedAt) / 1000) };
+    } catch (error) {
+      if (error instanceof StateUnavailableError) return undefined;
+      throw error;
     }
-    return { pending, oldestPendingSeconds: (now - oldest) / 1000 };
   }
 
-  private expireIfDue(approval: Approval): void {
+  /** Pending or granted past its expiry reads as `expired` (the store keeps the last status it was given). */
+  private asOfNow(approval: Approval): Approval {
     if ((approval.status === 'pending' || approval.status === 'granted') && Date.parse(approval.expiresAt) <= this.now()) {
-      approval.status = 'expired';
+      return { ...approval, status: 'expired' };
     }
-  }
-
-  /** Expires what is due and forgets what ended more than one TTL ago, so memory stays bounded. */
-  private sweep(): void {
-    const forgetBefore = this.now() - this.settings.ttlSeconds * 1000;
-    for (const [id, approval] of this.byId) {
-      this.expireIfDue(approval);
-      if (approval.status !== 'pending' && approval.status !== 'granted' && Date.parse(approval.expiresAt) < forgetBefore) {
-        this.byId.delete(id);
-      }
-    }
+    return approval;
   }
 }

@@ -92,7 +92,7 @@ export class Metrics {
   private readonly cacheLookups: Counter<string>;
   private readonly cacheInvalidations: Counter<string>;
   private inFlightSource: () => number = () => 0;
-  private approvalsSource: () => PendingSummary = () => ({ pending: 0, oldestPendingSeconds: 0 });
+  private approvalsSource: () => Promise<PendingSummary | undefined> = async () => ({ pending: 0, oldestPendingSeconds: 0 });
   private readinessSource: (() => Promise<ReadinessReport>) | undefined;
   private lastReadiness: { at: number; report: Promise<ReadinessReport> } | undefined;
 
@@ -176,18 +176,20 @@ export class Metrics {
     });
     new Gauge({
       name: 'mcp_approvals_pending',
-      help: 'Calls parked for a human approver (approval `human`) now, in this process.',
+      help: 'Calls parked for a human approver (approval `human`) now, in the shared state store (every replica reports the same).',
       registers,
-      collect() {
-        this.set(metrics.approvalsSource().pending);
+      async collect() {
+        const summary = await metrics.approvalsSource();
+        if (summary) this.set(summary.pending); // the store unreachable: the last value stands
       },
     });
     new Gauge({
       name: 'mcp_approvals_oldest_pending_seconds',
       help: 'How long the oldest call still waiting for a human approver has waited (0 when none waits).',
       registers,
-      collect() {
-        this.set(metrics.approvalsSource().oldestPendingSeconds);
+      async collect() {
+        const summary = await metrics.approvalsSource();
+        if (summary) this.set(summary.oldestPendingSeconds);
       },
     });
     if (host.memoryLimitBytes !== undefined) {
@@ -218,7 +220,7 @@ export class Metrics {
   }
 
   /** Where the in-flight, approvals and health gauges read from (wired once the app is built). */
-  observe(sources: { inFlight: () => number; readiness: () => Promise<ReadinessReport>; approvals?: () => PendingSummary }): void {
+  observe(sources: { inFlight: () => number; readiness: () => Promise<ReadinessReport>; approvals?: () => Promise<PendingSummary | undefined> }): void {
     this.inFlightSource = sources.inFlight;
     this.readinessSource = sources.readiness;
     if (sources.approvals) this.approvalsSource = sources.approvals;

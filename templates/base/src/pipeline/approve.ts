@@ -8,6 +8,9 @@
  *   human   park the call (src/approvals/pending-approvals.ts) and return its approval id; an
  *           approver other than the caller grants or denies it out of band; the caller calls
  *           again with `approvalId` and only that exact call runs, once.
+ *
+ * Both keep their state in the shared state store (src/shared-state/), so every replica agrees;
+ * while it cannot be reached, approval calls are refused as `unavailable` and nothing runs.
  */
 import { acceptedContent, inputRequired, inputResponse } from '@modelcontextprotocol/server';
 import { z } from 'zod';
@@ -16,6 +19,8 @@ import type { ClientConfirmations } from '../approvals/client-confirmations.js';
 import { callFingerprint } from '../approvals/call-fingerprint.js';
 import type { Approval, PendingApprovals } from '../approvals/pending-approvals.js';
 import type { Principal } from '../auth/principal.js';
+import { StateUnavailableError } from '../shared-state/shared-state.js';
+import type { Taken } from '../limits/limiter-store.js';
 import type { CallTraceInfo } from '../observability/tracing.js';
 import type { AnyTool } from './define-tool.js';
 import { errorResult, type ApprovalRecord, type PipelineResult } from './results.js';
@@ -32,6 +37,8 @@ export interface CallRequest {
   trace?: CallTraceInfo | undefined;
   /** Argument keys the SDK dropped before the call reached the pipeline (`__proto__`: swallowed-keys.ts). */
   swallowedKeys?: readonly string[] | undefined;
+  /** The call's rate-limit budgets, when the transport took them already (src/limits/call-budgets.ts). */
+  budgets?: Taken | undefined;
 }
 
 export interface ApprovalDeps {
@@ -55,15 +62,25 @@ export async function approvalGate(
   request: CallRequest,
   deps: ApprovalDeps,
 ): Promise<GateResult> {
-  switch (tool.approval ?? 'none') {
-    case 'none':
-      return { proceed: true, input, approval: null };
-    case 'client':
-      return confirmByClient(tool, input, caller, request, deps.confirmations);
-    case 'human':
-      return approveByHuman(tool, input, caller, deps);
+  const mode = tool.approval ?? 'none';
+  if (mode === 'none') return { proceed: true, input, approval: null };
+  try {
+    return mode === 'client' ? await confirmByClient(tool, input, caller, request, deps.confirmations) : await approveByHuman(tool, input, caller, deps);
+  } catch (error) {
+    if (!(error instanceof StateUnavailableError)) throw error;
+    return {
+      proceed: false,
+      outcome: errorResult(
+        'error',
+        'unavailable',
+        `Approvals cannot be checked right now (the shared state store is unreachable), so ${tool.name} did not run. Retry in ${UNAVAILABLE_RETRY_SECONDS} seconds.`,
+        { mode, id: typeof input['approvalId'] === 'string' ? input['approvalId'] : null, decision: 'unavailable', decidedBy: null },
+      ),
+    };
   }
 }
+
+const UNAVAILABLE_RETRY_SECONDS = 5;
 
 async function confirmByClient(
   tool: AnyTool,
@@ -124,7 +141,7 @@ async function confirmByClient(
   return { proceed: false, outcome: { outcome: 'pending_approval', errorCode: 'confirmation_required', result: question, approval: record('requested') } };
 }
 
-function approveByHuman(tool: AnyTool, input: Record<string, unknown>, caller: Principal, deps: ApprovalDeps): GateResult {
+async function approveByHuman(tool: AnyTool, input: Record<string, unknown>, caller: Principal, deps: ApprovalDeps): Promise<GateResult> {
   const { approvalId, ...args } = input;
   const refuse = (outcome: PipelineResult['outcome'], code: string, record: ApprovalRecord, message: string): GateResult => ({
     proceed: false,
@@ -149,7 +166,7 @@ function approveByHuman(tool: AnyTool, input: Record<string, unknown>, caller: P
   const fingerprint = callFingerprint(tool, args);
 
   if (typeof approvalId !== 'string') {
-    const approval = deps.pending.request(caller, tool, fingerprint, args);
+    const approval = await deps.pending.request(caller, tool, fingerprint, args);
     if (!approval) {
       return refuse('rate_limited', 'approval_limit', record('limit'), 'Too many calls of this tenant are waiting for approval. Ask an approver to decide them, then try again.');
     }
@@ -163,7 +180,7 @@ function approveByHuman(tool: AnyTool, input: Record<string, unknown>, caller: P
     );
   }
 
-  const redeemed = deps.pending.redeem(approvalId, caller, fingerprint);
+  const redeemed = await deps.pending.redeem(approvalId, caller, fingerprint);
   if (redeemed.ok) return { proceed: true, input: args, approval: record('granted', redeemed.approval) };
   const { reason, approval } = redeemed;
   switch (reason) {

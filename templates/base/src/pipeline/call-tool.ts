@@ -18,10 +18,12 @@ import type { DecideResult } from '../approvals/pending-approvals.js';
 import type { Principal } from '../auth/principal.js';
 import type { BackendCall, Backends } from '../backends/index.js';
 import type { ConcurrencyLimits } from '../limits/concurrency.js';
+import { UNAVAILABLE_RETRY_SECONDS } from '../limits/limiter-store.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { CallSpan, Tracing } from '../observability/tracing.js';
 import type { Redactor } from '../redaction/redactor.js';
+import { StateUnavailableError } from '../shared-state/shared-state.js';
 import { auditRecord, type AuditLog } from './audit.js';
 import { approvalGate, type ApprovalDeps, type CallRequest } from './approve.js';
 import { authorize } from './authorize.js';
@@ -104,10 +106,16 @@ export class ToolPipeline {
     approver: Principal,
     decision: 'grant' | 'deny',
     reason?: string,
-  ): Promise<DecideResult | { ok: false; reason: 'audit_unavailable'; approval?: undefined }> {
+  ): Promise<DecideResult | { ok: false; reason: 'audit_unavailable' | 'unavailable'; approval?: undefined }> {
     // AUDIT_FAILURE_MODE=closed: no decision without its record, as no call runs without one.
     if (this.deps.audit.failClosed && !this.deps.audit.healthy()) return { ok: false, reason: 'audit_unavailable' };
-    const decided = this.deps.approvals.pending.decide(id, approver, decision, reason);
+    let decided: DecideResult;
+    try {
+      decided = await this.deps.approvals.pending.decide(id, approver, decision, reason);
+    } catch (error) {
+      if (error instanceof StateUnavailableError) return { ok: false, reason: 'unavailable' };
+      throw error;
+    }
     const approval = decided.approval;
     if (!approval) return decided; // unknown to this tenant: nothing to record against
     await this.deps.audit.write(
@@ -192,7 +200,7 @@ export class ToolPipeline {
     const denied = authorize(tool, principal, this.deps.rollout);
     if (denied || !principal) return denied ?? errorResult('denied', 'unauthenticated', 'No credential.');
 
-    const limited = await this.deps.rateLimits.check(tool, principal);
+    const limited = await this.deps.rateLimits.check(tool, principal, request.budgets);
     if (limited) return limited;
 
     const validated = validateInput(tool, args, request.swallowedKeys);
@@ -208,6 +216,9 @@ export class ToolPipeline {
     );
     if (!admitted.ok) {
       this.deps.metrics.rateLimited(admitted.limit, tool.name, principal.tenantId);
+      if (admitted.limit === 'unavailable') {
+        return errorResult('rate_limited', 'limiter_unavailable', `Concurrency limits are unavailable right now, so calls are paused. Retry in ${seconds(UNAVAILABLE_RETRY_SECONDS)}.`);
+      }
       return admitted.limit === 'tenant_concurrency'
         ? errorResult('rate_limited', 'concurrency_limited', `Too many calls of this tenant are running at once. Retry in ${seconds(1)}.`)
         : errorResult('rate_limited', 'server_busy', `The server is at capacity. Retry in ${seconds(1)}.`);

@@ -6,14 +6,14 @@
  *                                                 own `rateLimit` overrides it)
  *   tenant + client RATE_LIMIT_CLIENT_PER_MINUTE  one credential / OAuth client within a tenant
  *
- * Counters live in memory, or in Redis with REDIS_URL so every replica shares them
- * (src/limits/limiter-store.ts). A spent budget is a `rate_limited` result saying how many
- * seconds to wait, which the model can act on.
+ * Taken together (all three or none), in memory or in Redis with REDIS_URL so every replica
+ * shares them (src/limits/limiter-store.ts). Over HTTP the transport takes them already, in the
+ * same Redis round trip as the request budget, and hands the answer over (CallRequest.budgets).
+ * A spent budget is a `rate_limited` result saying how many seconds to wait, which the model can
+ * act on.
  */
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-
 import type { Principal } from '../auth/principal.js';
-import { take, type LimiterStore, type Taken } from '../limits/limiter-store.js';
+import { type Budget, type LimiterStore, type Taken } from '../limits/limiter-store.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { AnyTool } from './define-tool.js';
 import { errorResult, type PipelineResult } from './results.js';
@@ -25,59 +25,46 @@ export interface RateLimitSettings {
 }
 
 export class RateLimits {
-  private readonly perTenant: RateLimiterAbstract;
-  private readonly perClient: RateLimiterAbstract;
-  private readonly perTool = new Map<string, RateLimiterAbstract>();
-
   constructor(
     private readonly settings: RateLimitSettings,
-    tools: readonly AnyTool[],
     private readonly store: LimiterStore,
     private readonly metrics?: Metrics,
-  ) {
-    this.perTenant = store.limiter('tenant', settings.tenantPerMinute);
-    this.perClient = store.limiter('client', settings.clientPerMinute);
-    for (const tool of tools) this.limiterFor(tool);
+  ) {}
+
+  /** The call's budgets: tenant, tenant + tool, tenant + client (in that order). */
+  budgets(tool: AnyTool, principal: Principal): Budget[] {
+    const tenant = principal.tenantId;
+    return [
+      { name: 'tenant', key: tenant, points: this.settings.tenantPerMinute },
+      { name: `tool:${tool.name}`, key: tenant, points: tool.rateLimit?.perMinute ?? this.settings.toolPerMinute },
+      { name: 'client', key: `${tenant}:${principal.clientId}`, points: this.settings.clientPerMinute },
+    ];
   }
 
-  /** `undefined` when the call may proceed, else the rate_limited result to return instead. */
-  async check(tool: AnyTool, principal: Principal): Promise<PipelineResult | undefined> {
+  /**
+   * `undefined` when the call may proceed, else the rate_limited result to return instead.
+   * `taken`: the budgets were already taken for this call (by the HTTP transport), with this answer.
+   */
+  async check(tool: AnyTool, principal: Principal, taken?: Taken): Promise<PipelineResult | undefined> {
+    const answer = taken ?? (await this.store.take([this.budgets(tool, principal)]))[0]!;
+    if (answer.ok) return undefined;
     const tenant = principal.tenantId;
-    // In parallel: with Redis, one round trip instead of three.
-    const [byTenant, byTool, byClient] = await Promise.all([
-      take(this.perTenant, tenant),
-      take(this.limiterFor(tool), tenant),
-      take(this.perClient, `${tenant}:${principal.clientId}`),
-    ]);
-    if (byTenant.ok && byTool.ok && byClient.ok) return undefined;
-
-    const refused = [byTenant, byTool, byClient].filter((taken): taken is Exclude<Taken, { ok: true }> => !taken.ok);
-    // Every refusing budget must have a point again before a retry can pass.
-    const wait = Math.max(...refused.map((taken) => taken.retryAfterSeconds));
-    if (refused.some((taken) => taken.unavailable)) {
+    const wait = answer.retryAfterSeconds;
+    if (answer.unavailable) {
       this.metrics?.rateLimited('unavailable', tool.name, tenant);
       return errorResult('rate_limited', 'limiter_unavailable', `Rate limiting is unavailable right now, so calls are paused. Retry in ${seconds(wait)}.`);
     }
-    if (!byTenant.ok) {
+    const [byTenant, byTool] = answer.over;
+    if (byTenant) {
       this.metrics?.rateLimited('tenant', tool.name, tenant);
       return errorResult('rate_limited', 'rate_limited', `Too many calls for this tenant. Retry in ${seconds(wait)}.`);
     }
-    if (!byTool.ok) {
+    if (byTool) {
       this.metrics?.rateLimited('tool', tool.name, tenant);
       return errorResult('rate_limited', 'rate_limited', `Too many calls to ${tool.name} for this tenant. Retry in ${seconds(wait)}.`);
     }
     this.metrics?.rateLimited('client', tool.name, tenant);
     return errorResult('rate_limited', 'rate_limited', `Too many calls from this client (${principal.clientId}). Retry in ${seconds(wait)}.`);
-  }
-
-  private limiterFor(tool: AnyTool): RateLimiterAbstract {
-    let limiter = this.perTool.get(tool.name);
-    if (!limiter) {
-      const points = tool.rateLimit?.perMinute ?? this.settings.toolPerMinute;
-      limiter = this.store.limiter(`tool:${tool.name}`, points);
-      this.perTool.set(tool.name, limiter);
-    }
-    return limiter;
   }
 }
 

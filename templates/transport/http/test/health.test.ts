@@ -25,12 +25,13 @@ describe('HTTP transport', () => {
     server = await startHttpServer();
     const ready = await rawRequest(server.url, { path: '/readyz' });
     expect(ready.status).toBe(200);
-    expect(JSON.parse(ready.body)).toMatchObject({ status: 'ready' });
+    // Started in process without REDIS_URL or a PostgreSQL server: state shared with no other replica.
+    expect(JSON.parse(ready.body)).toMatchObject({ status: 'ready', stateStore: 'memory' });
 
     vi.spyOn(server.app.backends, 'readiness').mockResolvedValue({ ready: false, checks: { sample: false } });
     const notReady = await rawRequest(server.url, { path: '/readyz' });
     expect(notReady.status).toBe(503);
-    expect(JSON.parse(notReady.body)).toEqual({ status: 'not_ready', checks: { sample: false, audit: true } });
+    expect(JSON.parse(notReady.body)).toEqual({ status: 'not_ready', checks: { sample: false, audit: true }, stateStore: 'memory' });
   });
 
   it('answers unknown paths with 404', async () => {

@@ -35,6 +35,23 @@ describe('HTTP traffic control and observability', () => {
     expect(await metrics()).toMatch(/^mcp_rate_limited_total\{limit="tenant_requests",tool=""\} 1$/m);
   });
 
+  it('takes a tool call\'s request budget and its own budgets in one go (one Redis round trip with REDIS_URL)', async () => {
+    server = await startHttpServer({ tools: probeTools, scopes: PROBE_SCOPES, env: { RATE_LIMIT_TOOL_PER_MINUTE: '2' } });
+    const client = await server.connect();
+    const take = vi.spyOn(server.app.limiterStore, 'take');
+    const results = [];
+    for (let i = 0; i < 3; i++) results.push(await client.callTool({ name: echo.name, arguments: { message: `m${i}` } }));
+    // One take per call, holding both groups: [request budget], [tenant, tool, client].
+    const callTakes = take.mock.calls.filter(([groups]) => groups.length === 2);
+    expect(callTakes).toHaveLength(3);
+    // …and the pipeline did not take the call's budgets again.
+    expect(take.mock.calls.filter(([groups]) => groups.flat().some((budget) => budget.name === 'tenant'))).toHaveLength(3);
+    expect(callTakes[0]![0].map((group) => group.map((budget) => budget.name))).toEqual([['requests'], ['tenant', `tool:${echo.name}`, 'client']]);
+    // The pipeline reports what the transport took: the third call is over the tool budget.
+    expect(results.map((result) => Boolean(result.isError))).toEqual([false, false, true]);
+    expect(JSON.stringify(results[2]!.content)).toMatch(/Too many calls to probe\.echo for this tenant/);
+  });
+
   it('sheds new requests with 503 while the process runs MAX_CALLS_IN_FLIGHT calls', async () => {
     const slow = createSlowTool();
     server = await startHttpServer({ tools: [echo, slow.tool], scopes: PROBE_SCOPES, env: { MAX_CALLS_IN_FLIGHT: '1' } });
@@ -94,7 +111,7 @@ describe('HTTP traffic control and observability', () => {
     vi.spyOn(server.app.backends, 'readiness').mockResolvedValue({ ready: false, checks: { crm: false } });
     const ready = await rawRequest(server.url, { path: '/readyz' });
     expect(ready.status).toBe(503);
-    expect(JSON.parse(ready.body)).toEqual({ status: 'not_ready', checks: { crm: false, audit: true } });
+    expect(JSON.parse(ready.body)).toEqual({ status: 'not_ready', checks: { crm: false, audit: true }, stateStore: 'memory' });
     expect(await metrics()).toMatch(/^mcp_backend_up\{backend="crm"\} 0$/m);
   });
 

@@ -7,7 +7,11 @@
  *   everything on   the real server: authentication, rate limits and concurrency caps (set high
  *                   enough never to refuse), validation, output redaction, the audit trail with
  *                   its hash chain (to a file), metrics, and tracing exported over OTLP to a
- *                   local sink; with REDIS_URL set, rate limits go through Redis
+ *                   local sink; with REDIS_URL set, rate limits and the shared state (approvals,
+ *                   concurrency slots) go through Redis
+ *   limits in memory  with REDIS_URL set only: the same full server without it, so the cost of
+ *                   sharing limits across replicas is measured side by side (target: the Redis
+ *                   server at least 0.85x of this one)
  *   pipeline off    the same server, with each tools/call going straight to the tool's work:
  *                   no stage, audit record, metric or span (the HTTP transport is unchanged)
  *
@@ -225,21 +229,28 @@ async function main(): Promise<number> {
     children.push(full.child);
     const bare = await startServer('bare', { ...settings, AUDIT_LOG: join(dir, 'audit-bare.jsonl') });
     children.push(bare.child);
+    // An empty REDIS_URL is unset: the same server with limits in memory.
+    const inMemory = process.env['REDIS_URL'] ? await startServer('full', { ...settings, REDIS_URL: '', AUDIT_LOG: join(dir, 'audit-memory.jsonl') }) : undefined;
+    if (inMemory) children.push(inMemory.child);
 
     const request = await recordToolCall(full.url, credential.headers);
-    for (const url of [bare.url, full.url]) await load(url, request, warmup);
+    for (const url of [bare.url, full.url, ...(inMemory ? [inMemory.url] : [])]) await load(url, request, warmup);
     await new Promise((resolve) => setTimeout(resolve, 500)); // calls still in flight finish
     const recordsBefore = readFileSync(auditFile, 'utf8').split('\n').filter(Boolean).length;
 
     const off: Measurement[] = [];
     const on: Measurement[] = [];
+    const memory: Measurement[] = [];
     for (let round = 0; round < rounds; round++) {
       off.push(await load(bare.url, request, duration));
       on.push(await load(full.url, request, duration));
+      if (inMemory) memory.push(await load(inMemory.url, request, duration));
     }
     const pipelineOff = combine(off);
     const everythingOn = combine(on);
     const ratio = everythingOn.requestsPerSecond / pipelineOff.requestsPerSecond;
+    const limitsInMemory = inMemory ? combine(memory) : undefined;
+    const redisRatio = limitsInMemory ? everythingOn.requestsPerSecond / limitsInMemory.requestsPerSecond : undefined;
 
     // The cache and compression, on a server of their own (its audit file apart from the check below).
     let extras: { cache: Record<string, Measurement>; compression: Record<string, Measurement & { answerBytes: number }> } | undefined;
@@ -277,6 +288,7 @@ async function main(): Promise<number> {
       everythingOn,
       ratio: Math.round(ratio * 1000) / 1000,
       target: TARGET_RATIO,
+      ...(limitsInMemory && redisRatio !== undefined ? { limitsInMemory, redisRatio: Math.round(redisRatio * 1000) / 1000 } : {}),
       auditRecords: records.length,
       auditRecordsNotOk: notOk,
       spanExports: sink.exports(),
@@ -293,7 +305,11 @@ async function main(): Promise<number> {
           `${''.padEnd(16)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'failed'.padStart(9)}`,
           row('pipeline off', pipelineOff),
           row('everything on', everythingOn),
+          ...(limitsInMemory ? [row('limits in memory', limitsInMemory)] : []),
           `ratio (on / off): ${ratio.toFixed(2)}x throughput, target >= ${TARGET_RATIO}x: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'}`,
+          ...(redisRatio !== undefined
+            ? [`ratio (Redis / in memory): ${redisRatio.toFixed(2)}x throughput, target >= ${TARGET_RATIO}x: ${redisRatio >= TARGET_RATIO ? 'met' : 'NOT met'}`]
+            : []),
           `audit: ${records.length} records for ${everythingOn.answered} answered calls, ${notOk} not ok; ${sink.exports()} span exports`,
           ...(extras
             ? [
@@ -313,7 +329,8 @@ async function main(): Promise<number> {
     // Calls still in flight when the load stops are answered after autocannon stops counting.
     const recordsMatch = records.length >= everythingOn.answered && records.length <= everythingOn.answered + connections * rounds;
     const extrasFailed = extras ? [...Object.values(extras.cache), ...Object.values(extras.compression)].some((m) => m.failed > 0) : false;
-    const consistent = everythingOn.failed === 0 && pipelineOff.failed === 0 && notOk === 0 && recordsMatch && !extrasFailed;
+    const consistent =
+      everythingOn.failed === 0 && pipelineOff.failed === 0 && (limitsInMemory?.failed ?? 0) === 0 && notOk === 0 && recordsMatch && !extrasFailed;
     if (!consistent) process.stderr.write('The run is not valid: failed requests, or audit records that do not match the calls answered.\n');
     return consistent ? 0 : 1;
   } finally {

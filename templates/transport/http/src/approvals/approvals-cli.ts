@@ -9,7 +9,8 @@
  *
  * --url is the server (default http://127.0.0.1:3000). The approver's own credential (an API key
  * or token granting `approvals:grant`) comes from MCP_APPROVER_CREDENTIAL or --credential-file,
- * never from the command line. An approver cannot decide a call they made.
+ * never from the command line. An approver cannot decide a call they made. Arguments are shown as
+ * the server gives them: redacted as in the audit trail, with the SHA-256 of the real ones.
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +36,9 @@ interface ApprovalView {
   status: string;
   tool: string;
   toolVersion: string;
+  /** Redacted by the server as in the audit trail. */
   arguments: Record<string, unknown>;
+  argumentsSha256?: string;
   requestedBy: { subject: string; clientId: string };
   requestedAt: string;
   expiresAt: string;
@@ -139,6 +142,7 @@ function line(approval: ApprovalView): string {
     `expires ${approval.expiresAt}`,
     approval.decidedBy ? `decided by ${approval.decidedBy.subject}${approval.reason ? ` (${approval.reason})` : ''}` : '',
     JSON.stringify(approval.arguments),
+    approval.argumentsSha256 ? `sha256 ${approval.argumentsSha256}` : '',
   ]
     .filter(Boolean)
     .join('\t');

@@ -1,7 +1,8 @@
 /**
  * The approvers' endpoint (tools with approval `human`), next to /mcp:
  *
- *   GET  /admin/approvals              this tenant's approvals held by this replica, newest first
+ *   GET  /admin/approvals              this tenant's approvals, newest first (from the shared state
+ *                                      store: every replica lists the same ones, unless in memory)
  *   GET  /admin/approvals/<id>
  *   POST /admin/approvals/<id>/grant   optional body {"reason": "…"}
  *   POST /admin/approvals/<id>/deny    optional body {"reason": "…"} (shown to the caller)
@@ -9,14 +10,18 @@
  * The HTTP transport has already checked Host, Origin and the credential (the same credentials
  * as /mcp). Here: the approver needs the `approvals:grant` scope, sees and decides only its own
  * tenant's approvals, and can never decide a call it made itself. `npm run approvals` drives it.
+ * Arguments are shown through the same redactor as the audit trail (REDACT_PATHS and the secret
+ * detectors), with the SHA-256 of the real ones (`argumentsSha256`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { z } from 'zod';
 
 import type { App } from '../app.js';
+import { argumentsHash } from '../approvals/call-fingerprint.js';
 import type { Approval } from '../approvals/pending-approvals.js';
 import type { Principal } from '../auth/principal.js';
+import { StateUnavailableError } from '../shared-state/shared-state.js';
 import { sendJson } from './http-responses.js';
 
 export const APPROVER_SCOPE = 'approvals:grant';
@@ -33,10 +38,16 @@ export async function answerApprovals(app: App, approver: Principal, req: Incomi
   const [id, action] = rest;
   if (rest.length > 2 || (action !== undefined && action !== 'grant' && action !== 'deny')) return notFound();
 
+  const view = (approval: Approval) => approverView(app, approval);
   if (req.method === 'GET' && action === undefined) {
-    if (id === undefined) return { status: 200, body: { approvals: app.approvals.list(approver.tenantId).map(view) } };
-    const approval = app.approvals.get(approver.tenantId, id);
-    return approval ? { status: 200, body: { approval: view(approval) } } : notFound();
+    try {
+      if (id === undefined) return { status: 200, body: { approvals: (await app.approvals.list(approver.tenantId)).map(view) } };
+      const approval = await app.approvals.get(approver.tenantId, id);
+      return approval ? { status: 200, body: { approval: view(approval) } } : notFound();
+    } catch (error) {
+      if (error instanceof StateUnavailableError) return unavailable();
+      throw error;
+    }
   }
   if (req.method !== 'POST' || id === undefined || action === undefined) {
     return { status: 405, body: { error: 'method_not_allowed', message: 'GET /admin/approvals[/<id>] or POST /admin/approvals/<id>/grant|deny' } };
@@ -56,6 +67,8 @@ export async function answerApprovals(app: App, approver: Principal, req: Incomi
       return { status: 403, body: { error: 'self_approval', message: 'You made this call: another approver must decide it.' } };
     case 'not_pending':
       return { status: 409, body: { error: 'not_pending', message: `This approval is ${decided.approval?.status ?? 'decided'}: only a pending one can be decided.` } };
+    case 'unavailable':
+      return unavailable();
     case 'audit_unavailable':
       return { status: 503, body: { error: 'audit_unavailable', message: 'The audit log cannot be written: no decision is taken until it can. Retry shortly.' } };
   }
@@ -65,10 +78,17 @@ export function sendApprovalsAnswer(res: ServerResponse, answer: ApprovalsAnswer
   sendJson(res, answer.status, answer.body, { 'Cache-Control': 'no-store' });
 }
 
-/** What an approver reads: everything but the internal fingerprint. */
-function view(approval: Approval): Omit<Approval, 'fingerprint'> {
-  const { fingerprint: _fingerprint, ...shown } = approval;
-  return shown;
+/**
+ * What an approver reads: the arguments redacted as in the audit trail, with the SHA-256 of the
+ * real ones; not the internal fingerprint.
+ */
+function approverView(app: App, approval: Approval): Omit<Approval, 'fingerprint'> & { argumentsSha256: string } {
+  const { fingerprint: _fingerprint, arguments: args, ...shown } = approval;
+  return { ...shown, arguments: app.redactor.value(args), argumentsSha256: argumentsHash(args) };
+}
+
+function unavailable(): ApprovalsAnswer {
+  return { status: 503, body: { error: 'unavailable', message: 'Approvals cannot be reached right now (the shared state store is unreachable). Retry shortly.' } };
 }
 
 function notFound(): ApprovalsAnswer {

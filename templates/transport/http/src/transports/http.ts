@@ -1,10 +1,13 @@
 /**
- * Streamable HTTP on node:http, stateless (any replica can answer any request), serving both
- * protocol eras from one createMcpHandler.
+ * Streamable HTTP on node:http, stateless, serving both protocol eras from one createMcpHandler.
+ * What must be consistent across replicas (approvals, confirmations, limits) lives in the shared
+ * state store and the limiter store: with REDIS_URL (or the postgres backend on DATABASE_URL for
+ * approvals) any replica can answer any request; in memory, only one replica can (RUNBOOK.md).
  *
  *   /mcp      Host check -> Origin check -> body size -> authentication -> JSON body -> scopes
- *             (for each tool called) -> request budget -> the SDK handler; every tools/call an
- *             authenticated caller sends is audited, whichever of these refuses it
+ *             (for each tool called) -> request budget (and a tool call's budgets, in the same
+ *             round trip) -> the SDK handler; every tools/call an authenticated caller sends is
+ *             audited, whichever of these refuses it
  *   /healthz  liveness: the process is up
  *   /readyz   readiness: backends, Redis and the audit sink ready, not shutting down (load
  *             balancers stop routing on 503)
@@ -30,7 +33,7 @@ import { createMcpHandler, getOAuthProtectedResourceMetadataUrl } from '@modelco
 
 import type { App } from '../app.js';
 import type { HttpAuthResult } from '../auth/authenticator.js';
-import { missingScopes, principalFromAuthInfo, toAuthInfo, type Principal } from '../auth/principal.js';
+import { missingScopes, principalFromAuthInfo, type Principal } from '../auth/principal.js';
 import { noteSwallowedArgumentKeys } from '../pipeline/swallowed-keys.js';
 import { StartupError } from '../startup-error.js';
 import { answerApprovals, APPROVALS_PATH, APPROVER_SCOPE, sendApprovalsAnswer } from './approvals-endpoint.js';
@@ -199,7 +202,8 @@ export async function serveOverHttp(app: App): Promise<RunningHttpServer> {
       await callAudit.refused(calls, principal, 'denied', 'insufficient_scope');
       return refuseScope(res, shortfall.message, shortfall.scopes, id);
     }
-    const refusal = await admitRequest(principal);
+    // After the body is read, so a tool call's budgets are taken with the request budget, in one round trip.
+    const { admitted, refusal } = await admitRequest(principal, parsedBody);
     if (refusal) {
       await callAudit.refused(calls, principal, 'rate_limited', refusal.errorCode);
       return sendJsonRpcError(res, refusal.status, -32000, refusal.message, { 'Retry-After': String(refusal.retryAfterSeconds) }, id);
@@ -207,7 +211,7 @@ export async function serveOverHttp(app: App): Promise<RunningHttpServer> {
     await callAudit.unknownTools(calls, principal);
     noteSwallowedArgumentKeys(parsedBody);
     // toNodeHandler forwards req.auth to the handler as authInfo; the factory turns it back into the Principal.
-    await forwardToMcp(Object.assign(req, { auth: toAuthInfo(principal) }), res, parsedBody);
+    await forwardToMcp(Object.assign(req, { auth: admitted }), res, parsedBody);
     // An error status is the SDK refusing the request itself (Accept, protocol version, Mcp-*
     // headers), before any call reached the pipeline: those calls are audited here.
     if (res.headersSent && res.statusCode >= 400 && calls.length > 0) {

@@ -19,6 +19,8 @@ export async function sendReadiness(app: App, res: ServerResponse, accepting: bo
     status: report.ready ? 'ready' : 'not_ready',
     checks: { ...report.backends, ...report.dependencies },
     ...(report.degraded.length > 0 ? { degraded: report.degraded } : {}),
+    // Where approvals, confirmations and concurrency slots live: `memory` means this replica alone.
+    stateStore: report.stateStore,
   };
   sendJson(res, report.ready ? 200 : 503, body);
 }

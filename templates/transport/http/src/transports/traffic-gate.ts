@@ -1,15 +1,20 @@
 /**
- * Back-pressure at the HTTP door, after authentication and before the SDK sees the request:
+ * Back-pressure at the HTTP door, after authentication and before the SDK handles the request:
  *
  *   429 + Retry-After  the tenant spent its request budget (RATE_LIMIT_TENANT_REQUESTS_PER_MINUTE)
  *   503 + Retry-After  the process runs MAX_CALLS_IN_FLIGHT calls already, or the shared rate
  *                      limiter is unavailable (Redis down with RATE_LIMIT_FAILURE_MODE=closed)
  *
- * Well-behaved clients wait Retry-After seconds; tool calls that pass still meet their own
- * budgets in the pipeline, which answer with a result the model can read.
+ * For a tools/call of a tool the tenant has, the call's own budgets (tenant, tool, client) are
+ * taken in the same round trip as the request budget; their answer rides with the request to the
+ * pipeline, which reports a spent one as a result the model can read. Well-behaved clients wait
+ * Retry-After seconds.
  */
+import type { AuthInfo } from '@modelcontextprotocol/server';
+
 import type { App } from '../app.js';
-import type { Principal } from '../auth/principal.js';
+import { toAuthInfo, type Principal } from '../auth/principal.js';
+import { withCallBudgets } from '../limits/call-budgets.js';
 import { RequestBudget } from '../limits/request-budget.js';
 import { seconds } from '../pipeline/rate-limit.js';
 
@@ -21,21 +26,39 @@ export interface TrafficRefusal {
   errorCode: 'request_budget' | 'server_busy' | 'limiter_unavailable';
 }
 
-/** `undefined` when the request may go on. */
-export type TrafficGate = (principal: Principal) => Promise<TrafficRefusal | undefined>;
+/** Admitted: the AuthInfo to hand to the SDK handler (with the call's budgets); or the refusal to send. */
+export type Admission = { admitted: AuthInfo; refusal?: undefined } | { admitted?: undefined; refusal: TrafficRefusal };
+
+/** `body`: the parsed JSON body, when there is one. */
+export type TrafficGate = (principal: Principal, body: unknown) => Promise<Admission>;
 
 export function createTrafficGate(app: App): TrafficGate {
   const budget = new RequestBudget(app.config.http.tenantRequestsPerMinute, app.limiterStore, app.metrics);
-  return async (principal) => {
+  const tools = new Map(app.tools.map((tool) => [tool.name, tool]));
+
+  return async (principal, body) => {
     if (app.concurrency.saturated()) {
       app.metrics.rateLimited('in_flight', null, principal.tenantId);
-      return { status: 503, message: `The server is at capacity. Retry in ${seconds(1)}.`, retryAfterSeconds: 1, errorCode: 'server_busy' };
+      return { refusal: { status: 503, message: `The server is at capacity. Retry in ${seconds(1)}.`, retryAfterSeconds: 1, errorCode: 'server_busy' } };
     }
-    const taken = await budget.take(principal.tenantId);
-    if (taken.ok) return undefined;
-    const retryAfterSeconds = taken.retryAfterSeconds;
-    return taken.unavailable
-      ? { status: 503, message: `Rate limiting is unavailable right now. Retry in ${seconds(retryAfterSeconds)}.`, retryAfterSeconds, errorCode: 'limiter_unavailable' }
-      : { status: 429, message: `Too many requests for this tenant. Retry in ${seconds(retryAfterSeconds)}.`, retryAfterSeconds, errorCode: 'request_budget' };
+    const name = toolCalled(body);
+    const tool = name === undefined ? undefined : tools.get(name);
+    // Only a tool this tenant has: a call of any other never reaches the pipeline, so takes nothing of its budgets.
+    const callBudgets = tool && app.rollout.isEnabled(tool.name, principal.tenantId) ? app.rateLimits.budgets(tool, principal) : [];
+    const { request, call } = await budget.take(principal.tenantId, callBudgets);
+    if (request.ok) return { admitted: tool && call ? withCallBudgets(toAuthInfo(principal), tool.name, call) : toAuthInfo(principal) };
+    const retryAfterSeconds = request.retryAfterSeconds;
+    return {
+      refusal: request.unavailable
+        ? { status: 503, message: `Rate limiting is unavailable right now. Retry in ${seconds(retryAfterSeconds)}.`, retryAfterSeconds, errorCode: 'limiter_unavailable' }
+        : { status: 429, message: `Too many requests for this tenant. Retry in ${seconds(retryAfterSeconds)}.`, retryAfterSeconds, errorCode: 'request_budget' },
+    };
   };
+}
+
+/** The tool a single JSON-RPC tools/call request names (a batch is left to the pipeline). */
+function toolCalled(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const { method, params } = body as { method?: unknown; params?: { name?: unknown } };
+  return method === 'tools/call' && typeof params?.name === 'string' ? params.name : undefined;
 }
