@@ -18,9 +18,10 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+/** `entry`: the script to run (another entry point that starts the same server, e.g. with test tools). */
+export async function startServerProcess(env: Record<string, string>, entry = 'src/main.ts'): Promise<ServerProcess> {
   const backends = await startTestBackends({ ownProcess: true });
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry], {
     env: { ...process.env, MCP_TRANSPORT: 'http', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...backends.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
