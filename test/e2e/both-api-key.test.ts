@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { tempDir } from '../support/temp-dir.js';
-import { connectHttp, connectStdio, createKey, generate, runCiCommands, SLOW, startHttp, structured, type RunningServer, SERVED } from './generated-repo.js';
+import { connectHttp, connectStdio, createKey, generateFromSpec, runCiCommands, SLOW, startHttp, structured, type RunningServer, SERVED } from './generated-repo.js';
 
 let root: { path: string; remove: () => Promise<void> };
 let dir: string;
@@ -12,7 +12,16 @@ let key: string;
 beforeAll(async () => {
   root = await tempDir('cms-e2e-both-');
   dir = join(root.path, 'warehouse-mcp');
-  await generate(dir, '--transport', 'both', '--auth', 'api-key', '--tool', 'search_stock:read', '--tool', 'get_item:read', '--tool', 'reserve_item:write');
+  await generateFromSpec(dir, {
+    name: 'warehouse-mcp',
+    transport: 'both',
+    auth: 'api-key',
+    tools: [
+      { name: 'search_stock', access: 'read', params: [{ name: 'query', type: 'string', required: false }] },
+      { name: 'get_item', access: 'read', params: [{ name: 'id', type: 'string', required: true }] },
+      { name: 'reserve_item', access: 'write', params: [{ name: 'name', type: 'string', required: true }] },
+    ],
+  });
 }, SLOW);
 afterAll(async () => {
   await server?.stop();

@@ -4,6 +4,7 @@
  * the official SDK Client talks to it over HTTP and stdio.
  */
 import { execa, type ResultPromise } from 'execa';
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
@@ -37,6 +38,13 @@ export async function generate(dir: string, ...args: string[]): Promise<string> 
   const result = await execa('node', [bin, dir, '--yes', ...args], { all: true, reject: false, env: { CI: 'true' } });
   if (result.exitCode !== 0) throw new Error(`create-mcp-server failed (${result.exitCode}):\n${result.all}`);
   return result.all ?? '';
+}
+
+/** Writes `spec` beside `dir` and generates the repo from it (`--config`), with `args` on top. */
+export async function generateFromSpec(dir: string, spec: Record<string, unknown>, ...args: string[]): Promise<string> {
+  const config = `${dir}.spec.json`;
+  await writeFile(config, JSON.stringify(spec));
+  return generate(dir, '--config', config, ...args);
 }
 
 /** Runs an npm script in the repo; fails the test with the script's output if it fails. */

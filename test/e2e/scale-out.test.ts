@@ -23,22 +23,23 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { tempDir } from '../support/temp-dir.js';
-import { connectHttp, E2E_REDIS_URL, freePort, generate, npmRun, SLOW } from './generated-repo.js';
+import { connectHttp, E2E_REDIS_URL, freePort, generateFromSpec, npmRun, SLOW } from './generated-repo.js';
 
 const PG = { host: '127.0.0.1', port: '5432', user: 'postgres' };
 /** list_records' own per-minute limit, shared by the replicas through Redis. */
 const LIMIT = 12;
 /** Bounds that only catch a hang. */
 const HANG = 120_000;
+const QUERY = { name: 'query', type: 'string', required: false };
 const spec = {
   name: 'ledger-mcp',
   transport: 'http',
   auth: 'api-key',
   backends: [{ kind: 'postgres' }],
   tools: [
-    { name: 'search_records', access: 'read', backend: 'postgres' },
-    { name: 'list_records', access: 'read', backend: 'postgres', rateLimit: { perMinute: LIMIT } },
-    { name: 'create_record', access: 'write', approval: 'human', backend: 'postgres' },
+    { name: 'search_records', access: 'read', backend: 'postgres', params: [QUERY] },
+    { name: 'list_records', access: 'read', backend: 'postgres', rateLimit: { perMinute: LIMIT }, params: [QUERY] },
+    { name: 'create_record', access: 'write', approval: 'human', backend: 'postgres', params: [{ name: 'name', type: 'string', required: true }] },
   ],
 };
 
@@ -199,9 +200,7 @@ async function until(check: () => Promise<boolean>, what: string): Promise<void>
 beforeAll(async () => {
   root = await tempDir('cms-e2e-scale-');
   dir = join(root.path, 'ledger-mcp');
-  const config = join(root.path, 'spec.json');
-  await execa('node', ['-e', `require('fs').writeFileSync(${JSON.stringify(config)}, ${JSON.stringify(JSON.stringify(spec))})`]);
-  await generate(dir, '--config', config);
+  await generateFromSpec(dir, spec);
   await npmRun(dir, 'build');
   keysFile = join(root.path, 'keys.json');
   alice = await createKey('alice', 'tools:read,tools:write');

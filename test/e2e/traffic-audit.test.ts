@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import { tempDir } from '../support/temp-dir.js';
-import { connectHttp, createKey, generate, npmRun, SLOW, startHttp, type RunningServer, SERVED } from './generated-repo.js';
+import { connectHttp, createKey, generateFromSpec, npmRun, SLOW, startHttp, type RunningServer, SERVED } from './generated-repo.js';
 /** The per-tenant, per-tool limit the server runs with, and the calls made at once against it. */
 const LIMIT = 5;
 const CALLS = 20;
@@ -26,7 +26,15 @@ beforeAll(async () => {
   root = await tempDir('cms-e2e-traffic-');
   dir = join(root.path, 'traffic-mcp');
   auditFile = join(root.path, 'audit.jsonl');
-  await generate(dir, '--transport', 'both', '--auth', 'api-key', '--tool', 'search_customers:read', '--tool', 'create_note:write');
+  await generateFromSpec(dir, {
+    name: 'traffic-mcp',
+    transport: 'both',
+    auth: 'api-key',
+    tools: [
+      { name: 'search_customers', access: 'read', params: [{ name: 'query', type: 'string', required: false }] },
+      { name: 'create_note', access: 'write', params: [{ name: 'name', type: 'string', required: true }] },
+    ],
+  });
 }, SLOW);
 afterAll(async () => {
   await server?.stop();

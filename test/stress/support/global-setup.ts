@@ -3,6 +3,7 @@
  * the server the Inspector, fuzz and load tests share (stdio and HTTP, API keys, a read and a
  * write tool), so each test file does not pay for its own `npm install`.
  */
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { TestProject } from 'vitest/node';
@@ -18,11 +19,28 @@ declare module 'vitest' {
   }
 }
 
+/** Both tools take the arguments the fuzz and load cases send: an optional text and a limit. */
+const PARAMS = [
+  { name: 'query', type: 'string', description: 'Text to match.', required: false },
+  { name: 'limit', type: 'integer', description: 'The most records to return.', required: false },
+];
+const STRESS_SPEC = {
+  name: 'crm-mcp',
+  transport: 'both',
+  auth: 'api-key',
+  tools: [
+    { name: 'search_customers', access: 'read', params: PARAMS },
+    { name: 'create_note', access: 'write', params: PARAMS },
+  ],
+};
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   await stressTools();
   const { path, remove } = await tempDir('cms-stress-');
   const dir = join(path, 'crm-mcp');
-  await generate(dir, '--transport', 'both', '--auth', 'api-key', '--tool', 'search_customers:read', '--tool', 'create_note:write', '--no-git');
+  const spec = join(path, 'spec.json');
+  await writeFile(spec, JSON.stringify(STRESS_SPEC));
+  await generate(dir, '--config', spec, '--no-git');
   await npmRun(dir, 'build');
   project.provide('stressRepo', dir);
   return remove;
