@@ -17,8 +17,8 @@ export function argumentsHash(args: Record<string, unknown>): string {
   return createHash('sha256').update(canonicalJson(args)).digest('hex');
 }
 
-/** JSON with object keys sorted at every depth. */
-function canonicalJson(value: unknown): string {
+/** JSON with object keys sorted at every depth: the same value whatever order its keys came in. */
+export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)

@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 
+import { canonicalJson } from '../approvals/call-fingerprint.js';
 import type { Principal } from '../auth/principal.js';
 import type { BackendCall } from '../backends/backend-scope.js';
 import type { Generations, ResponseStore } from '../cache/response-store.js';
@@ -45,6 +46,8 @@ export class ResponseCache {
 
   /** For a cached tool: its answer if a fresh one is stored, otherwise where to store the one it computes. */
   async lookup(tool: AnyTool, principal: Principal, input: Record<string, unknown>): Promise<CacheLookup> {
+    // Key order does not matter ({b:1,a:2} is {a:2,b:1}); the input is the validated one, so an
+    // omitted default and an explicit one are the same call.
     const key = `${principal.tenantId}\u0000${tool.name}\u0000${tool.version}\u0000${canonicalJson(input)}`;
     const storeKey = `cache:${encodeURIComponent(principal.tenantId)}:${tool.name}:${createHash('sha256').update(key).digest('base64url')}`;
     const found = await this.store.lookup(storeKey, principal.tenantId);
@@ -85,20 +88,4 @@ export class ResponseCache {
     this.metrics.cacheInvalidated(tool.name);
     return true;
   }
-}
-
-/**
- * The arguments as one string whatever order their keys came in: `{b:1,a:2}` and `{a:2,b:1}`
- * are the same call. The input is the validated one (defaults applied), so omitted defaults
- * and explicit defaults are the same call too.
- */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
