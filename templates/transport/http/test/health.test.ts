@@ -25,13 +25,15 @@ describe('HTTP transport', () => {
     server = await startHttpServer();
     const ready = await rawRequest(server.url, { path: '/readyz' });
     expect(ready.status).toBe(200);
-    // Started in process without REDIS_URL or a PostgreSQL server: state shared with no other replica.
-    expect(JSON.parse(ready.body)).toMatchObject({ status: 'ready', stateStore: 'memory' });
+    // The store the test environment picks: memory, or PostgreSQL when DATABASE_URL is set (checked as `state`).
+    const store = server.app.sharedState.kind;
+    const stateCheck = store === 'postgres' ? { state: true } : {};
+    expect(JSON.parse(ready.body)).toMatchObject({ status: 'ready', stateStore: store });
 
     vi.spyOn(server.app.backends, 'readiness').mockResolvedValue({ ready: false, checks: { sample: false } });
     const notReady = await rawRequest(server.url, { path: '/readyz' });
     expect(notReady.status).toBe(503);
-    expect(JSON.parse(notReady.body)).toEqual({ status: 'not_ready', checks: { sample: false, audit: true }, stateStore: 'memory' });
+    expect(JSON.parse(notReady.body)).toEqual({ status: 'not_ready', checks: { sample: false, audit: true, ...stateCheck }, stateStore: store });
   });
 
   it('answers unknown paths with 404', async () => {

@@ -111,7 +111,10 @@ describe('HTTP traffic control and observability', () => {
     vi.spyOn(server.app.backends, 'readiness').mockResolvedValue({ ready: false, checks: { crm: false } });
     const ready = await rawRequest(server.url, { path: '/readyz' });
     expect(ready.status).toBe(503);
-    expect(JSON.parse(ready.body)).toEqual({ status: 'not_ready', checks: { crm: false, audit: true }, stateStore: 'memory' });
+    // The store the test environment picks: memory, or PostgreSQL when DATABASE_URL is set (checked as `state`).
+    const store = server.app.sharedState.kind;
+    const stateCheck = store === 'postgres' ? { state: true } : {};
+    expect(JSON.parse(ready.body)).toEqual({ status: 'not_ready', checks: { crm: false, audit: true, ...stateCheck }, stateStore: store });
     expect(await metrics()).toMatch(/^mcp_backend_up\{backend="crm"\} 0$/m);
   });
 
