@@ -161,10 +161,8 @@ describe('postgres backend', () => {
       const renamed = structured(await acme.callTool({ name: 'update_customer', arguments: { id: created.record.id, name: `${name} (renamed)` } }));
       expect(JSON.stringify(renamed)).toContain('(renamed)');
 
-      // A read-only key cannot call a write tool.
-      const denied = await readOnly.callTool({ name: 'create_customer', arguments: { name: 'nope' } });
-      expect(denied.isError).toBe(true);
-      expect(JSON.stringify(denied.content)).toContain('tools:write');
+      // A read-only key cannot call a write tool: over HTTP, 403 insufficient_scope naming what it needs (step-up).
+      await expect(readOnly.callTool({ name: 'create_customer', arguments: { name: 'nope' } })).rejects.toThrow(/insufficient scope.*tools:write/i);
 
       // A database error is a clean business message: a title over 200 characters breaks a CHECK.
       const invalid = await acme.callTool({ name: 'create_customer', arguments: { name: 'x'.repeat(300) } });

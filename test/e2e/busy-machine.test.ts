@@ -75,7 +75,11 @@ describe('on a machine whose cores are all busy', () => {
       for (const cpu of burned) expect(cpu).toBeGreaterThan(0);
     }
     expect(out).toMatch(/Tests\s+\d+ passed/);
-    expect(out).not.toMatch(/\d+ (failed|skipped)/);
+    expect(out).not.toMatch(/\d+ failed/);
+    // On PGlite the one test that needs a PostgreSQL server (rotating its login's password) does not
+    // run; backend-postgres.test.ts runs it against a real one. Nothing else may be left out.
+    expect(out).not.toMatch(/Tests .*\b([2-9]|\d{2,}) skipped/);
+    expect(out).toMatch(/credential-rotation-postgres\.test\.ts \(1 test \| 1 skipped\)/);
     // The tests that start their own server processes ran (REDIS_URL is set for the suite).
     expect(out).toMatch(/rate-limit-redis\.test\.ts/);
     expect(out).toMatch(/secrets\.test\.ts/);
