@@ -210,11 +210,14 @@ export async function serveOverHttp(app: App): Promise<RunningHttpServer> {
     }
     await callAudit.unknownTools(calls, principal);
     noteSwallowedArgumentKeys(parsedBody);
+    // A client that hangs up mid-call gets an error status from the SDK too; that is not a refusal.
+    let clientLeft = false;
+    res.once('close', () => (clientLeft = !res.writableFinished));
     // toNodeHandler forwards req.auth to the handler as authInfo; the factory turns it back into the Principal.
     await forwardToMcp(Object.assign(req, { auth: admitted }), res, parsedBody);
     // An error status is the SDK refusing the request itself (Accept, protocol version, Mcp-*
     // headers), before any call reached the pipeline: those calls are audited here.
-    if (res.headersSent && res.statusCode >= 400 && calls.length > 0) {
+    if (res.headersSent && res.statusCode >= 400 && calls.length > 0 && !clientLeft) {
       await callAudit.refused(
         calls.filter((call) => callAudit.toolFor(call, principal)),
         principal,
