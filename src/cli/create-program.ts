@@ -42,7 +42,7 @@ function program(output: Output): Command {
     .addOption(new Option('-t, --transport <kind>', `how clients connect: ${TRANSPORTS.join(' | ')} (default: http)`))
     .addOption(new Option('-a, --auth <kind>', `how clients authenticate: ${AUTH_KINDS.join(' | ')} (default: api-key)`))
     .option('-b, --backend <kind>', `a backend the tools reach, repeatable: ${BACKEND_KINDS.join(' | ')} (default: sample)`, collect)
-    .option('--tool <name[:read|:write]>', 'a tool to generate, repeatable, without parameters (give them in --config, or later with mcp-gen add-tool --param) (default: three sample tools)', collect)
+    .option('--tool <name[:read|:write][(params)]>', 'a tool to generate, repeatable, e.g. "search_customers:read(query:string?, limit:integer?)"; without a parameter list it takes none (default: three sample tools)', collect)
     .option('-c, --config <spec.json>', 'read the whole spec from a JSON file (flags given too override its fields)')
     .option('-y, --yes', 'use defaults for everything not given; never prompt')
     .option('--no-install', 'do not run npm install')

@@ -5,7 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { formatPath, SpecError, type FieldLabeler } from '../spec/issues.js';
-import type { ProjectSpecInput } from '../spec/project-spec.js';
+import { parseParamList } from '../spec/param-syntax.js';
+import type { ParamSpec, ProjectSpecInput } from '../spec/project-spec.js';
 
 export interface CreateFlags {
   name?: string;
@@ -80,11 +81,22 @@ async function readConfig(file: string): Promise<RawSpec> {
   return data as RawSpec;
 }
 
-/** `search_customers:read` -> `{ name, access }`; the access suffix is optional. */
-export function parseToolFlag(value: string): { name: string; access?: string } {
-  const colon = value.indexOf(':');
-  if (colon === -1) return { name: value };
-  return { name: value.slice(0, colon), access: value.slice(colon + 1) };
+/**
+ * `search_customers:read` -> `{ name, access }`, and with a parameter list in parentheses,
+ * `search_customers:read(query:string?, limit:integer?)` -> `{ name, access, params }` (the
+ * short form the prompts take: `?` marks an optional parameter). Without one the tool takes no
+ * arguments; a bad list is refused naming the flag.
+ */
+export function parseToolFlag(value: string): { name: string; access?: string; params?: ParamSpec[] } {
+  const open = value.indexOf('(');
+  const head = open === -1 ? value : value.slice(0, open);
+  const colon = head.indexOf(':');
+  const tool = colon === -1 ? { name: head } : { name: head.slice(0, colon), access: head.slice(colon + 1) };
+  if (open === -1) return tool;
+  if (!value.endsWith(')')) throw new SpecError([`--tool ${value}: a parameter list goes in parentheses at the end, e.g. search_customers:read(query:string?, limit:integer?)`]);
+  const { params, problems } = parseParamList(value.slice(open + 1, -1));
+  if (problems.length > 0) throw new SpecError(problems.map((problem) => `--tool ${value}: ${problem}`));
+  return { ...tool, params };
 }
 
 /** `../Acme CRM` -> `acme-crm`: a default npm name that is valid whatever the folder is called. */

@@ -31,6 +31,8 @@ describe('create-mcp-server: bad input is refused with exit 2 and nothing writte
     [['--tool', 'get_x:delete'], 'error: --tool (tools[0].access): "delete" is not allowed; expected one of read, write'],
     [['--tool', 'get_x', '--tool', 'get_x:write'], 'error: --tool (tools[1].name): "get_x" is a duplicate of tools[0]; tool names must be unique'],
     [['--name', 'Not Valid'], 'error: --name: "Not Valid" must be a valid npm package name'],
+    [['--tool', 'search_x:read(when:date)'], 'error: --tool search_x:read(when:date): "when:date": type "date" is not allowed; expected one of string, number, integer, boolean, string[]'],
+    [['--tool', 'search_x:read(query:string'], 'error: --tool search_x:read(query:string: a parameter list goes in parentheses at the end'],
   ])('%j', async (args, message) => {
     const dir = fresh();
     const run = await createCli(dir, ...quiet, ...args);
@@ -114,6 +116,21 @@ describe('create-mcp-server: writing', () => {
     expect(state.tools.map((t: { name: string; access: string }) => `${t.name}:${t.access}`)).toEqual(['search_customers:read', 'create_note:write']);
     expect(run.stdout).toContain('Next steps:');
     expect(run.stdout).toContain('npm run keys -- create --tenant acme');
+  });
+
+  it('--tool takes a parameter list in parentheses; without one the tool takes none', async () => {
+    const dir = fresh();
+    const run = await createCli(dir, ...quiet, '--tool', 'search_customers:read(query:string?, limit:integer?)', '--tool', 'create_note:write(text:string)', '--tool', 'ping');
+    expect(run.code, run.stderr).toBe(0);
+    const state = JSON.parse(await readFile(join(dir, 'mcp-gen.json'), 'utf8'));
+    const params = (name: string) => state.tools.find((t: { name: string }) => t.name === name).params;
+    expect(params('search_customers')).toEqual([
+      { name: 'query', type: 'string', description: '', required: false },
+      { name: 'limit', type: 'integer', description: '', required: false },
+    ]);
+    expect(params('create_note')).toEqual([{ name: 'text', type: 'string', description: '', required: true }]);
+    expect(params('ping')).toEqual([]);
+    expect(state.tools.find((t: { name: string }) => t.name === 'create_note').access).toBe('write');
   });
 
   it('is deterministic: the same spec gives byte-identical repos', async () => {
