@@ -203,7 +203,9 @@ export async function serveOverHttp(app: App): Promise<RunningHttpServer> {
       return refuseScope(res, shortfall.message, shortfall.scopes, id);
     }
     // After the body is read, so a tool call's budgets are taken with the request budget, in one round trip.
-    const { admitted, refusal } = await admitRequest(principal, parsedBody);
+    // Only a tool this tenant has: a call of any other never reaches the pipeline, so takes nothing of its budgets.
+    const called = !Array.isArray(parsedBody) && calls.length === 1 ? callAudit.toolFor(calls[0]!, principal) : undefined;
+    const { admitted, refusal } = await admitRequest(principal, called);
     if (refusal) {
       await callAudit.refused(calls, principal, 'rate_limited', refusal.errorCode);
       return sendJsonRpcError(res, refusal.status, -32000, refusal.message, { 'Retry-After': String(refusal.retryAfterSeconds) }, id);

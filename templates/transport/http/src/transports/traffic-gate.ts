@@ -16,6 +16,7 @@ import type { App } from '../app.js';
 import { toAuthInfo, type Principal } from '../auth/principal.js';
 import { withCallBudgets } from '../limits/call-budgets.js';
 import { RequestBudget } from '../limits/request-budget.js';
+import type { AnyTool } from '../pipeline/define-tool.js';
 import { seconds } from '../pipeline/rate-limit.js';
 
 /** Why a request may not go on: the answer to send, and the error code its tool calls are audited with. */
@@ -29,24 +30,23 @@ export interface TrafficRefusal {
 /** Admitted: the AuthInfo to hand to the SDK handler (with the call's budgets); or the refusal to send. */
 export type Admission = { admitted: AuthInfo; refusal?: undefined } | { admitted?: undefined; refusal: TrafficRefusal };
 
-/** `body`: the parsed JSON body, when there is one. */
-export type TrafficGate = (principal: Principal, body: unknown) => Promise<Admission>;
+/**
+ * `called`: the tool a single tools/call request names, when this tenant has it (a batch, or any
+ * other request, takes the request budget alone: its calls' budgets are the pipeline's).
+ */
+export type TrafficGate = (principal: Principal, called: AnyTool | undefined) => Promise<Admission>;
 
 export function createTrafficGate(app: App): TrafficGate {
   const budget = new RequestBudget(app.config.http.tenantRequestsPerMinute, app.limiterStore, app.metrics);
-  const tools = new Map(app.tools.map((tool) => [tool.name, tool]));
 
-  return async (principal, body) => {
+  return async (principal, called) => {
     if (app.concurrency.saturated()) {
       app.metrics.rateLimited('in_flight', null, principal.tenantId);
       return { refusal: { status: 503, message: `The server is at capacity. Retry in ${seconds(1)}.`, retryAfterSeconds: 1, errorCode: 'server_busy' } };
     }
-    const name = toolCalled(body);
-    const tool = name === undefined ? undefined : tools.get(name);
-    // Only a tool this tenant has: a call of any other never reaches the pipeline, so takes nothing of its budgets.
-    const callBudgets = tool && app.rollout.isEnabled(tool.name, principal.tenantId) ? app.rateLimits.budgets(tool, principal) : [];
+    const callBudgets = called ? app.rateLimits.budgets(called, principal) : [];
     const { request, call } = await budget.take(principal.tenantId, callBudgets);
-    if (request.ok) return { admitted: tool && call ? withCallBudgets(toAuthInfo(principal), tool.name, call) : toAuthInfo(principal) };
+    if (request.ok) return { admitted: called && call ? withCallBudgets(toAuthInfo(principal), called.name, call) : toAuthInfo(principal) };
     const retryAfterSeconds = request.retryAfterSeconds;
     return {
       refusal: request.unavailable
@@ -56,9 +56,3 @@ export function createTrafficGate(app: App): TrafficGate {
   };
 }
 
-/** The tool a single JSON-RPC tools/call request names (a batch is left to the pipeline). */
-function toolCalled(body: unknown): string | undefined {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
-  const { method, params } = body as { method?: unknown; params?: { name?: unknown } };
-  return method === 'tools/call' && typeof params?.name === 'string' ? params.name : undefined;
-}
