@@ -4,29 +4,25 @@
  * a prefix of its own, deleted at the end.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { CallToolResult } from '@modelcontextprotocol/server';
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { tools } from '../src/tools/registry.js';
 import { startHarness, textOf } from './support/harness.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
+import { deleteTestKeys, testKeyPrefix } from './support/redis-keys.js';
 import { testCredential } from './support/test-credential.js';
 
 const redisUrl = process.env['REDIS_URL'];
 
 describe.runIf(redisUrl)('rate limits shared through Redis', () => {
-  const keyPrefix = `mcp-test:${randomUUID()}`;
+  const keyPrefix = testKeyPrefix();
   afterAll(async () => {
-    const redis = new Redis(redisUrl!);
-    const keys = await redis.keys(`${keyPrefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
+    await deleteTestKeys(redisUrl!, keyPrefix);
   });
 
   it('lets exactly L of N concurrent calls through, across two server processes', async () => {

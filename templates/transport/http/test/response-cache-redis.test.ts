@@ -3,32 +3,28 @@
  * REDIS_URL names a Redis to use (e.g. `REDIS_URL=redis://127.0.0.1:6379 npm test`); every key
  * it writes is under a prefix of its own, deleted at the end.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { CallToolResult } from '@modelcontextprotocol/server';
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import type { AuditRecord } from '../src/pipeline/audit.js';
 import { cachedLookup, writeNote } from './support/cache-probes.js';
 import { startProbeServerProcess } from './support/probe-server.js';
 import type { ServerProcess } from './support/server-process.js';
+import { deleteTestKeys, testKeyPrefix } from './support/redis-keys.js';
 import { testCredential } from './support/test-credential.js';
 
 const redisUrl = process.env['REDIS_URL'];
 const SCOPES = ['probe:read', 'probe:write'];
 
 describe.runIf(redisUrl)('response cache shared through Redis', () => {
-  const keyPrefix = `mcp-test:${randomUUID()}`;
+  const keyPrefix = testKeyPrefix();
   afterAll(async () => {
-    const redis = new Redis(redisUrl!);
-    const keys = await redis.keys(`${keyPrefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
+    await deleteTestKeys(redisUrl!, keyPrefix);
   });
 
   it('serves an answer cached by one replica from the other, per tenant; a write on one drops it on both', { timeout: 300_000 }, async () => {
