@@ -92,9 +92,9 @@ export class Metrics {
   private readonly cacheLookups: Counter<string>;
   private readonly cacheInvalidations: Counter<string>;
   private inFlightSource: () => number = () => 0;
-  private approvalsSource: () => Promise<PendingSummary | undefined> = async () => ({ pending: 0, oldestPendingSeconds: 0 });
-  private readinessSource: (() => Promise<ReadinessReport>) | undefined;
-  private lastReadiness: { at: number; report: Promise<ReadinessReport> } | undefined;
+  // Each read once per scrape, shared by the gauges that report it.
+  private approvals: () => Promise<PendingSummary | undefined> = async () => ({ pending: 0, oldestPendingSeconds: 0 });
+  private readiness: () => Promise<ReadinessReport | undefined> = async () => undefined;
 
   /** `memoryLimitBytes`: the container's limit (tests pass one; by default read from the cgroup). */
   constructor(
@@ -179,7 +179,7 @@ export class Metrics {
       help: 'Calls parked for a human approver (approval `human`) now, in the shared state store (every replica reports the same).',
       registers,
       async collect() {
-        const summary = await metrics.approvalsSource();
+        const summary = await metrics.approvals();
         if (summary) this.set(summary.pending); // the store unreachable: the last value stands
       },
     });
@@ -188,7 +188,7 @@ export class Metrics {
       help: 'How long the oldest call still waiting for a human approver has waited (0 when none waits).',
       registers,
       async collect() {
-        const summary = await metrics.approvalsSource();
+        const summary = await metrics.approvals();
         if (summary) this.set(summary.oldestPendingSeconds);
       },
     });
@@ -222,8 +222,8 @@ export class Metrics {
   /** Where the in-flight, approvals and health gauges read from (wired once the app is built). */
   observe(sources: { inFlight: () => number; readiness: () => Promise<ReadinessReport>; approvals?: () => Promise<PendingSummary | undefined> }): void {
     this.inFlightSource = sources.inFlight;
-    this.readinessSource = sources.readiness;
-    if (sources.approvals) this.approvalsSource = sources.approvals;
+    this.readiness = oncePerScrape(sources.readiness);
+    if (sources.approvals) this.approvals = oncePerScrape(sources.approvals);
   }
 
   callFinished(tool: string, outcome: string, tenant: string | undefined, seconds: number): void {
@@ -262,14 +262,14 @@ export class Metrics {
     const merged = Registry.merge([this.registry, processMetrics()]);
     return { contentType: merged.contentType, body: await merged.metrics() };
   }
+}
 
-  /** One readiness run per scrape, shared by both health gauges. */
-  private async readiness(): Promise<ReadinessReport | undefined> {
-    if (!this.readinessSource) return undefined;
+/** `source`, called at most once a second: one scrape's gauges share one answer. */
+function oncePerScrape<T>(source: () => Promise<T>): () => Promise<T> {
+  let last: { at: number; answer: Promise<T> } | undefined;
+  return () => {
     const now = Date.now();
-    if (!this.lastReadiness || now - this.lastReadiness.at > 1_000) {
-      this.lastReadiness = { at: now, report: this.readinessSource() };
-    }
-    return this.lastReadiness.report;
-  }
+    if (!last || now - last.at > 1_000) last = { at: now, answer: source() };
+    return last.answer;
+  };
 }
