@@ -25,6 +25,7 @@ const EXPECTED_MIGRATIONS: Record<string, string[]> = {
   '0.1.0': ['0.2.0-lock-descriptions', '0.3.0-tool-namespace-folders', '0.4.0-shared-summarizer'],
   '0.2.0': ['0.3.0-tool-namespace-folders', '0.4.0-shared-summarizer'],
   '0.3.0': ['0.4.0-shared-summarizer'],
+  '0.4.0': [],
 };
 
 let root: { path: string; remove: () => Promise<void> };
