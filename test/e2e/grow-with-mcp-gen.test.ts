@@ -20,7 +20,7 @@ beforeAll(async () => {
   dir = join(root.path, 'orders-mcp');
   await generate(dir, '--transport', 'http', '--tool', 'search_orders:read');
 }, SLOW);
-afterAll(() => root.remove());
+afterAll(() => root.remove(), SLOW); // several installed repos: removing them is slow on a busy machine
 
 const run = (...args: string[]) => execa('node', [mcpGen, ...args, '-C', dir], { reject: false, all: true });
 

@@ -25,7 +25,7 @@ beforeAll(async () => {
   tarball = join(work.path, info!.filename);
   packed = info!.files.map((f) => f.path);
 }, SLOW);
-afterAll(() => work.remove());
+afterAll(() => work.remove(), SLOW);
 
 const run = (...args: string[]) =>
   execa('npm', ['exec', '--yes', '--package', tarball, '--', ...args], { cwd: work.path, all: true, reject: false, env: { CI: 'true' } });

@@ -15,7 +15,7 @@ beforeAll(async () => {
   dir = join(root.path, 'local-mcp');
   generatorOutput = await generate(dir, '--transport', 'stdio', '--auth', 'none');
 }, SLOW);
-afterAll(() => root.remove());
+afterAll(() => root.remove(), SLOW); // several installed repos: removing them is slow on a busy machine
 
 describe('stdio + none', () => {
   it('is generated with its first commit and dependencies installed', async () => {

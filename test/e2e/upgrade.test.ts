@@ -23,7 +23,7 @@ let root: { path: string; remove: () => Promise<void> };
 beforeAll(async () => {
   root = await tempDir('cms-e2e-upgrade-');
 }, SLOW);
-afterAll(() => root.remove());
+afterAll(() => root.remove(), SLOW); // several installed repos: removing them is slow on a busy machine
 
 describe.each(VERSIONS)('upgrading a %s repo', (version) => {
   it('upgrades cleanly, then installs, builds and passes its tests', async () => {
