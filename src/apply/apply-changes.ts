@@ -7,7 +7,7 @@
  *
  * A process killed outright (SIGKILL, power loss) cannot put anything back, so the staging
  * directory stays behind with its journal: the next applyChanges() into that directory, or the
- * next mcp-gen command in it (readRepoState), rolls the interrupted change back from the copies
+ * next mcp-gen command in it (the CLI recovers first), rolls the interrupted change back from the copies
  * before doing anything else (recoverInterruptedChanges). Deleting the journal, once every
  * file has moved in, is the commit: a change without a journal is complete and is kept.
  */
@@ -16,9 +16,11 @@ import { dirname, join } from 'node:path';
 
 export interface FileChange {
   path: string;
-  /** New contents; undefined means delete the file. */
+  /** New contents; undefined means delete the file (or, with `to`, move it). */
   contents?: string;
   mode?: number;
+  /** Move the file at `path` here (a rename: the bytes move, nothing is staged). */
+  to?: string;
 }
 
 export interface ApplyHooks {
@@ -46,7 +48,7 @@ export async function applyChanges(target: string, changes: readonly FileChange[
     const staged = join(work, 'new');
     const replaced = join(work, 'replaced');
     for (const change of changes) {
-      if (change.contents === undefined) continue;
+      if (change.contents === undefined || change.to !== undefined) continue;
       const abs = join(staged, change.path);
       await mkdir(dirname(abs), { recursive: true });
       await writeFile(abs, change.contents);
@@ -54,18 +56,26 @@ export async function applyChanges(target: string, changes: readonly FileChange[
       await hooks.checkpoint?.(change.path);
     }
     // Everything the change replaces or deletes is copied aside before the first file moves.
-    const journal: JournalEntry[] = [];
+    // A rename touches two paths, so it has two entries; a path touched twice is copied once.
+    const journal: JournalEntry[][] = [];
+    const copied = new Map<string, boolean>();
     for (const change of changes) {
-      const dest = join(target, change.path);
-      const existed = await exists(dest);
-      if (existed) {
-        await mkdir(dirname(join(replaced, change.path)), { recursive: true });
-        await copyFile(dest, join(replaced, change.path));
+      const entries: JournalEntry[] = [];
+      for (const path of change.to === undefined ? [change.path] : [change.path, change.to]) {
+        if (!copied.has(path)) {
+          const existed = await exists(join(target, path));
+          if (existed) {
+            await mkdir(dirname(join(replaced, path)), { recursive: true });
+            await copyFile(join(target, path), join(replaced, path));
+          }
+          copied.set(path, existed);
+        }
+        entries.push({ path, existed: copied.get(path)! });
       }
-      journal.push({ path: change.path, existed });
+      journal.push(entries);
     }
     // Written whole (a rename), so a journal that exists is complete.
-    await writeFile(join(work, `${JOURNAL}.tmp`), JSON.stringify(journal));
+    await writeFile(join(work, `${JOURNAL}.tmp`), JSON.stringify(journal.flat()));
     await rename(join(work, `${JOURNAL}.tmp`), join(work, JOURNAL));
     await moveIn(target, changes, journal, staged, replaced, hooks);
     await rm(join(work, JOURNAL)); // the commit
@@ -77,7 +87,7 @@ export async function applyChanges(target: string, changes: readonly FileChange[
 async function moveIn(
   target: string,
   changes: readonly FileChange[],
-  journal: readonly JournalEntry[],
+  journal: readonly JournalEntry[][],
   staged: string,
   replacedDir: string,
   hooks: ApplyHooks,
@@ -86,13 +96,16 @@ async function moveIn(
   try {
     for (const [i, change] of changes.entries()) {
       const dest = join(target, change.path);
-      if (change.contents === undefined) {
+      if (change.to !== undefined) {
+        await mkdir(dirname(join(target, change.to)), { recursive: true });
+        await rename(dest, join(target, change.to));
+      } else if (change.contents === undefined) {
         await rm(dest, { force: true });
       } else {
         await mkdir(dirname(dest), { recursive: true });
         await rename(join(staged, change.path), dest);
       }
-      done.push(journal[i]!);
+      done.push(...journal[i]!);
       await hooks.checkpoint?.(change.path);
     }
   } catch (err) {

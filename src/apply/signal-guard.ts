@@ -2,9 +2,16 @@
  * Turns SIGINT / SIGTERM during a write into an exception at the next safe point, so the
  * write's own cleanup (remove staging, roll back) runs before the process exits.
  */
-export class WriteInterrupted extends Error {
+import { UserError } from '../user-error.js';
+
+export class WriteInterrupted extends UserError {
   constructor(readonly signal: NodeJS.Signals) {
-    super(`interrupted by ${signal}; nothing was written`);
+    // The shell's convention: 128 + the signal's number.
+    super(`interrupted by ${signal}; nothing was written`, { exitCode: signal === 'SIGINT' ? 130 : 143 });
+  }
+
+  override lines(): string[] {
+    return [this.message];
   }
 }
 

@@ -2,22 +2,18 @@
  * `create-mcp-server [dir]`: flags / prompts / --config -> spec -> plan -> apply, then the
  * first commit, the install and the next steps. Returns an exit code; never exits itself.
  */
-import { Command, CommanderError, Option } from 'commander';
-import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
 import { AUTH_KINDS, BACKEND_KINDS, TRANSPORTS } from '../spec/project-spec.js';
 import { parseSpec } from '../spec/parse.js';
-import { SpecError } from '../spec/issues.js';
 import { lintAdvice, lintSpec } from '../lint/lint-repo.js';
 import { planCreate } from '../commands/create.js';
-import { TargetError } from '../apply/plan.js';
-import { formatPlan } from '../apply/print-plan.js';
-import { writeTree } from '../apply/write-tree.js';
-import { WriteInterrupted } from '../apply/signal-guard.js';
+import { formatListing } from '../apply/print-changes.js';
+import { writeChanges } from '../apply/write-changes.js';
 import { gitAvailable, gitInitAndCommit, InstallError, npmInstall, recordContract } from '../apply/setup-steps.js';
 import { GENERATOR_VERSION } from '../version.js';
-import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK } from './exit-codes.js';
+import { EXIT_FAILURE, EXIT_OK } from '../user-error.js';
+import { reportError } from './report-error.js';
 import { packageNameFromDir, specInputFrom, type CreateFlags } from './spec-input.js';
-import { PromptCancelled } from './prompt-cancelled.js';
 import { defaultTools } from './default-tools.js';
 import { nextSteps } from './next-steps.js';
 import { terminalOutput, type Output } from './output.js';
@@ -67,34 +63,9 @@ export async function runCreate(argv: readonly string[], output: Output = termin
   const cmd = program(output);
   try {
     cmd.parse([...argv], { from: 'user' });
+    return await create(cmd.args[0], cmd.opts<CreateOptions>(), output);
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
-    throw err;
-  }
-  const options = cmd.opts<CreateOptions>();
-  try {
-    return await create(cmd.args[0], options, output);
-  } catch (err) {
-    if (err instanceof SpecError) {
-      for (const line of err.problems) output.err(`error: ${line}`);
-      output.err('Nothing was written.');
-      return EXIT_BAD_INPUT;
-    }
-    if (err instanceof TargetError) {
-      output.err(`error: ${err.message}`);
-      output.err('Nothing was written.');
-      return EXIT_BAD_INPUT;
-    }
-    if (err instanceof WriteInterrupted) {
-      output.err(err.message);
-      return err.signal === 'SIGINT' ? 130 : 143;
-    }
-    if (err instanceof PromptCancelled) {
-      output.err('Cancelled. Nothing was written.');
-      return EXIT_BAD_INPUT;
-    }
-    output.err(`error: ${(err as Error).message}`);
-    return EXIT_FAILURE;
+    return reportError(err, output);
   }
 }
 
@@ -115,16 +86,15 @@ async function create(dirArg: string | undefined, options: CreateOptions, output
   // The files are rendered from the spec, so linting the spec lints what is written.
   const advice = lintAdvice(await lintSpec(spec));
 
-  const target = resolve(dir);
-  const { tree, plan } = await planCreate(spec, dir, { force: Boolean(options.force) });
+  const { target, changes, bytes } = await planCreate(spec, dir, { force: Boolean(options.force) });
   if (options.dryRun) {
-    output.out(formatPlan(plan));
+    output.out(formatListing(changes, { target, bytes }));
     for (const line of advice) output.err(line);
     output.out('Dry run: nothing was written.');
     return EXIT_OK;
   }
 
-  await output.step(`Writing ${plan.files.length} files to ${dir}`, () => writeTree(tree, plan));
+  await output.step(`Writing ${changes.changes.length} files to ${dir}`, () => writeChanges(target, changes.changes));
   // Install before the first commit, so package-lock.json (which CI's `npm ci` needs) is in it.
   let installed = false;
   let installFailure: InstallError | undefined;

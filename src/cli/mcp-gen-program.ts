@@ -2,22 +2,19 @@
  * `mcp-gen`: the commands run inside a generated repo. Each subcommand lives in
  * cli/mcp-gen/; this file wires them up and turns errors into exit codes.
  */
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
+import { resolve } from 'node:path';
 import { GENERATOR_VERSION } from '../version.js';
-import { SpecError } from '../spec/issues.js';
-import { NotAGeneratedRepo } from '../upgrade/repo-state.js';
-import { WriteInterrupted } from '../apply/signal-guard.js';
-import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK } from './exit-codes.js';
+import { recoverInterruptedChanges } from '../apply/apply-changes.js';
+import { EXIT_OK } from '../user-error.js';
+import { reportError } from './report-error.js';
 import { terminalOutput, type Output } from './output.js';
 import { addToolCommand } from './mcp-gen/add-tool-command.js';
 import { addBackendCommand } from './mcp-gen/add-backend-command.js';
 import { contractCommand } from './mcp-gen/contract-command.js';
 import { doctorCommand } from './mcp-gen/doctor-command.js';
 import { lintCommand } from './mcp-gen/lint-command.js';
-import { DirtyTree, upgradeCommand } from './mcp-gen/upgrade-command.js';
-import { MigrationFailed, UpgradeRefused } from '../commands/upgrade.js';
-import { GeneratorMismatch } from '../commands/same-generator.js';
-
+import { upgradeCommand } from './mcp-gen/upgrade-command.js';
 export async function runMcpGen(argv: readonly string[], output: Output = terminalOutput()): Promise<number> {
   let code = EXIT_OK;
   const setExit = (c: number) => (code = c);
@@ -32,7 +29,13 @@ export async function runMcpGen(argv: readonly string[], output: Output = termin
     .addCommand(doctorCommand(output, setExit))
     .addCommand(lintCommand(output, setExit))
     .addCommand(upgradeCommand(output, setExit))
-    .addHelpText('after', '\nExit codes: 0 done, 2 input refused (nothing written), 1 failure.');
+    .addHelpText('after', '\nExit codes: 0 done, 2 input refused (nothing written), 1 failure.')
+    // Every command starts by putting back a write a killed mcp-gen left half done in its repo.
+    .hook('preAction', async (_program, command) => {
+      const dir = resolve(command.opts<{ dir?: string }>().dir ?? '.');
+      const restored = await recoverInterruptedChanges(dir);
+      if (restored > 0) output.err(`mcp-gen: rolled back an interrupted write in ${dir} (${restored} files restored)`);
+    });
   for (const sub of cmd.commands) {
     sub.exitOverride().configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) });
   }
@@ -44,29 +47,6 @@ export async function runMcpGen(argv: readonly string[], output: Output = termin
     await cmd.parseAsync([...argv], { from: 'user' });
     return code;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
-    if (err instanceof SpecError) {
-      for (const line of err.problems) output.err(`error: ${line}`);
-      output.err('Nothing was written.');
-      return EXIT_BAD_INPUT;
-    }
-    if (err instanceof DirtyTree || err instanceof UpgradeRefused || err instanceof GeneratorMismatch) {
-      output.err(`error: ${err.message}`);
-      return EXIT_FAILURE;
-    }
-    if (err instanceof NotAGeneratedRepo) {
-      output.err(`error: ${err.message}`);
-      return EXIT_BAD_INPUT;
-    }
-    if (err instanceof MigrationFailed) {
-      output.err(`error: ${err.message}`);
-      return EXIT_FAILURE;
-    }
-    if (err instanceof WriteInterrupted) {
-      output.err(err.message);
-      return err.signal === 'SIGINT' ? 130 : 143;
-    }
-    output.err(`error: ${(err as Error).message}`);
-    return EXIT_FAILURE;
+    return reportError(err, output);
   }
 }

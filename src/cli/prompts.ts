@@ -7,11 +7,10 @@ import { ACCESS_KINDS, APPROVAL_MODES, AUTH_KINDS, BACKEND_KINDS, TOOL_NAME_PATT
 import { parseParamList } from '../spec/param-syntax.js';
 import { packageNameFromDir, type RawSpec } from './spec-input.js';
 import { defaultTools } from './default-tools.js';
-
-import { PromptCancelled } from './prompt-cancelled.js';
+import { Cancelled } from '../user-error.js';
 
 function answered<T>(value: T): Exclude<T, symbol> {
-  if (p.isCancel(value)) throw new PromptCancelled('cancelled');
+  if (p.isCancel(value)) throw new Cancelled();
   return value as Exclude<T, symbol>;
 }
 

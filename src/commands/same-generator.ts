@@ -7,8 +7,7 @@
 import semver from 'semver';
 import { GENERATOR_VERSION } from '../version.js';
 import type { RepoState } from '../upgrade/repo-state.js';
-
-export class GeneratorMismatch extends Error {}
+import { EXIT_FAILURE, UserError } from '../user-error.js';
 
 /** The generator version that last wrote the repo, when mcp-gen.json names a valid one. */
 export function generatorVersionOf(repo: Pick<RepoState, 'rawSpec'>): string | undefined {
@@ -26,9 +25,10 @@ export function requireSameGenerator(repo: RepoState): void {
   const made = generatorVersionOf(repo);
   if (!made || made === GENERATOR_VERSION) return;
   if (semver.gt(made, GENERATOR_VERSION)) {
-    throw new GeneratorMismatch(`this repo was made by create-mcp-server ${made}, newer than this mcp-gen (${GENERATOR_VERSION}); use ${made} or later. Nothing was written.`);
+    throw new UserError(`this repo was made by create-mcp-server ${made}, newer than this mcp-gen (${GENERATOR_VERSION}); use ${made} or later. Nothing was written.`, { exitCode: EXIT_FAILURE });
   }
-  throw new GeneratorMismatch(
+  throw new UserError(
     `this repo was made by create-mcp-server ${made} and this mcp-gen is ${GENERATOR_VERSION}: run mcp-gen upgrade first (it merges the new templates and runs their migrations), commit, then try again. Nothing was written.`,
+    { exitCode: EXIT_FAILURE },
   );
 }

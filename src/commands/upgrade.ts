@@ -1,24 +1,21 @@
 /**
  * upgrade: bring a generated repo to this generator's templates without losing an edit.
- * (repo state) -> pending migrations -> migrated spec and files -> re-render -> update plan.
+ * (repo state) -> pending migrations -> migrated spec and files -> re-render -> changes.
  * Writes nothing; a migration that throws aborts the whole plan.
  */
 import semver from 'semver';
-import { parseSpec } from '../spec/parse.js';
-import { formatPath } from '../spec/issues.js';
 import type { CompleteProjectSpec } from '../spec/tool-defaults.js';
-import { renderProject } from '../render/render-project.js';
 import { GENERATOR_VERSION } from '../version.js';
+import { replaceChange, type Change, type ChangeList } from '../apply/changes.js';
 import { MIGRATIONS, pendingMigrations, type Migration } from '../upgrade/migrations.js';
-import { planUpdate, type PlannedUpdate, type UpdatePlan } from '../upgrade/plan-update.js';
 import { RepoOverlay } from '../upgrade/repo-overlay.js';
 import type { RepoState } from '../upgrade/repo-state.js';
+import { EXIT_FAILURE, UserError } from '../user-error.js';
+import { respec } from './respec.js';
 
-export class UpgradeRefused extends Error {}
-
-export class MigrationFailed extends Error {
+export class MigrationFailed extends UserError {
   constructor(readonly migration: Migration, cause: unknown) {
-    super(`migration ${migration.id} (${migration.description}) failed: ${(cause as Error)?.message ?? String(cause)}; nothing was written`);
+    super(`migration ${migration.id} (${migration.description}) failed: ${(cause as Error)?.message ?? String(cause)}; nothing was written`, { exitCode: EXIT_FAILURE });
   }
 }
 
@@ -27,7 +24,7 @@ export interface UpgradePlan {
   to: string;
   migrations: Migration[];
   spec: CompleteProjectSpec;
-  plan: UpdatePlan;
+  plan: ChangeList;
   /** Steps the migrations could not take for the user: the upgrade names them and exits 2. */
   followUps: string[];
 }
@@ -36,24 +33,28 @@ export async function planUpgrade(repo: RepoState, migrations: readonly Migratio
   const raw = repo.rawSpec as { generator?: { version?: string; migrations?: string[] } };
   const from = raw.generator?.version ?? '0.0.0';
   const to = GENERATOR_VERSION;
-  if (!semver.valid(from)) throw new UpgradeRefused(`mcp-gen.json: generator.version "${from}" is not a semantic version`);
+  if (!semver.valid(from)) throw new UserError(`mcp-gen.json: generator.version "${from}" is not a semantic version`, { exitCode: EXIT_FAILURE });
   if (semver.gt(from, to)) {
-    throw new UpgradeRefused(`this repo was made by create-mcp-server ${from}; this is ${to}, and an upgrade never goes back. Use ${from} or later.`);
+    throw new UserError(`this repo was made by create-mcp-server ${from}; this is ${to}, and an upgrade never goes back. Use ${from} or later.`, { exitCode: EXIT_FAILURE });
   }
   const applied = raw.generator?.migrations ?? [];
   const pending = pendingMigrations(migrations, from, to, applied);
   const overlay = new RepoOverlay(repo);
   const specObject = overlay.rawSpec as Record<string, unknown>;
 
-  for (const migration of pending.filter((m) => m.stage === 'before')) await run(migration, { spec: specObject, repo: overlay });
-  const parsed = parseSpec(specObject, (path) => `mcp-gen.json: ${formatPath(path)}`);
-  const spec: CompleteProjectSpec = { ...parsed, generator: { version: to, migrations: [...applied, ...pending.map((m) => m.id)] } };
-  const tree = await renderProject(spec);
-  for (const migration of pending.filter((m) => m.stage === 'after')) await run(migration, { spec: specObject, repo: overlay, tree });
-
-  const plan = await planUpdate(tree, overlay);
-  await includeMigrationEdits(plan, overlay, repo);
-  return { from, to, migrations: pending, spec, plan, followUps: overlay.followUps() };
+  // The changes are planned against the migrated files, so they merge like any other.
+  const { spec, changes } = await respec(overlay, async () => {
+    for (const migration of pending.filter((m) => m.stage === 'before')) await run(migration, { spec: specObject, repo: overlay });
+    return {
+      raw: specObject,
+      generator: { version: to, migrations: [...applied, ...pending.map((m) => m.id)] },
+      afterRender: async (tree) => {
+        for (const migration of pending.filter((m) => m.stage === 'after')) await run(migration, { spec: specObject, repo: overlay, tree });
+      },
+    };
+  });
+  await includeMigrationEdits(changes, overlay, repo);
+  return { from, to, migrations: pending, spec, plan: changes, followUps: overlay.followUps() };
 }
 
 async function run(migration: Migration, ctx: Parameters<Migration['run']>[0]): Promise<void> {
@@ -65,25 +66,29 @@ async function run(migration: Migration, ctx: Parameters<Migration['run']>[0]): 
 }
 
 /**
- * The planner compared the render with the migrated files; files a migration changed must be
- * written even where the plan keeps "the disk" (which is the migrated content).
+ * The planner compared the render with the migrated files; what a migration did must be
+ * written even where the plan keeps "the disk" (which is the migrated content): a moved file
+ * is a rename, and a file it changed is written (after the move, for a moved one).
  */
-async function includeMigrationEdits(plan: UpdatePlan, overlay: RepoOverlay, disk: RepoState): Promise<void> {
+async function includeMigrationEdits(list: ChangeList, overlay: RepoOverlay, disk: RepoState): Promise<void> {
+  const renames = overlay.renames();
+  const movedFrom = new Map([...renames].map(([from, to]) => [to, from]));
   for (const [path, contents] of overlay.edits()) {
-    const before = await disk.readDisk(path);
-    const index = plan.changes.findIndex((c) => c.path === path);
-    const planned = index === -1 ? undefined : plan.changes[index]!;
+    const planned = list.changes.find((c) => c.path === path);
     if (planned && planned.contents !== undefined && planned.action !== 'keep') continue; // the plan writes it anyway
     if (planned?.action === 'delete') continue;
-    let change: PlannedUpdate | undefined;
+    // What the path holds once the renames are done: a moved file holds what it held before.
+    const source = movedFrom.get(path);
+    const before = await disk.readDisk(source ?? path);
+    let change: Change | undefined;
     if (contents === null) {
-      if (before !== undefined) change = { path, class: planned?.class ?? 'merged', action: 'delete', reason: 'moved by a migration' };
+      const to = renames.get(path);
+      if (to !== undefined) change = { path, class: planned?.class ?? 'merged', action: 'rename', to, reason: 'moved by a migration' };
+      else if (before !== undefined) change = { path, class: planned?.class ?? 'merged', action: 'delete', reason: 'moved by a migration' };
     } else if (contents !== before) {
-      change = { path, class: planned?.class ?? 'scaffold', action: before === undefined ? 'create' : 'update', contents, reason: 'changed by a migration' };
+      const action = source === undefined && before === undefined ? 'create' : 'update';
+      change = { path, class: planned?.class ?? 'scaffold', action, contents, reason: 'changed by a migration' };
     }
-    if (!change) continue;
-    if (index === -1) plan.changes.push(change);
-    else plan.changes[index] = change;
+    if (change) replaceChange(list, change);
   }
-  plan.changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -6,7 +6,7 @@
  * `type: "object"` at the root and without `$schema`.
  */
 import { callParams, type CompleteProjectSpec } from '../spec/tool-defaults.js';
-import { inputZodSchema } from '../render/zod-source.js';
+import { inputZodSchema } from '../spec/param-zod.js';
 
 export interface ToolLockEntry {
   version: string;

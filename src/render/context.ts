@@ -1,7 +1,7 @@
 /** The render context: the spec as the templates see it (documented in templates/README.md). */
 import { projectSlug, toolFileName, toolIdentifier } from '../spec/project-spec.js';
 import { callParams, type CompleteProjectSpec, type CompleteToolSpec } from '../spec/tool-defaults.js';
-import { inputZodSource, paramZodSource } from './zod-source.js';
+import { inputZodSource, paramZodSource } from '../spec/param-zod.js';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../version.js';
 import { INSPECTOR_MAJOR, NODE_FLOOR } from './dependency-versions.js';
 

@@ -1,6 +1,6 @@
 /**
- * A virtual tree of path -> contents. Every command builds one; only `apply/` turns it into
- * files. Paths are POSIX, relative, and iterated in sorted order so output is deterministic.
+ * A virtual tree of path -> contents: what render makes of a spec. Commands plan it against
+ * the disk as a ChangeList (apply/changes.ts); only `apply/` writes. Paths are POSIX, relative, and iterated in sorted order so output is deterministic.
  */
 export type FileClass = 'managed' | 'merged' | 'scaffold';
 

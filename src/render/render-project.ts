@@ -1,6 +1,7 @@
 /**
  * spec -> FileTree: layers the selected template folders, renders `.hbs` files with the
- * context, computes package.json and the contract lock, then adds the repo's state files.
+ * context, computes package.json and the contract lock. The project's files only: the commands
+ * add the repo's state files (src/commands/render-repo.ts).
  */
 import type { CompleteProjectSpec } from '../spec/tool-defaults.js';
 import { FileTree } from './file-tree.js';
@@ -9,7 +10,6 @@ import { loadLayer, repoLayerIds, TOOL_LAYER_ID, TEMPLATES_DIR, type Layer } fro
 import { renderContext, type RenderContext } from './context.js';
 import { packageJson } from './package-json.js';
 import { LOCK_FILE, lockText, toolsLock } from '../contract/tools-lock.js';
-import { addStateFiles } from '../upgrade/state-files.js';
 
 export interface RenderOptions {
   templatesDir?: string;
@@ -28,7 +28,6 @@ export async function renderProject(spec: CompleteProjectSpec, options: RenderOp
   tree.set('package.json', { contents: packageJson(spec, [...layers, toolLayer]), class: 'merged' });
   // Scaffold: once written, the repo's `npm run contract -- --update` maintains the lock.
   tree.set(LOCK_FILE, { contents: lockText(toolsLock(spec)), class: 'scaffold' });
-  addStateFiles(tree, spec, spec.generator?.migrations ?? []);
   return tree;
 }
 

@@ -3,11 +3,16 @@
  * field, the value and what is allowed.
  */
 import type { z } from 'zod';
+import { UserError } from '../user-error.js';
 
-export class SpecError extends Error {
+/** Input refused: one line per problem, exit 2, nothing written. */
+export class SpecError extends UserError {
   constructor(readonly problems: string[]) {
-    super(problems.join('\n'));
-    this.name = 'SpecError';
+    super(problems.join('\n'), { hint: 'Nothing was written.' });
+  }
+
+  override lines(): string[] {
+    return [...this.problems.map((line) => `error: ${line}`), this.hint!];
   }
 }
 

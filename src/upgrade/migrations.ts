@@ -5,29 +5,12 @@
  * throws, the upgrade writes nothing.
  */
 import semver from 'semver';
-import type { FileTree } from '../render/file-tree.js';
-import type { RepoOverlay } from './repo-overlay.js';
 import { lockDescriptions } from './migrations/lock-descriptions.js';
 import { sharedSummarizer } from './migrations/shared-summarizer.js';
 import { toolNamespaceFolders } from './migrations/tool-namespace-folders.js';
+import type { Migration } from './migrations/migration.js';
 
-export interface MigrationContext {
-  /** mcp-gen.json as parsed JSON (before: editable; after: already validated). */
-  spec: Record<string, unknown>;
-  /** The repo's files, edits held in memory. */
-  repo: RepoOverlay;
-  /** The new render: present for `after` migrations only. */
-  tree?: FileTree;
-}
-
-export interface Migration {
-  id: string;
-  /** The generator version that needs it. */
-  version: string;
-  stage: 'before' | 'after';
-  description: string;
-  run(ctx: MigrationContext): void | Promise<void>;
-}
+export type { Migration, MigrationContext } from './migrations/migration.js';
 
 export const MIGRATIONS: readonly Migration[] = [lockDescriptions, toolNamespaceFolders, sharedSummarizer];
 

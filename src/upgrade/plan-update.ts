@@ -6,47 +6,35 @@
  *             <file>.orig and reported
  *   merged    three-way: base (.mcp-gen/base) / disk / new render
  *   scaffold  written once when new, then the user's: never touched again
+ *
+ * A create plans the same way, into a directory with no manifest: with `overwrite` (the
+ * directory is not a generated repo, so nothing in it is a base to merge with) every path
+ * simply takes the render.
  */
 import type { FileTree, FileClass } from '../render/file-tree.js';
+import { changeList, type Change, type ChangeList } from '../apply/changes.js';
 import { BASE_DIR, isStateFile, sha256, type ManifestEntry } from './state-files.js';
 import type { RepoState } from './repo-state.js';
 import { isBinary, mergeThreeWay, mergeTwoWay } from './three-way.js';
 
-export type UpdateAction = 'create' | 'update' | 'merge' | 'conflict' | 'delete' | 'keep' | 'unchanged';
-
-export interface PlannedUpdate {
-  path: string;
-  class: FileClass | 'state';
-  action: UpdateAction;
-  /** What the file will hold (create / update / merge / conflict). */
-  contents?: string;
-  mode?: number;
-  /** Why, for the plan printout: "edited by hand", "deleted by you", … */
-  reason?: string;
-  /** For a text conflict: the base and the new render, to write a .rej instead of markers. */
-  sides?: { base: string; theirs: string };
-}
-
-export interface UpdatePlan {
-  changes: PlannedUpdate[];
-  conflicts: string[];
-  /** Managed files edited by hand: regenerated, the user's version written to <path>.orig. */
-  handEdited: string[];
+export interface PlanOptions {
+  /** Every path takes the render, whatever is on disk (a create, `--force` included). */
+  overwrite?: boolean;
 }
 
 /** Beside a regenerated managed file: the user's hand-edited version, to move the change elsewhere. */
 export const ORIG_SUFFIX = '.orig';
 
-export async function planUpdate(tree: FileTree, repo: RepoState): Promise<UpdatePlan> {
-  const changes: PlannedUpdate[] = [];
-  const keptEdits: PlannedUpdate[] = [];
+export async function planUpdate(tree: FileTree, repo: RepoState, options: PlanOptions = {}): Promise<ChangeList> {
+  const changes: Change[] = [];
+  const keptEdits: Change[] = [];
   const paths = new Set([...tree.paths(), ...Object.keys(repo.manifest)]);
   for (const path of [...paths].sort()) {
     const file = tree.get(path);
     const entry = repo.manifest[path];
     const disk = await repo.readDisk(path);
-    if (file && isStateFile(path)) {
-      changes.push(write(path, 'state', disk, file.contents, file.mode));
+    if (file && (options.overwrite || isStateFile(path))) {
+      changes.push(write(path, isStateFile(path) ? 'state' : file.class, disk, file.contents, file.mode));
     } else if (!file) {
       changes.push(await dropped(path, entry!.class, disk, repo));
     } else if (file.class === 'scaffold') {
@@ -65,12 +53,7 @@ export async function planUpdate(tree: FileTree, repo: RepoState): Promise<Updat
     }
   }
   changes.push(...keptEdits.filter((kept) => !tree.has(kept.path)));
-  changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return {
-    changes,
-    conflicts: changes.filter((c) => c.action === 'conflict').map((c) => c.path),
-    handEdited: changes.filter((c) => c.reason?.startsWith('edited by hand')).map((c) => c.path),
-  };
+  return changeList(changes);
 }
 
 /**
@@ -85,12 +68,12 @@ async function mergeBase(path: string, entry: ManifestEntry, disk: string | unde
   return repo.findInHistory?.(path, entry.sha256);
 }
 
-function write(path: string, cls: PlannedUpdate['class'], disk: string | undefined, contents: string, mode?: number): PlannedUpdate {
+function write(path: string, cls: Change['class'], disk: string | undefined, contents: string, mode?: number): Change {
   if (disk === contents) return { path, class: cls, action: 'unchanged' };
   return { path, class: cls, action: disk === undefined ? 'create' : 'update', contents, ...(mode ? { mode } : {}) };
 }
 
-function keepOrSame(path: string, cls: FileClass, disk: string | undefined, contents: string, reason: string): PlannedUpdate {
+function keepOrSame(path: string, cls: FileClass, disk: string | undefined, contents: string, reason: string): Change {
   return disk === contents ? { path, class: cls, action: 'unchanged' } : { path, class: cls, action: 'keep', reason };
 }
 
@@ -101,7 +84,7 @@ async function mergeFile(
   next: string,
   entry: ManifestEntry | undefined,
   mode?: number,
-): Promise<PlannedUpdate> {
+): Promise<Change> {
   if (disk === undefined) {
     // Known to the manifest but gone from disk: the user deleted it, and it stays deleted.
     return entry ? { path, class: 'merged', action: 'keep', reason: 'deleted by you; left deleted' } : write(path, 'merged', disk, next, mode);
@@ -137,7 +120,7 @@ function noBaseReason(entry: ManifestEntry | undefined): string {
   return `its merge base is missing from ${BASE_DIR}/ and the version last generated is not in the git history; ${how}`;
 }
 
-async function dropped(path: string, cls: FileClass, disk: string | undefined, repo: RepoState): Promise<PlannedUpdate> {
+async function dropped(path: string, cls: FileClass, disk: string | undefined, repo: RepoState): Promise<Change> {
   if (disk === undefined) return { path, class: cls, action: 'unchanged' };
   if (cls === 'scaffold') return { path, class: cls, action: 'keep', reason: 'no longer generated; yours, so kept' };
   const base = cls === 'merged' ? await repo.readBase(path) : undefined;

@@ -13,6 +13,8 @@ export class RepoOverlay implements RepoState {
   private readonly files = new Map<string, string | null>();
   private readonly bases = new Map<string, string | null>();
   private readonly steps: string[] = [];
+  /** Files moved on disk: old path -> new path. */
+  private readonly moves = new Map<string, string>();
 
   constructor(private readonly repo: RepoState) {
     this.dir = repo.dir;
@@ -45,6 +47,10 @@ export class RepoOverlay implements RepoState {
   /** Moves a file with its merge base and manifest entry, so the new path merges the user's edits. */
   async rename(from: string, to: string): Promise<void> {
     const contents = await this.readDisk(from);
+    // A file moved twice moves once; one only held in memory is written at its new path.
+    const source = [...this.moves].find(([, movedTo]) => movedTo === from)?.[0];
+    if (source !== undefined) this.moves.set(source, to);
+    else if (contents !== undefined && !this.files.has(from)) this.moves.set(from, to);
     if (contents !== undefined) this.write(to, contents);
     this.remove(from);
     const base = await this.readBase(from);
@@ -63,6 +69,11 @@ export class RepoOverlay implements RepoState {
 
   followUps(): string[] {
     return [...this.steps];
+  }
+
+  /** The files migrations moved on disk: old path -> new path (its `edits()` say what each holds). */
+  renames(): Map<string, string> {
+    return new Map(this.moves);
   }
 
   /** The files migrations changed: path -> new contents, or null for a removal. */

@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
 import { parseSpec } from '../../src/spec/parse.js';
-import { renderProject } from '../../src/render/render-project.js';
-import { planTree } from '../../src/apply/plan.js';
-import { writeTree } from '../../src/apply/write-tree.js';
+import { planCreate } from '../../src/commands/create.js';
+import { writeChanges } from '../../src/apply/write-changes.js';
 import { recoverInterruptedChanges, STAGING_PREFIX } from '../../src/apply/apply-changes.js';
 import { readTree, tempDir } from '../support/temp-dir.js';
 
@@ -23,12 +22,11 @@ const spec = parseSpec({ name: 'atomic', tools: [{ name: 'get_a' }, { name: 'cre
 
 describe('atomic writes', () => {
   it('a failure midway leaves no target and no staging directory', async () => {
-    const tree = await renderProject(spec);
     const target = join(root, 'fails-midway');
-    const plan = await planTree(tree, target);
+    const plan = await planCreate(spec, target, { force: false });
     let staged = 0;
     await expect(
-      writeTree(tree, plan, {
+      writeChanges(target, plan.changes.changes, {
         afterStagedFile: () => {
           if (++staged === 10) throw new Error('disk full');
         },
@@ -47,9 +45,8 @@ describe('atomic writes', () => {
     await mkdir(join(target, 'tsconfig.json'));
     await writeFile(join(target, 'tsconfig.json', 'blocker'), 'x');
     const before = await readTree(target);
-    const tree = await renderProject(spec);
-    const plan = await planTree(tree, target);
-    await expect(writeTree(tree, plan)).rejects.toThrow();
+    const plan = await planCreate(spec, target, { force: true });
+    await expect(writeChanges(target, plan.changes.changes)).rejects.toThrow();
     expect(await readTree(target)).toEqual(before);
     expect((await readdir(root)).filter((e) => e.startsWith('.'))).toEqual([]);
   });

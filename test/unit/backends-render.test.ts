@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseSpec } from '../../src/spec/parse.js';
-import { renderProject } from '../../src/render/render-project.js';
+import { renderRepo } from '../../src/commands/render-repo.js';
 import { dependencyVersions } from '../../src/render/dependency-versions.js';
 
 const tools = [
@@ -20,7 +20,7 @@ const tools = [
 ];
 
 async function render(backends: string[], toolList: unknown[] = tools) {
-  return renderProject(parseSpec({ name: 'crm', transport: 'http', auth: 'api-key', backends: backends.map((kind) => ({ kind })), tools: toolList }));
+  return renderRepo(parseSpec({ name: 'crm', transport: 'http', auth: 'api-key', backends: backends.map((kind) => ({ kind })), tools: toolList }));
 }
 
 describe('backend layers', () => {

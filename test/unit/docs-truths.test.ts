@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseSpec } from '../../src/spec/parse.js';
-import { renderProject } from '../../src/render/render-project.js';
+import { renderRepo } from '../../src/commands/render-repo.js';
 import { nextSteps } from '../../src/cli/next-steps.js';
 import { INSPECTOR_MAJOR, NODE_FLOOR } from '../../src/render/dependency-versions.js';
 
@@ -15,7 +15,7 @@ const specFor = (transport: string) => parseSpec({ name: 'crm-mcp', transport, t
 
 describe('the Node.js floor is one number', () => {
   it('in the root README and package.json, and in the generated package.json and README', async () => {
-    const tree = await renderProject(specFor('both'));
+    const tree = await renderRepo(specFor('both'));
     const found = {
       rootReadme: /\(Node >= (\d+\.\d+)\)/.exec(await root('README.md'))?.[1],
       rootPackage: /^>=(\d+\.\d+)$/.exec(JSON.parse(await root('package.json')).engines.node)?.[1],
@@ -31,7 +31,7 @@ describe('the Node.js floor is one number', () => {
 describe('the MCP Inspector is one version', () => {
   it.each(['stdio', 'http', 'both'])('%s: next steps, README, RUNBOOK and npm run inspect agree', async (transport) => {
     const spec = specFor(transport);
-    const tree = await renderProject(spec);
+    const tree = await renderRepo(spec);
     const versions = (text: string) => [...text.matchAll(/@modelcontextprotocol\/inspector@([\w.-]+)/g)].map((m) => m[1]);
     const sources = {
       nextSteps: versions(nextSteps(spec, '/tmp/crm-mcp', true)),
@@ -48,13 +48,13 @@ describe('the MCP Inspector is one version', () => {
 
 describe('the generated README', () => {
   it('is titled with the package name, not a guess at its words', async () => {
-    const tree = await renderProject(specFor('http'));
+    const tree = await renderRepo(specFor('http'));
     expect(tree.get('README.md')!.contents.split('\n')[0]).toBe('# crm-mcp');
     expect(JSON.parse(tree.get('mcp-gen.json')!.contents).title).toBe('crm-mcp');
   });
 
   it('keeps a title the spec gives', async () => {
-    const tree = await renderProject(parseSpec({ name: 'crm-mcp', title: 'CRM for Claude', tools: [{ name: 'search_customers' }] }));
+    const tree = await renderRepo(parseSpec({ name: 'crm-mcp', title: 'CRM for Claude', tools: [{ name: 'search_customers' }] }));
     expect(tree.get('README.md')!.contents.split('\n')[0]).toBe('# CRM for Claude');
   });
 });

@@ -7,11 +7,11 @@ import { cp, readFile, rm, writeFile, appendFile, mkdir } from 'node:fs/promises
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { parseSpec } from '../../src/spec/parse.js';
-import { renderProject } from '../../src/render/render-project.js';
-import { planTree } from '../../src/apply/plan.js';
-import { writeTree } from '../../src/apply/write-tree.js';
-import { readRepoState } from '../../src/upgrade/repo-state.js';
-import { planUpdate, type UpdatePlan } from '../../src/upgrade/plan-update.js';
+import { renderRepo } from '../../src/commands/render-repo.js';
+import { writeChanges } from '../../src/apply/write-changes.js';
+import type { ChangeList as UpdatePlan } from '../../src/apply/changes.js';
+import { emptyRepo, readRepoState } from '../../src/upgrade/repo-state.js';
+import { planUpdate } from '../../src/upgrade/plan-update.js';
 import { mergeThreeWay, mergeTwoWay, MERGE_LABELS } from '../../src/upgrade/three-way.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -27,13 +27,13 @@ beforeEach(async () => {
   templates = join(scratch.path, 'templates');
   repo = join(scratch.path, 'repo');
   await cp(fixtures, templates, { recursive: true });
-  const tree = await renderProject(spec, { templatesDir: templates });
-  await writeTree(tree, await planTree(tree, repo));
+  const tree = await renderRepo(spec, { templatesDir: templates });
+  await writeChanges(repo, (await planUpdate(tree, emptyRepo(repo), { overwrite: true })).changes);
 });
 afterEach(() => scratch.remove());
 
 async function replan(next = spec): Promise<UpdatePlan> {
-  const tree = await renderProject(next, { templatesDir: templates });
+  const tree = await renderRepo(next, { templatesDir: templates });
   return planUpdate(tree, await readRepoState(repo));
 }
 const actionOf = (plan: UpdatePlan, path: string) => plan.changes.find((c) => c.path === path)?.action;

@@ -3,13 +3,14 @@ import { fileURLToPath } from 'node:url';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseSpec } from '../../src/spec/parse.js';
-import { renderProject, outputPath } from '../../src/render/render-project.js';
+import { outputPath } from '../../src/render/render-project.js';
+import { renderRepo } from '../../src/commands/render-repo.js';
 import { TEMPLATES_DIR } from '../../src/render/layers.js';
 import { dependencyVersions } from '../../src/render/dependency-versions.js';
 import { sha256 } from '../../src/upgrade/state-files.js';
 import { GENERATOR_VERSION } from '../../src/version.js';
 import { toolsLock } from '../../src/contract/tools-lock.js';
-import { inputZodSchema, inputZodSource } from '../../src/render/zod-source.js';
+import { inputZodSchema, inputZodSource } from '../../src/spec/param-zod.js';
 import { z } from 'zod';
 
 const fixtures = fileURLToPath(new URL('../fixtures/templates/', import.meta.url));
@@ -25,7 +26,7 @@ const spec = parseSpec({
 
 describe('rendering (fixture templates)', () => {
   it('layers folders, renders .hbs, copies plain files and renames special paths', async () => {
-    const tree = await renderProject(spec, { templatesDir: fixtures });
+    const tree = await renderRepo(spec, { templatesDir: fixtures });
     const files = tree.paths().filter((p) => !p.startsWith('.mcp-gen/'));
     expect(files).toEqual([
       '.gitignore',
@@ -57,20 +58,20 @@ describe('rendering (fixture templates)', () => {
   });
 
   it('selects only the layers the spec asks for', async () => {
-    const stdioOnly = await renderProject({ ...spec, transport: 'stdio', auth: 'none' }, { templatesDir: fixtures });
+    const stdioOnly = await renderRepo({ ...spec, transport: 'stdio', auth: 'none' }, { templatesDir: fixtures });
     expect(stdioOnly.has('stdio.ts')).toBe(true);
     expect(stdioOnly.has('http.ts')).toBe(false);
     expect(stdioOnly.get('auth.ts')!.contents).toBe('export const auth = "none";\n');
     // The deploy layer (compose, Kubernetes) only for HTTP servers with authentication.
     expect(stdioOnly.has('compose.yaml')).toBe(false);
-    const httpNone = await renderProject({ ...spec, transport: 'http', auth: 'none' }, { templatesDir: fixtures });
+    const httpNone = await renderRepo({ ...spec, transport: 'http', auth: 'none' }, { templatesDir: fixtures });
     expect(httpNone.has('compose.yaml')).toBe(false);
-    const httpApiKey = await renderProject({ ...spec, transport: 'http', auth: 'api-key' }, { templatesDir: fixtures });
+    const httpApiKey = await renderRepo({ ...spec, transport: 'http', auth: 'api-key' }, { templatesDir: fixtures });
     expect(httpApiKey.get('compose.yaml')!.contents).toBe('name: crm-mcp\n');
   });
 
   it('computes package.json from the layers, with versions from one place, sorted', async () => {
-    const tree = await renderProject(spec, { templatesDir: fixtures });
+    const tree = await renderRepo(spec, { templatesDir: fixtures });
     const pkg = JSON.parse(tree.get('package.json')!.contents);
     expect(pkg.name).toBe('crm-mcp');
     expect(pkg.dependencies).toEqual({
@@ -82,7 +83,7 @@ describe('rendering (fixture templates)', () => {
   });
 
   it('classifies files and records manifest hashes and merge bases', async () => {
-    const tree = await renderProject(spec, { templatesDir: fixtures });
+    const tree = await renderRepo(spec, { templatesDir: fixtures });
     const manifest = JSON.parse(tree.get('.mcp-gen/manifest.json')!.contents);
     expect(manifest.files['src/tools/create_note.ts'].class).toBe('scaffold');
     expect(manifest.files['src/registry.ts'].class).toBe('managed');
@@ -102,8 +103,8 @@ describe('rendering (fixture templates)', () => {
   });
 
   it('is deterministic: the same spec renders byte-identical trees', async () => {
-    const a = await renderProject(spec, { templatesDir: fixtures });
-    const b = await renderProject(parseSpec(JSON.parse(JSON.stringify(spec))), { templatesDir: fixtures });
+    const a = await renderRepo(spec, { templatesDir: fixtures });
+    const b = await renderRepo(parseSpec(JSON.parse(JSON.stringify(spec))), { templatesDir: fixtures });
     expect([...b.entries()]).toEqual([...a.entries()]);
   });
 
@@ -169,8 +170,8 @@ describe('the real templates', () => {
     for (const transport of ['stdio', 'http', 'both'] as const) {
       for (const auth of ['none', 'api-key'] as const) {
         const s = parseSpec({ name: 'x', transport, auth, tools: [{ name: 'get_a' }, { name: 'create_b', access: 'write' }] });
-        const a = await renderProject(s);
-        const b = await renderProject(s);
+        const a = await renderRepo(s);
+        const b = await renderRepo(s);
         expect([...a.entries()]).toEqual([...b.entries()]);
         expect(a.has('src/tools/get_a.ts')).toBe(true);
       }

@@ -4,9 +4,9 @@ import { resolve } from 'node:path';
 import { BACKEND_KINDS } from '../../spec/project-spec.js';
 import { readRepoState } from '../../upgrade/repo-state.js';
 import { planAddBackend } from '../../commands/add-backend.js';
-import { formatUpdatePlan } from '../../apply/print-update.js';
-import { applyUpdate } from '../../apply/apply-update.js';
+import { EXIT_BAD_INPUT, EXIT_OK } from '../../user-error.js';
 import type { Output } from '../output.js';
+import { showOrWrite } from './repo-changes.js';
 
 interface AddBackendOptions {
   dir: string;
@@ -22,20 +22,14 @@ export function addBackendCommand(output: Output, setExit: (code: number) => voi
     .option('--dry-run', 'print what would change, and write nothing')
     .option('--diff', 'with --dry-run, print unified diffs too')
     .action(async (kind: string, options: AddBackendOptions) => {
-      const dir = resolve(options.dir);
-      const repo = await readRepoState(dir);
-      const { plan } = await planAddBackend(repo, kind);
-      if (options.dryRun) {
-        const before = new Map<string, string | undefined>();
-        if (options.diff) for (const c of plan.changes) before.set(c.path, await repo.readDisk(c.path));
-        output.out(formatUpdatePlan(plan, { diffs: options.diff, before }));
+      const repo = await readRepoState(resolve(options.dir));
+      const { changes: plan } = await planAddBackend(repo, kind);
+      if (!(await showOrWrite(repo, plan, options, output))) {
         output.out('Dry run: nothing was written.');
-        return setExit(0);
+        return setExit(EXIT_OK);
       }
-      await applyUpdate(dir, plan);
-      output.out(formatUpdatePlan(plan));
       for (const path of plan.conflicts) output.err(`conflict: ${path} has conflict markers to resolve`);
       output.out(`\nAdded the ${kind} backend. Next: npm install (new dependencies), set its variables (see .env.example), then mcp-gen add-tool <name> --backend ${kind}.`);
-      setExit(plan.conflicts.length > 0 ? 2 : 0);
+      setExit(plan.conflicts.length > 0 ? EXIT_BAD_INPUT : EXIT_OK);
     });
 }

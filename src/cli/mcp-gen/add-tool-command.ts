@@ -1,4 +1,4 @@
-/** `mcp-gen add-tool <name>`: flags / prompts -> a tool spec -> update plan -> apply. */
+/** `mcp-gen add-tool <name>`: flags / prompts -> a tool spec -> changes -> written. */
 import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { ACCESS_KINDS, APPROVAL_MODES, BACKEND_KINDS, toolFileName } from '../../spec/project-spec.js';
@@ -7,10 +7,9 @@ import { SpecError, formatPath } from '../../spec/issues.js';
 import { lintAdvice, lintSpec, toolFilePath } from '../../lint/lint-repo.js';
 import { readRepoState } from '../../upgrade/repo-state.js';
 import { planAddTool } from '../../commands/add-tool.js';
-import { formatUpdatePlan } from '../../apply/print-update.js';
-import { applyUpdate } from '../../apply/apply-update.js';
+import { Cancelled, EXIT_OK } from '../../user-error.js';
 import type { Output } from '../output.js';
-import { EXIT_OK } from '../exit-codes.js';
+import { showOrWrite } from './repo-changes.js';
 
 interface AddToolOptions {
   access?: string;
@@ -76,7 +75,7 @@ async function addTool(name: string, options: AddToolOptions, output: Output): P
     const flag = FLAG_OF[String(path[0])];
     return flag ? (path.length > 1 ? `${flag} (${formatPath(path)})` : flag) : formatPath(path);
   };
-  const { spec, plan } = await planAddTool(repo, tool, label);
+  const { spec, changes: plan } = await planAddTool(repo, tool, label);
   const added = spec.tools[spec.tools.length - 1]!;
   // The new tool's file is rendered from the spec; the others are read as the user left them.
   const advice = lintAdvice(
@@ -84,16 +83,11 @@ async function addTool(name: string, options: AddToolOptions, output: Output): P
     [added.name],
   );
 
-  if (options.dryRun) {
-    const before = new Map<string, string | undefined>();
-    if (options.diff) for (const c of plan.changes) before.set(c.path, await repo.readDisk(c.path));
-    output.out(formatUpdatePlan(plan, { diffs: options.diff, before }));
+  if (!(await showOrWrite(repo, plan, options, output))) {
     for (const line of advice) output.err(line);
     output.out('Dry run: nothing was written.');
     return EXIT_OK;
   }
-  await applyUpdate(dir, plan);
-  output.out(formatUpdatePlan(plan));
   const approval = added.approval === 'none' ? '' : `, approval ${added.approval}`;
   output.out(`\nAdded ${added.name} (${added.access}, scopes ${added.scopes.join(', ')}${approval}).`);
   for (const path of plan.conflicts) output.err(`conflict: ${path} has conflict markers to resolve`);
@@ -145,7 +139,7 @@ async function toolFromOptions(name: string, options: AddToolOptions, output: Ou
 async function askMissing(tool: Record<string, unknown>): Promise<void> {
   const p = await import('@clack/prompts');
   const answer = <T>(value: T): Exclude<T, symbol> => {
-    if (p.isCancel(value)) throw new SpecError(['cancelled']);
+    if (p.isCancel(value)) throw new Cancelled();
     return value as Exclude<T, symbol>;
   };
   if (tool.access === undefined) {

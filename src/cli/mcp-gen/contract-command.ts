@@ -5,7 +5,8 @@
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readRepoState, NotAGeneratedRepo } from '../../upgrade/repo-state.js';
+import { readRepoState } from '../../upgrade/repo-state.js';
+import { UserError } from '../../user-error.js';
 import type { Output } from '../output.js';
 
 interface ContractOptions {
@@ -25,7 +26,7 @@ export function contractCommand(output: Output, setExit: (code: number) => void)
       const dir = resolve(options.dir);
       await readRepoState(dir);
       if (!existsSync(join(dir, 'node_modules'))) {
-        throw new NotAGeneratedRepo(`${dir} has no node_modules: run npm install there first (the check loads the tools' own schemas)`);
+        throw new UserError(`${dir} has no node_modules: run npm install there first (the check loads the tools' own schemas)`);
       }
       const args = ['run', '--silent', 'contract', '--', ...(options.update ? ['--update'] : []), ...(options.json ? ['--json'] : [])];
       const result = await (await import('execa')).execa('npm', args, { cwd: dir, reject: false });

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { lintRepo } from '../../commands/lint.js';
 import { formatReport } from '../../lint/lint-repo.js';
 import { readRepoState } from '../../upgrade/repo-state.js';
-import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
+import { EXIT_FAILURE, EXIT_OK } from '../../user-error.js';
 import type { Output } from '../output.js';
 
 interface LintOptions {

@@ -9,13 +9,15 @@ import { resolve } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { readRepoState } from '../../upgrade/repo-state.js';
 import { planUpgrade, type UpgradePlan } from '../../commands/upgrade.js';
-import { formatUpdatePlan } from '../../apply/print-update.js';
-import { applyUpdate } from '../../apply/apply-update.js';
-import type { UpdatePlan } from '../../upgrade/plan-update.js';
+import type { ChangeList } from '../../apply/changes.js';
+import { formatUpdate, visibleChanges } from '../../apply/print-changes.js';
+import { writeChanges } from '../../apply/write-changes.js';
+import { EXIT_FAILURE, UserError } from '../../user-error.js';
 import { conflictMarkerPaths } from '../../commands/doctor.js';
 import { checkRepo } from '../../commands/repo-checks.js';
 import { report as formatProblems } from './doctor-command.js';
 import type { Output } from '../output.js';
+import { contentsBefore } from './repo-changes.js';
 
 interface UpgradeOptions {
   dir: string;
@@ -25,8 +27,6 @@ interface UpgradeOptions {
   allowDirty?: boolean;
   conflict: 'markers' | 'rej';
 }
-
-export class DirtyTree extends Error {}
 
 export function upgradeCommand(output: Output, setExit: (code: number) => void): Command {
   return new Command('upgrade')
@@ -49,7 +49,7 @@ async function upgrade(options: UpgradeOptions, output: Output): Promise<number>
   const writes = !options.check && !options.dryRun;
   if (writes && !options.allowDirty) await refuseDirtyTree(dir);
   const upgrade = await planUpgrade(repo);
-  const visible = upgrade.plan.changes.filter((c) => c.action !== 'unchanged' && c.class !== 'state');
+  const visible = visibleChanges(upgrade.plan);
   // A kept user edit is not something to do: a repo with edits can be up to date.
   const pending = visible.filter((c) => c.action !== 'keep');
   // Only --check and the JSON plan report markers left on disk; a writing upgrade does not need them.
@@ -66,7 +66,7 @@ async function upgrade(options: UpgradeOptions, output: Output): Promise<number>
     else if (!behind) output.out(`The templates are those of create-mcp-server ${upgrade.to}, but the repo's checks fail:\n${formatProblems(problems)}`);
     else {
       output.out(header(upgrade));
-      output.out(formatUpdatePlan(upgrade.plan));
+      output.out(formatUpdate(upgrade.plan));
       for (const path of markersOnDisk) output.out(`  unresolved conflict markers in ${path}`);
       if (upgrade.plan.handEdited.length > 0) output.out(handEditNotice(upgrade.plan.handEdited, 'will regenerate'));
     }
@@ -78,19 +78,18 @@ async function upgrade(options: UpgradeOptions, output: Output): Promise<number>
       output.out(JSON.stringify(summary(upgrade, markersOnDisk, false), null, 2));
       return 0;
     }
-    const before = new Map<string, string | undefined>();
-    for (const c of visible) before.set(c.path, await repo.readDisk(c.path));
+    const before = await contentsBefore(repo, { ...upgrade.plan, changes: visible });
     output.out(header(upgrade));
-    output.out(formatUpdatePlan(withRejects(upgrade.plan, options.conflict), { diffs: true, before }));
+    output.out(formatUpdate(withRejects(upgrade.plan, options.conflict), { diffs: true, before }));
     if (upgrade.plan.handEdited.length > 0) output.out(handEditNotice(upgrade.plan.handEdited, 'would regenerate'));
     output.out('Dry run: nothing was written.');
     return 0;
   }
 
   const plan = withRejects(upgrade.plan, options.conflict);
-  await applyUpdate(dir, plan);
+  await writeChanges(dir, plan.changes);
   output.out(header(upgrade));
-  output.out(formatUpdatePlan(plan));
+  output.out(formatUpdate(plan));
   if (plan.handEdited.length > 0) output.err(`\n${handEditNotice(plan.handEdited, 'regenerated')}`);
   // The repo as the user will run it: doctor's checks and its own contract check, on what was written.
   const checks = await checkRepo(dir, { contract: true });
@@ -132,16 +131,14 @@ function summary(upgrade: UpgradePlan, markersOnDisk: string[], upToDate: boolea
     to: upgrade.to,
     upToDate,
     migrations: upgrade.migrations.map((m) => ({ id: m.id, description: m.description })),
-    changes: upgrade.plan.changes
-      .filter((c) => c.action !== 'unchanged' && c.class !== 'state')
-      .map((c) => ({ path: c.path, class: c.class, action: c.action, ...(c.reason ? { reason: c.reason } : {}) })),
+    changes: visibleChanges(upgrade.plan).map((c) => ({ path: c.path, class: c.class, action: c.action, ...(c.to ? { to: c.to } : {}), ...(c.reason ? { reason: c.reason } : {}) })),
     conflicts: upgrade.plan.conflicts,
     unresolvedMarkers: markersOnDisk,
   };
 }
 
 /** `--conflict rej`: keep the user's file as it is, and put the template's change beside it. */
-function withRejects(plan: UpdatePlan, style: UpgradeOptions['conflict']): UpdatePlan {
+function withRejects(plan: ChangeList, style: UpgradeOptions['conflict']): ChangeList {
   if (style !== 'rej') return plan;
   const changes = plan.changes.flatMap((c) => {
     if (c.action !== 'conflict' || !c.sides) return [c];
@@ -156,10 +153,12 @@ function withRejects(plan: UpdatePlan, style: UpgradeOptions['conflict']): Updat
 
 async function refuseDirtyTree(dir: string): Promise<void> {
   const status = await (await import('execa')).execa('git', ['status', '--porcelain'], { cwd: dir, reject: false });
-  if (status.exitCode !== 0) throw new DirtyTree(`${dir} is not a git repository, so an upgrade could not be reviewed or undone; pass --allow-dirty to upgrade anyway`);
+  if (status.exitCode !== 0) throw new UserError(`${dir} is not a git repository, so an upgrade could not be reviewed or undone; pass --allow-dirty to upgrade anyway`, { exitCode: EXIT_FAILURE });
   const lines = status.stdout.split('\n').filter(Boolean);
   if (lines.length > 0) {
     const files = lines.slice(0, 5).map((l) => l.slice(3));
-    throw new DirtyTree(`uncommitted changes (${files.join(', ')}${files.length === 5 ? ', ...' : ''}): commit or stash them first, so the upgrade is one reviewable change, or pass --allow-dirty`);
+    throw new UserError(`uncommitted changes (${files.join(', ')}${files.length === 5 ? ', ...' : ''}): commit or stash them first, so the upgrade is one reviewable change, or pass --allow-dirty`, {
+      exitCode: EXIT_FAILURE,
+    });
   }
 }

@@ -7,7 +7,7 @@
  * installed). A tool whose description neither way can know keeps mcp-gen.json's, and the
  * upgrade names the step that settles it.
  */
-import type { Migration } from '../migrations.js';
+import type { Migration } from './migration.js';
 import { LOCK_FILE, lockText, type ToolsLock } from '../../contract/tools-lock.js';
 import { titleFromName } from '../../spec/tool-defaults.js';
 import { servedTools } from '../served-tools.js';

@@ -7,9 +7,9 @@
  * A repo without the http backend has no such file, and a second run finds it moved: both do
  * nothing.
  */
-import type { Migration } from '../migrations.js';
+import type { Migration } from './migration.js';
 import { rewriteRelativeImports } from './relative-imports.js';
-import { userSourceFiles } from './tool-namespace-folders.js';
+import { userSourceFiles } from './user-source-files.js';
 
 const FROM = 'src/backends/http/summarize';
 const TO = 'src/pipeline/summarize';

@@ -9,11 +9,9 @@
  * Both naming rules are written out here rather than imported: the migration must keep doing
  * exactly what it did for 0.3.0, whatever later releases make of tool file names.
  */
-import { readdir } from 'node:fs/promises';
-import { join, sep } from 'node:path';
-import type { Migration } from '../migrations.js';
-import type { RepoOverlay } from '../repo-overlay.js';
+import type { Migration } from './migration.js';
 import { rewriteRelativeImports } from './relative-imports.js';
+import { userSourceFiles } from './user-source-files.js';
 
 /** The rule of 0.2.0 and earlier: `crm.search` -> `crm-search`. */
 const flatFileName = (name: string) => name.replace(/\./g, '-');
@@ -66,22 +64,3 @@ export const toolNamespaceFolders: Migration = {
     }
   },
 };
-
-/**
- * TypeScript files under src/ and test/ that are the user's: scaffold or never generated.
- * Managed and merged files are the templates': the re-render brings their imports up to date.
- */
-export async function userSourceFiles(repo: RepoOverlay): Promise<string[]> {
-  const files: string[] = [];
-  for (const root of ['src', 'test']) {
-    const listed = await readdir(join(repo.dir, root), { recursive: true }).catch(() => [] as string[]);
-    for (const entry of listed) {
-      const path = `${root}/${entry.split(sep).join('/')}`;
-      if (!/\.[cm]?tsx?$/.test(path) || path.includes('/node_modules/')) continue;
-      const cls = repo.manifest[path]?.class;
-      if (cls === 'managed' || cls === 'merged') continue;
-      files.push(path);
-    }
-  }
-  return files.sort();
-}

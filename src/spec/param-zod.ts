@@ -4,7 +4,7 @@
  * Both are built from the same table, so the lock matches what the server will list.
  */
 import { z } from 'zod';
-import type { ParamSpec, ParamType } from '../spec/project-spec.js';
+import type { ParamSpec, ParamType } from './project-spec.js';
 
 const SOURCE: Record<ParamType, string> = {
   string: 'z.string()',

@@ -1,2 +1,0 @@
-/** The user cancelled a prompt (Ctrl-C / Esc): nothing is written, exit 2. */
-export class PromptCancelled extends Error {}

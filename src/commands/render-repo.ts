@@ -1,0 +1,14 @@
+/**
+ * What a command writes for a spec: the project's files (render) plus the state the repo keeps
+ * about itself (mcp-gen.json, the manifest, the merge bases: src/upgrade/state-files.ts).
+ */
+import { renderProject, type RenderOptions } from '../render/render-project.js';
+import type { FileTree } from '../render/file-tree.js';
+import type { CompleteProjectSpec } from '../spec/tool-defaults.js';
+import { addStateFiles } from '../upgrade/state-files.js';
+
+export async function renderRepo(spec: CompleteProjectSpec, options: RenderOptions = {}): Promise<FileTree> {
+  const tree = await renderProject(spec, options);
+  addStateFiles(tree, spec, spec.generator?.migrations ?? []);
+  return tree;
+}
