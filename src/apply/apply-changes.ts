@@ -19,6 +19,8 @@ export interface FileChange {
   /** New contents; undefined means delete the file. */
   contents?: string;
   mode?: number;
+  /** 'base64': `contents` is binary content in base64 (TreeFile.encoding). */
+  encoding?: 'base64';
 }
 
 export interface ApplyHooks {
@@ -49,7 +51,7 @@ export async function applyChanges(target: string, changes: readonly FileChange[
       if (change.contents === undefined) continue;
       const abs = join(staged, change.path);
       await mkdir(dirname(abs), { recursive: true });
-      await writeFile(abs, change.contents);
+      await writeFile(abs, change.contents, change.encoding ?? 'utf8');
       if (change.mode) await chmod(abs, change.mode);
       await hooks.checkpoint?.(change.path);
     }

@@ -8,7 +8,7 @@ export function updateChanges(plan: UpdatePlan): FileChange[] {
   for (const c of plan.changes) {
     if (c.action === 'delete') changes.push({ path: c.path });
     else if (c.contents !== undefined && c.action !== 'unchanged' && c.action !== 'keep') {
-      changes.push({ path: c.path, contents: c.contents, ...(c.mode ? { mode: c.mode } : {}) });
+      changes.push({ path: c.path, contents: c.contents, ...(c.mode ? { mode: c.mode } : {}), ...(c.encoding ? { encoding: c.encoding } : {}) });
     }
   }
   return changes;

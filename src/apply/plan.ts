@@ -32,10 +32,10 @@ export async function planTree(tree: FileTree, target: string): Promise<Plan> {
   const state = await targetState(target);
   const files: PlannedFile[] = [];
   for (const [path, file] of tree.entries()) {
-    const bytes = Buffer.byteLength(file.contents);
+    const bytes = Buffer.byteLength(file.contents, file.encoding ?? 'utf8');
     let action: FileAction = 'create';
     if (state.state === 'non-empty' || state.state === 'git-only') {
-      const current = await readFile(join(target, path), 'utf8').catch(() => undefined);
+      const current = await readFile(join(target, path), file.encoding ?? 'utf8').catch(() => undefined);
       if (current !== undefined) action = current === file.contents ? 'unchanged' : 'update';
     }
     files.push({ path, action, bytes });

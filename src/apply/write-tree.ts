@@ -20,7 +20,7 @@ export interface WriteHooks {
 export async function writeTree(tree: FileTree, plan: Plan, hooks: WriteHooks = {}): Promise<void> {
   const files = plan.files
     .filter((f) => f.action !== 'unchanged')
-    .map(({ path }) => ({ path, contents: tree.get(path)!.contents, mode: tree.get(path)!.mode }));
+    .map(({ path }) => ({ path, contents: tree.get(path)!.contents, mode: tree.get(path)!.mode, encoding: tree.get(path)!.encoding }));
   await withSignalGuard(async (checkSignal) => {
     const checkpoint = async (path: string) => {
       checkSignal();
@@ -37,7 +37,7 @@ export async function writeTree(tree: FileTree, plan: Plan, hooks: WriteHooks = 
       for (const file of files) {
         const abs = join(root, file.path);
         await mkdir(dirname(abs), { recursive: true });
-        await writeFile(abs, file.contents);
+        await writeFile(abs, file.contents, file.encoding ?? 'utf8');
         if (file.mode) await chmod(abs, file.mode);
         await checkpoint(file.path);
       }

@@ -4,11 +4,11 @@
  *
  *   managed   regenerated whole; a hand edit is not merged: it is kept beside the file as
  *             <file>.orig and reported
- *   merged    three-way: base (.mcp-gen/base) / disk / new render
+ *   merged    three-way: base (.mcp-gen/base.json.gz) / disk / new render
  *   scaffold  written once when new, then the user's: never touched again
  */
 import type { FileTree, FileClass } from '../render/file-tree.js';
-import { BASE_DIR, isStateFile, sha256, type ManifestEntry } from './state-files.js';
+import { BASE_ARCHIVE, isStateFile, sha256, type ManifestEntry } from './state-files.js';
 import type { RepoState } from './repo-state.js';
 import { isBinary, mergeThreeWay, mergeTwoWay } from './three-way.js';
 
@@ -21,6 +21,8 @@ export interface PlannedUpdate {
   /** What the file will hold (create / update / merge / conflict). */
   contents?: string;
   mode?: number;
+  /** 'base64' for binary content (the merge-base archive), as in TreeFile. */
+  encoding?: 'base64';
   /** Why, for the plan printout: "edited by hand", "deleted by you", … */
   reason?: string;
   /** For a text conflict: the base and the new render, to write a .rej instead of markers. */
@@ -46,7 +48,7 @@ export async function planUpdate(tree: FileTree, repo: RepoState): Promise<Updat
     const entry = repo.manifest[path];
     const disk = await repo.readDisk(path);
     if (file && isStateFile(path)) {
-      changes.push(write(path, 'state', disk, file.contents, file.mode));
+      changes.push({ ...write(path, 'state', disk, file.contents, file.mode), ...(file.encoding ? { encoding: file.encoding } : {}) });
     } else if (!file) {
       changes.push(await dropped(path, entry!.class, disk, repo));
     } else if (file.class === 'scaffold') {
@@ -134,7 +136,7 @@ function noBaseReason(entry: ManifestEntry | undefined): string {
   if (entry.class === 'scaffold') {
     return `written as yours by an older generator, so no merge base was kept, and the version it wrote is not in the git history; ${how}`;
   }
-  return `its merge base is missing from ${BASE_DIR}/ and the version last generated is not in the git history; ${how}`;
+  return `its merge base is missing from ${BASE_ARCHIVE} and the version last generated is not in the git history; ${how}`;
 }
 
 async function dropped(path: string, cls: FileClass, disk: string | undefined, repo: RepoState): Promise<PlannedUpdate> {
