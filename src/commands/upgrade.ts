@@ -13,6 +13,7 @@ import { MIGRATIONS, pendingMigrations, type Migration } from '../upgrade/migrat
 import { planUpdate, type PlannedUpdate, type UpdatePlan } from '../upgrade/plan-update.js';
 import { RepoOverlay } from '../upgrade/repo-overlay.js';
 import type { RepoState } from '../upgrade/repo-state.js';
+import { isStateFile } from '../upgrade/state-files.js';
 
 export class UpgradeRefused extends Error {}
 
@@ -77,7 +78,9 @@ async function includeMigrationEdits(plan: UpdatePlan, overlay: RepoOverlay, dis
     if (planned?.action === 'delete') continue;
     let change: PlannedUpdate | undefined;
     if (contents === null) {
-      if (before !== undefined) change = { path, class: planned?.class ?? 'merged', action: 'delete', reason: 'moved by a migration' };
+      // A state file a migration removes (the pre-0.5.0 merge bases) is bookkeeping, not reported.
+      const cls = planned?.class ?? (isStateFile(path) ? 'state' : 'merged');
+      if (before !== undefined) change = { path, class: cls, action: 'delete', reason: 'moved by a migration' };
     } else if (contents !== before) {
       change = { path, class: planned?.class ?? 'scaffold', action: before === undefined ? 'create' : 'update', contents, reason: 'changed by a migration' };
     }

@@ -10,6 +10,7 @@ import type { RepoOverlay } from './repo-overlay.js';
 import { lockDescriptions } from './migrations/lock-descriptions.js';
 import { sharedSummarizer } from './migrations/shared-summarizer.js';
 import { toolNamespaceFolders } from './migrations/tool-namespace-folders.js';
+import { mergeBaseArchive } from './migrations/merge-base-archive.js';
 
 export interface MigrationContext {
   /** mcp-gen.json as parsed JSON (before: editable; after: already validated). */
@@ -29,7 +30,7 @@ export interface Migration {
   run(ctx: MigrationContext): void | Promise<void>;
 }
 
-export const MIGRATIONS: readonly Migration[] = [lockDescriptions, toolNamespaceFolders, sharedSummarizer];
+export const MIGRATIONS: readonly Migration[] = [lockDescriptions, toolNamespaceFolders, sharedSummarizer, mergeBaseArchive];
 
 export function pendingMigrations(all: readonly Migration[], from: string, to: string, applied: readonly string[]): Migration[] {
   return all
