@@ -21,6 +21,8 @@ export interface FileChange {
   mode?: number;
   /** Move the file at `path` here (a rename: the bytes move, nothing is staged). */
   to?: string;
+  /** 'base64': `contents` is binary content in base64 (TreeFile.encoding). */
+  encoding?: 'base64';
 }
 
 export interface ApplyHooks {
@@ -51,7 +53,7 @@ export async function applyChanges(target: string, changes: readonly FileChange[
       if (change.contents === undefined || change.to !== undefined) continue;
       const abs = join(staged, change.path);
       await mkdir(dirname(abs), { recursive: true });
-      await writeFile(abs, change.contents);
+      await writeFile(abs, change.contents, change.encoding ?? 'utf8');
       if (change.mode) await chmod(abs, change.mode);
       await hooks.checkpoint?.(change.path);
     }

@@ -25,6 +25,8 @@ export interface Change {
   /** What the file will hold (create / update / merge / conflict). */
   contents?: string;
   mode?: number;
+  /** 'base64' for binary content (the merge-base archive), as in TreeFile. */
+  encoding?: 'base64';
   /** rename: the path the file moves to. */
   to?: string;
   /** Why, for the printout: "edited by hand", "deleted by you", … */

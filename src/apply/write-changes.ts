@@ -27,6 +27,7 @@ export async function writeChanges(target: string, changes: readonly Change[], h
     path: c.path,
     ...(c.contents !== undefined && c.action !== 'delete' && c.action !== 'rename' ? { contents: c.contents } : {}),
     ...(c.mode ? { mode: c.mode } : {}),
+    ...(c.encoding ? { encoding: c.encoding } : {}),
     ...(c.action === 'rename' ? { to: c.to! } : {}),
   }));
   // A file moves before a change at its new path rewrites it.
@@ -54,7 +55,7 @@ async function renameIntoPlace(target: string, files: readonly FileChange[], che
     for (const file of files) {
       const abs = join(root, file.path);
       await mkdir(dirname(abs), { recursive: true });
-      await writeFile(abs, file.contents!);
+      await writeFile(abs, file.contents!, file.encoding ?? 'utf8');
       if (file.mode) await chmod(abs, file.mode);
       await checkpoint(file.path);
     }

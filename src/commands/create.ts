@@ -31,5 +31,5 @@ export async function planCreate(spec: CompleteProjectSpec, dir: string, options
     });
   }
   const changes = await planUpdate(tree, emptyRepo(target), { overwrite: true });
-  return { target, changes, bytes: (path) => Buffer.byteLength(tree.get(path)?.contents ?? '') };
+  return { target, changes, bytes: (path) => Buffer.byteLength(tree.get(path)?.contents ?? '', tree.get(path)?.encoding ?? 'utf8') };
 }

@@ -8,7 +8,7 @@ import { formatPath, SpecError } from '../spec/issues.js';
 import { toolFileName } from '../spec/project-spec.js';
 import { GENERATOR_VERSION } from '../version.js';
 import { LOCK_FILE } from '../contract/tools-lock.js';
-import { isStateFile, sha256, BASE_DIR, type ManifestEntry } from '../upgrade/state-files.js';
+import { isStateFile, sha256, BASE_ARCHIVE, LEGACY_BASE_DIR, type ManifestEntry } from '../upgrade/state-files.js';
 import { olderGenerator } from './same-generator.js';
 import type { RepoState } from '../upgrade/repo-state.js';
 import semver from 'semver';
@@ -64,7 +64,7 @@ export async function diagnose(repo: RepoState): Promise<Problem[]> {
       problems.push({ check: 'managed-edited', path, message: 'generated file edited by hand; the next mcp-gen change will regenerate it', fix: 'move the change into mcp-gen.json, a tool file or a merged file, or restore it from git' });
     }
     if (entry.class === 'merged' && (await repo.readBase(path)) === undefined) {
-      problems.push({ check: 'missing-base', path, message: `no merge base in ${BASE_DIR}/; an upgrade cannot merge this file three ways`, fix: 'restore .mcp-gen/base/ from git' });
+      problems.push({ check: 'missing-base', path, message: `no merge base in ${BASE_ARCHIVE}; an upgrade cannot merge this file three ways`, fix: `restore ${BASE_ARCHIVE} (before 0.5.0: ${LEGACY_BASE_DIR}/) from git` });
     }
     if (holdsConflictMarkers(entry, disk)) {
       problems.push({ check: 'conflict-markers', path, message: 'holds unresolved conflict markers (<<<<<<< / >>>>>>>)', fix: 'resolve the conflict and remove the markers' });

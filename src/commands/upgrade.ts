@@ -12,6 +12,7 @@ import { RepoOverlay } from '../upgrade/repo-overlay.js';
 import type { RepoState } from '../upgrade/repo-state.js';
 import { EXIT_FAILURE, UserError } from '../user-error.js';
 import { respec } from './respec.js';
+import { isStateFile } from '../upgrade/state-files.js';
 
 export class MigrationFailed extends UserError {
   constructor(readonly migration: Migration, cause: unknown) {
@@ -83,8 +84,10 @@ async function includeMigrationEdits(list: ChangeList, overlay: RepoOverlay, dis
     let change: Change | undefined;
     if (contents === null) {
       const to = renames.get(path);
-      if (to !== undefined) change = { path, class: planned?.class ?? 'merged', action: 'rename', to, reason: 'moved by a migration' };
-      else if (before !== undefined) change = { path, class: planned?.class ?? 'merged', action: 'delete', reason: 'moved by a migration' };
+      // A state file a migration removes (the pre-0.5.0 merge bases) is bookkeeping, not reported.
+      const cls = planned?.class ?? (isStateFile(path) ? 'state' : 'merged');
+      if (to !== undefined) change = { path, class: cls, action: 'rename', to, reason: 'moved by a migration' };
+      else if (before !== undefined) change = { path, class: cls, action: 'delete', reason: 'moved by a migration' };
     } else if (contents !== before) {
       const action = source === undefined && before === undefined ? 'create' : 'update';
       change = { path, class: planned?.class ?? 'scaffold', action, contents, reason: 'changed by a migration' };

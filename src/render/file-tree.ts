@@ -10,6 +10,8 @@ export interface TreeFile {
   class: FileClass;
   /** Unix mode bits worth keeping (executable scripts). */
   mode?: number;
+  /** Set for binary content (the merge-base archive): `contents` holds its bytes in base64. */
+  encoding?: 'base64';
 }
 
 export class FileTree {

@@ -9,10 +9,11 @@ import { lockDescriptions } from './migrations/lock-descriptions.js';
 import { sharedSummarizer } from './migrations/shared-summarizer.js';
 import { toolNamespaceFolders } from './migrations/tool-namespace-folders.js';
 import type { Migration } from './migrations/migration.js';
+import { mergeBaseArchive } from './migrations/merge-base-archive.js';
 
 export type { Migration, MigrationContext } from './migrations/migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [lockDescriptions, toolNamespaceFolders, sharedSummarizer];
+export const MIGRATIONS: readonly Migration[] = [lockDescriptions, toolNamespaceFolders, sharedSummarizer, mergeBaseArchive];
 
 export function pendingMigrations(all: readonly Migration[], from: string, to: string, applied: readonly string[]): Migration[] {
   return all

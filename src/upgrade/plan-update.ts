@@ -4,7 +4,7 @@
  *
  *   managed   regenerated whole; a hand edit is not merged: it is kept beside the file as
  *             <file>.orig and reported
- *   merged    three-way: base (.mcp-gen/base) / disk / new render
+ *   merged    three-way: base (.mcp-gen/base.json.gz) / disk / new render
  *   scaffold  written once when new, then the user's: never touched again
  *
  * A create plans the same way, into a directory with no manifest: with `overwrite` (the
@@ -13,7 +13,7 @@
  */
 import type { FileTree, FileClass } from '../render/file-tree.js';
 import { changeList, type Change, type ChangeList } from '../apply/changes.js';
-import { BASE_DIR, isStateFile, sha256, type ManifestEntry } from './state-files.js';
+import { BASE_ARCHIVE, isStateFile, sha256, type ManifestEntry } from './state-files.js';
 import type { RepoState } from './repo-state.js';
 import { isBinary, mergeThreeWay, mergeTwoWay } from './three-way.js';
 
@@ -34,7 +34,7 @@ export async function planUpdate(tree: FileTree, repo: RepoState, options: PlanO
     const entry = repo.manifest[path];
     const disk = await repo.readDisk(path);
     if (file && (options.overwrite || isStateFile(path))) {
-      changes.push(write(path, isStateFile(path) ? 'state' : file.class, disk, file.contents, file.mode));
+      changes.push({ ...write(path, isStateFile(path) ? 'state' : file.class, disk, file.contents, file.mode), ...(file.encoding ? { encoding: file.encoding } : {}) });
     } else if (!file) {
       changes.push(await dropped(path, entry!.class, disk, repo));
     } else if (file.class === 'scaffold') {
@@ -117,7 +117,7 @@ function noBaseReason(entry: ManifestEntry | undefined): string {
   if (entry.class === 'scaffold') {
     return `written as yours by an older generator, so no merge base was kept, and the version it wrote is not in the git history; ${how}`;
   }
-  return `its merge base is missing from ${BASE_DIR}/ and the version last generated is not in the git history; ${how}`;
+  return `its merge base is missing from ${BASE_ARCHIVE} and the version last generated is not in the git history; ${how}`;
 }
 
 async function dropped(path: string, cls: FileClass, disk: string | undefined, repo: RepoState): Promise<Change> {

@@ -2,7 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../user-error.js';
-import { BASE_DIR, MANIFEST_FILE, STATE_FILE, type ManifestEntry } from './state-files.js';
+import { BASE_ARCHIVE, MANIFEST_FILE, STATE_FILE, type ManifestEntry } from './state-files.js';
+import { baseReader } from './base-archive.js';
 import { findInHistory } from './git-history.js';
 
 export interface RepoState {
@@ -10,7 +11,9 @@ export interface RepoState {
   /** mcp-gen.json as parsed JSON, not yet validated. */
   rawSpec: unknown;
   manifest: Record<string, ManifestEntry>;
+  /** A file as the render holds it: text, or base64 for the binary archive (TreeFile.encoding). */
   readDisk(path: string): Promise<string | undefined>;
+  /** The merge base of a merged file: from the archive, or `.mcp-gen/base/` in a repo not yet migrated. */
   readBase(path: string): Promise<string | undefined>;
   /** The content of `path` whose sha256 is `sha256`, from the repo's git history, if any. */
   findInHistory?(path: string, sha256: string): Promise<string | undefined>;
@@ -18,7 +21,7 @@ export interface RepoState {
 
 /** Reads only: a write a killed mcp-gen left half done is rolled back by the CLI before this. */
 export async function readRepoState(dir: string): Promise<RepoState> {
-  const specText = await readText(join(dir, STATE_FILE));
+  const specText = await readText(join(dir, STATE_FILE), 'utf8');
   if (specText === undefined) {
     throw new UserError(`${dir} has no ${STATE_FILE}: run mcp-gen inside a repository made by create-mcp-server`);
   }
@@ -28,14 +31,14 @@ export async function readRepoState(dir: string): Promise<RepoState> {
   } catch (err) {
     throw new UserError(`${STATE_FILE} is not valid JSON (${(err as Error).message})`);
   }
-  const manifestText = await readText(join(dir, MANIFEST_FILE));
+  const manifestText = await readText(join(dir, MANIFEST_FILE), 'utf8');
   const manifest = manifestText ? ((JSON.parse(manifestText) as { files: Record<string, ManifestEntry> }).files ?? {}) : {};
   return {
     dir,
     rawSpec,
     manifest,
-    readDisk: (path) => readText(join(dir, path)),
-    readBase: (path) => readText(join(dir, BASE_DIR, path)),
+    readDisk: (path) => readText(join(dir, path), path === BASE_ARCHIVE ? 'base64' : 'utf8'),
+    readBase: baseReader(dir),
     findInHistory: (path, hash) => findInHistory(dir, path, hash),
   };
 }
@@ -47,14 +50,14 @@ export function emptyRepo(dir: string): RepoState {
     rawSpec: undefined,
     manifest: {},
     // Whatever cannot be read as a file (a directory in the way) is written over, or refused by the write.
-    readDisk: (path) => readFile(join(dir, path), 'utf8').catch(() => undefined),
+    readDisk: (path) => readFile(join(dir, path), path === BASE_ARCHIVE ? 'base64' : 'utf8').catch(() => undefined),
     readBase: async () => undefined,
   };
 }
 
-async function readText(path: string): Promise<string | undefined> {
+async function readText(path: string, encoding: BufferEncoding): Promise<string | undefined> {
   try {
-    return await readFile(path, 'utf8');
+    return await readFile(path, encoding);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EISDIR') return undefined;

@@ -1,20 +1,29 @@
 /**
  * The state a generated repo keeps (docs/architecture.md): `mcp-gen.json` (the spec and the generator
  * that last wrote the repo), `.mcp-gen/manifest.json` (class and base hash of every
- * generated path) and `.mcp-gen/base/` (the last generated content of merged files, the
- * merge base of the next upgrade). All are added to the tree like any generated file.
+ * generated path) and `.mcp-gen/base.json.gz` (the last generated content of merged files, the
+ * merge base of the next upgrade; see base-archive.ts). All are added to the tree like any generated file.
  */
 import { createHash } from 'node:crypto';
 import { FileTree } from '../render/file-tree.js';
 import type { CompleteProjectSpec } from '../spec/tool-defaults.js';
 import { specJsonSchemaText } from '../spec/json-schema.js';
 import { GENERATOR_VERSION } from '../version.js';
+import { BASE_ARCHIVE, encodeBaseArchive } from './base-archive.js';
+
+export { BASE_ARCHIVE, LEGACY_BASE_DIR } from './base-archive.js';
 
 export const STATE_FILE = 'mcp-gen.json';
 export const STATE_DIR = '.mcp-gen';
 export const MANIFEST_FILE = `${STATE_DIR}/manifest.json`;
 export const SCHEMA_FILE = `${STATE_DIR}/mcp-gen.schema.json`;
-export const BASE_DIR = `${STATE_DIR}/base`;
+/** Tells git and GitHub the state is generated (collapsed in pull requests) and the archive binary (no text diff or merge). */
+export const STATE_ATTRIBUTES_FILE = `${STATE_DIR}/.gitattributes`;
+
+const STATE_ATTRIBUTES = `# mcp-gen's bookkeeping, rewritten by every mcp-gen command: not for review, and the merge bases are compressed.
+* linguist-generated=true
+base.json.gz binary
+`;
 
 export interface ManifestEntry {
   class: 'managed' | 'merged' | 'scaffold';
@@ -36,10 +45,11 @@ export function addStateFiles(tree: FileTree, spec: CompleteProjectSpec, migrati
   const bases: Array<[string, string]> = [];
   for (const [path, file] of tree.entries()) {
     files[path] = { class: file.class, sha256: sha256(file.contents) };
-    if (file.class === 'merged') bases.push([`${BASE_DIR}/${path}`, file.contents]);
+    if (file.class === 'merged') bases.push([path, file.contents]);
   }
-  for (const [path, contents] of bases) tree.set(path, { contents, class: 'managed' });
-  tree.set(MANIFEST_FILE, { contents: `${JSON.stringify({ version: 1, files }, null, 2)}\n`, class: 'managed' });
+  tree.set(BASE_ARCHIVE, { contents: encodeBaseArchive(bases).toString('base64'), class: 'managed', encoding: 'base64' });
+  tree.set(STATE_ATTRIBUTES_FILE, { contents: STATE_ATTRIBUTES, class: 'managed' });
+  tree.set(MANIFEST_FILE, { contents: manifestText(files), class: 'managed' });
   tree.set(SCHEMA_FILE, { contents: specJsonSchemaText(), class: 'managed' });
   const state = {
     $schema: `./${SCHEMA_FILE}`,
@@ -47,6 +57,12 @@ export function addStateFiles(tree: FileTree, spec: CompleteProjectSpec, migrati
     generator: { version: GENERATOR_VERSION, migrations: [...migrations] },
   };
   tree.set(STATE_FILE, { contents: `${JSON.stringify(state, null, 2)}\n`, class: 'managed' });
+}
+
+/** One line per path: a change to the manifest reads as the paths it changed, in a third of the lines. */
+function manifestText(files: Record<string, ManifestEntry>): string {
+  const entries = Object.entries(files).map(([path, e]) => `    ${JSON.stringify(path)}: { "class": ${JSON.stringify(e.class)}, "sha256": ${JSON.stringify(e.sha256)} }`);
+  return `{\n  "version": 1,\n  "files": {\n${entries.join(',\n')}\n  }\n}\n`;
 }
 
 /** The spec in one fixed key order, whichever order it was given in: mcp-gen.json is diffed and reviewed. */

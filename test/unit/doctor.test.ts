@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { createCli, mcpGenCli } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
+import { BASE_ARCHIVE, decodeBaseArchive, encodeBaseArchive } from '../../src/upgrade/base-archive.js';
 
 let root: { path: string; remove: () => Promise<void> };
 let repo: string;
@@ -35,7 +36,9 @@ describe('mcp-gen doctor', () => {
     await copyFile(join(repo, 'src/tools/search_orders.ts'), join(repo, 'src/tools/list_stray.ts'));
     await copyFile(join(repo, 'src/tools/crm/get_account.ts'), join(repo, 'src/tools/crm/stray.ts'));
     await rm(join(repo, 'src/tools/create_order.ts'));
-    await rm(join(repo, '.mcp-gen/base/RUNBOOK.md'));
+    const bases = decodeBaseArchive(await readFile(join(repo, BASE_ARCHIVE)));
+    bases.delete('RUNBOOK.md');
+    await writeFile(join(repo, BASE_ARCHIVE), encodeBaseArchive(bases));
     const lock = JSON.parse(await readFile(join(repo, 'contracts/tools.lock.json'), 'utf8'));
     delete lock.tools.search_orders;
     lock.tools.get_retired = lock.tools.create_order;

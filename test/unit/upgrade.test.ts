@@ -16,16 +16,17 @@ import { planUpgrade, MigrationFailed } from '../../src/commands/upgrade.js';
 import { readRepoState } from '../../src/upgrade/repo-state.js';
 import { MIGRATIONS, type Migration } from '../../src/upgrade/migrations.js';
 import { GENERATOR_VERSION } from '../../src/version.js';
+import { BASE_ARCHIVE, LEGACY_BASE_DIR, decodeBaseArchive, legacyBasePaths } from '../../src/upgrade/base-archive.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/upgrade/', import.meta.url));
 const VERSIONS = readdirSync(FIXTURES).filter((v) => semver.valid(v)).sort(semver.compare);
 
 /** What an upgrade from each fixture version must run; a new fixture version needs its line. */
 const EXPECTED_MIGRATIONS: Record<string, string[]> = {
-  '0.1.0': ['0.2.0-lock-descriptions', '0.3.0-tool-namespace-folders', '0.4.0-shared-summarizer'],
-  '0.2.0': ['0.3.0-tool-namespace-folders', '0.4.0-shared-summarizer'],
-  '0.3.0': ['0.4.0-shared-summarizer'],
-  '0.4.0': [],
+  '0.1.0': ['0.2.0-lock-descriptions', '0.3.0-tool-namespace-folders', '0.4.0-shared-summarizer', '0.5.0-merge-base-archive'],
+  '0.2.0': ['0.3.0-tool-namespace-folders', '0.4.0-shared-summarizer', '0.5.0-merge-base-archive'],
+  '0.3.0': ['0.4.0-shared-summarizer', '0.5.0-merge-base-archive'],
+  '0.4.0': ['0.5.0-merge-base-archive'],
 };
 
 let root: { path: string; remove: () => Promise<void> };
@@ -522,5 +523,30 @@ describe.each(VERSIONS.filter((v) => semver.lt(v, '0.4.0')))('0.4.0-shared-summa
     const files = JSON.parse(await read('.mcp-gen/manifest.json')).files;
     expect(files[oldPath]).toBeUndefined();
     expect(files['src/pipeline/summarize.ts']).toMatchObject({ class: 'merged' });
+  });
+});
+
+describe.each(VERSIONS)('0.5.0-merge-base-archive, from %s', (version) => {
+  startFrom(version);
+
+  it('merges against the bases of .mcp-gen/base/, then keeps the new ones in the archive alone, unreported', async () => {
+    expect((await legacyBasePaths(repo)).length).toBeGreaterThan(0);
+    const readme = await read('README.md');
+    await writeFile(join(repo, 'README.md'), `Intro our team wrote.\n\n${readme}`);
+    await commitAll('our edit');
+
+    const run = await upgrade();
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).not.toMatch(/^ +delete +\.mcp-gen\/base\//m); // bookkeeping, not a change to review
+    expect(await read('README.md')).toContain('Intro our team wrote.');
+    expect(await legacyBasePaths(repo)).toEqual([]);
+    await commitAll('upgraded');
+    expect((await git('ls-files', LEGACY_BASE_DIR)).stdout).toBe('');
+    // Every merged file has its base, the new render's (not the user's edit).
+    const files = JSON.parse(await read('.mcp-gen/manifest.json')).files as Record<string, { class: string }>;
+    const bases = decodeBaseArchive(await readFile(join(repo, BASE_ARCHIVE)));
+    expect([...bases.keys()]).toEqual(Object.keys(files).filter((p) => files[p]!.class === 'merged').sort());
+    expect(bases.get('README.md')).not.toContain('Intro our team wrote.');
+    expect((await mcpGenCli('doctor', '-C', repo, '--no-contract')).stdout).not.toContain('missing-base');
   });
 });

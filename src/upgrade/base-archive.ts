@@ -1,0 +1,100 @@
+/**
+ * The merge bases of a generated repo: the last generated content of every `merged` file, which
+ * the next upgrade merges three ways against. They must travel with the repo (upgrades work
+ * offline, from shallow CI clones, and from generator versions no registry serves any more), but
+ * a plain copy of every merged file was half the repo's lines, in every diff and code search. So
+ * they are one gzip'd JSON file, `.mcp-gen/base.json.gz`, a binary file git, editors and code
+ * search skip (`zcat .mcp-gen/base.json.gz` shows it).
+ *
+ * Repos written before 0.5.0 keep one file per base under `.mcp-gen/base/`; the upgrade reads
+ * those until the migration 0.5.0-merge-base-archive has replaced them with the archive.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+
+export const BASE_ARCHIVE = '.mcp-gen/base.json.gz';
+/** Where repos written before 0.5.0 keep their bases, one file each. */
+export const LEGACY_BASE_DIR = '.mcp-gen/base';
+
+const FORMAT_VERSION = 1;
+/** Byte 9 of a gzip header names the OS that wrote it; "unknown", so every platform writes the same bytes. */
+const GZIP_OS_BYTE = 9;
+const GZIP_OS_UNKNOWN = 255;
+
+interface ArchiveJson {
+  version: number;
+  /** Repo path -> its merge base. */
+  files: Record<string, string>;
+}
+
+/** The archive of `bases` (path -> content), in path order so the same bases give the same bytes. */
+export function encodeBaseArchive(bases: Iterable<readonly [string, string]>): Buffer {
+  const files: Record<string, string> = {};
+  for (const [path, contents] of [...bases].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) files[path] = contents;
+  const json: ArchiveJson = { version: FORMAT_VERSION, files };
+  const gz = gzipSync(JSON.stringify(json), { level: 9 });
+  gz[GZIP_OS_BYTE] = GZIP_OS_UNKNOWN;
+  return gz;
+}
+
+/** path -> merge base; throws when `bytes` is not an archive this version can read. */
+export function decodeBaseArchive(bytes: Uint8Array): Map<string, string> {
+  const json = JSON.parse(gunzipSync(bytes).toString('utf8')) as Partial<ArchiveJson>;
+  if (json.version !== FORMAT_VERSION || typeof json.files !== 'object' || json.files === null) {
+    throw new Error(`${BASE_ARCHIVE}: not a merge-base archive of version ${FORMAT_VERSION}`);
+  }
+  return new Map(Object.entries(json.files));
+}
+
+/**
+ * Reads the merge bases of the repo in `dir`: from the archive, else (a repo written before
+ * 0.5.0) from `.mcp-gen/base/`. The archive is read once, when the first base is asked for.
+ * An archive that cannot be read counts as absent: `mcp-gen doctor` then reports every merged
+ * file's base as missing, and an upgrade looks for each in git history.
+ */
+export function baseReader(dir: string): (path: string) => Promise<string | undefined> {
+  let archive: Promise<Map<string, string>> | undefined;
+  return async (path) => {
+    archive ??= readArchive(join(dir, BASE_ARCHIVE));
+    return (await archive).get(path) ?? readOptional(join(dir, LEGACY_BASE_DIR, path));
+  };
+}
+
+/** The repo paths whose bases `.mcp-gen/base/` holds (none once the archive replaced it). */
+export async function legacyBasePaths(dir: string): Promise<string[]> {
+  const root = join(dir, LEGACY_BASE_DIR);
+  const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return [];
+    throw err;
+  });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(root, join(entry.parentPath, entry.name)).split(sep).join('/'))
+    .sort();
+}
+
+async function readArchive(file: string): Promise<Map<string, string>> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    throw err;
+  }
+  try {
+    return decodeBaseArchive(bytes);
+  } catch {
+    return new Map();
+  }
+}
+
+async function readOptional(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return undefined;
+    throw err;
+  }
+}

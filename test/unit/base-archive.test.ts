@@ -1,0 +1,113 @@
+/**
+ * The merge bases of a generated repo, kept as one compressed archive (src/upgrade/base-archive.ts):
+ * what it holds, that it stays a small share of the repo, and that bases are read without git
+ * history, from the archive or from the `.mcp-gen/base/` folder of a repo written before 0.5.0.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { createCli } from '../support/run-cli.js';
+import { tempDir } from '../support/temp-dir.js';
+import { BASE_ARCHIVE, LEGACY_BASE_DIR, baseReader, decodeBaseArchive, encodeBaseArchive, legacyBasePaths } from '../../src/upgrade/base-archive.js';
+import { readRepoState } from '../../src/upgrade/repo-state.js';
+
+let root: { path: string; remove: () => Promise<void> };
+let repo: string;
+
+beforeAll(async () => {
+  root = await tempDir('cms-base-archive-');
+  repo = join(root.path, 'warehouse-mcp');
+  // The both-api-key variant of the end-to-end tests, as the CLI writes it.
+  const spec = join(root.path, 'spec.json');
+  await writeFile(
+    spec,
+    JSON.stringify({
+      name: 'warehouse-mcp',
+      transport: 'both',
+      auth: 'api-key',
+      tools: [
+        { name: 'search_stock', access: 'read', params: [{ name: 'query', type: 'string', required: false }] },
+        { name: 'get_item', access: 'read', params: [{ name: 'id', type: 'string', required: true }] },
+        { name: 'reserve_item', access: 'write', params: [{ name: 'name', type: 'string', required: true }] },
+      ],
+    }),
+  );
+  const run = await createCli(repo, '--yes', '--no-install', '--no-git', '--config', spec);
+  expect(run.code, run.stderr).toBe(0);
+});
+afterAll(() => root.remove());
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)).split('\\').join('/'));
+}
+
+const newlines = (bytes: Buffer) => bytes.reduce((n, byte) => n + (byte === 10 ? 1 : 0), 0);
+
+describe('the merge-base archive of a generated repo', () => {
+  it('holds the content of every merged file, and only those; no .mcp-gen/base/ folder', async () => {
+    const manifest = JSON.parse(await readFile(join(repo, '.mcp-gen/manifest.json'), 'utf8')).files as Record<string, { class: string }>;
+    const bases = decodeBaseArchive(await readFile(join(repo, BASE_ARCHIVE)));
+    const merged = Object.keys(manifest).filter((p) => manifest[p]!.class === 'merged').sort();
+    expect([...bases.keys()]).toEqual(merged);
+    for (const path of merged) expect(bases.get(path), path).toBe(await readFile(join(repo, path), 'utf8'));
+    expect(await legacyBasePaths(repo)).toEqual([]);
+  });
+
+  it('keeps the hidden state (.mcp-gen/) under 10% of the repo, counted as wc -l counts', async () => {
+    let all = 0;
+    let hidden = 0;
+    for (const path of await filesUnder(repo)) {
+      const lines = newlines(await readFile(join(repo, path)));
+      all += lines;
+      if (path.startsWith('.mcp-gen/')) hidden += lines;
+    }
+    expect(hidden / all).toBeLessThanOrEqual(0.1);
+  });
+
+  it('is marked binary for git, beside the state it belongs to', async () => {
+    expect(await readFile(join(repo, '.mcp-gen/.gitattributes'), 'utf8')).toMatch(/^base\.json\.gz binary$/m);
+  });
+
+  it('is the same bytes for the same bases, whatever their order or platform', () => {
+    const a = encodeBaseArchive([['b.md', 'two\n'], ['a.md', 'one\n']]);
+    const b = encodeBaseArchive(new Map([['a.md', 'one\n'], ['b.md', 'two\n']]));
+    expect(a.equals(b)).toBe(true);
+    expect(a[9]).toBe(255); // gzip header: OS unknown
+    expect(decodeBaseArchive(a)).toEqual(new Map([['a.md', 'one\n'], ['b.md', 'two\n']]));
+  });
+
+  it('gives the base of an edited file without git: an upgrade from a shallow clone still merges three ways', async () => {
+    const before = await readFile(join(repo, 'README.md'), 'utf8');
+    await appendFile(join(repo, 'README.md'), '\nOur notes.\n');
+    const state = await readRepoState(repo);
+    expect(await state.readBase('README.md')).toBe(before);
+    expect(await state.readBase('src/tools/registry.ts')).toBeUndefined(); // managed: no base
+    await writeFile(join(repo, 'README.md'), before);
+  });
+});
+
+describe('reading bases', () => {
+  it('takes the archive first, then the .mcp-gen/base/ folder of a repo written before 0.5.0', async () => {
+    const dir = join(root.path, 'both');
+    await mkdir(join(dir, LEGACY_BASE_DIR, 'src'), { recursive: true });
+    await writeFile(join(dir, LEGACY_BASE_DIR, 'src/a.ts'), 'old a\n');
+    await writeFile(join(dir, LEGACY_BASE_DIR, 'README.md'), 'old readme\n');
+    expect(await baseReader(dir)('src/a.ts')).toBe('old a\n');
+    expect(await legacyBasePaths(dir)).toEqual(['README.md', 'src/a.ts']);
+    await writeFile(join(dir, BASE_ARCHIVE), encodeBaseArchive([['README.md', 'new readme\n']]));
+    const read = baseReader(dir);
+    expect(await read('README.md')).toBe('new readme\n');
+    expect(await read('src/a.ts')).toBe('old a\n');
+    expect(await read('missing.ts')).toBeUndefined();
+  });
+
+  it('counts an unreadable archive as absent, so doctor reports the bases missing and an upgrade looks in git history', async () => {
+    const dir = join(root.path, 'corrupt');
+    await mkdir(join(dir, '.mcp-gen'), { recursive: true });
+    await writeFile(join(dir, BASE_ARCHIVE), 'not gzip');
+    expect(await baseReader(dir)('README.md')).toBeUndefined();
+    await rm(join(dir, BASE_ARCHIVE));
+    expect(await baseReader(dir)('README.md')).toBeUndefined();
+  });
+});
