@@ -8,6 +8,7 @@ import semver from 'semver';
 import type { FileTree } from '../render/file-tree.js';
 import type { RepoOverlay } from './repo-overlay.js';
 import { lockDescriptions } from './migrations/lock-descriptions.js';
+import { sharedCallAudit } from './migrations/shared-call-audit.js';
 import { sharedSummarizer } from './migrations/shared-summarizer.js';
 import { toolNamespaceFolders } from './migrations/tool-namespace-folders.js';
 
@@ -29,7 +30,7 @@ export interface Migration {
   run(ctx: MigrationContext): void | Promise<void>;
 }
 
-export const MIGRATIONS: readonly Migration[] = [lockDescriptions, toolNamespaceFolders, sharedSummarizer];
+export const MIGRATIONS: readonly Migration[] = [lockDescriptions, toolNamespaceFolders, sharedSummarizer, sharedCallAudit];
 
 export function pendingMigrations(all: readonly Migration[], from: string, to: string, applied: readonly string[]): Migration[] {
   return all

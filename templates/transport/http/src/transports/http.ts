@@ -32,6 +32,7 @@ import { hostHeaderValidation, toNodeHandler } from '@modelcontextprotocol/node'
 import { createMcpHandler, getOAuthProtectedResourceMetadataUrl } from '@modelcontextprotocol/server';
 
 import type { App } from '../app.js';
+import { createToolCallAudit, toolCallsIn, type ToolCall } from '../audit/tool-call-audit.js';
 import type { HttpAuthResult } from '../auth/authenticator.js';
 import { missingScopes, principalFromAuthInfo, type Principal } from '../auth/principal.js';
 import { noteSwallowedArgumentKeys } from '../pipeline/swallowed-keys.js';
@@ -44,7 +45,6 @@ import { sendMetrics, sendReadiness } from './observability-endpoints.js';
 import { isJsonContentType, readJsonBody, type JsonBody } from './read-json-body.js';
 import { originForm } from './request-target.js';
 import type { RunningTransport } from './running-transport.js';
-import { createToolCallAudit, toolCallsIn, type ToolCall } from './tool-call-audit.js';
 import { createTrafficGate } from './traffic-gate.js';
 
 export interface RunningHttpServer extends RunningTransport {
