@@ -6,6 +6,7 @@
  */
 import semver from 'semver';
 import { lockDescriptions } from './migrations/lock-descriptions.js';
+import { sharedCallAudit } from './migrations/shared-call-audit.js';
 import { sharedSummarizer } from './migrations/shared-summarizer.js';
 import { toolNamespaceFolders } from './migrations/tool-namespace-folders.js';
 import type { Migration } from './migrations/migration.js';
@@ -13,7 +14,7 @@ import { mergeBaseArchive } from './migrations/merge-base-archive.js';
 
 export type { Migration, MigrationContext } from './migrations/migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [lockDescriptions, toolNamespaceFolders, sharedSummarizer, mergeBaseArchive];
+export const MIGRATIONS: readonly Migration[] = [lockDescriptions, toolNamespaceFolders, sharedSummarizer, sharedCallAudit, mergeBaseArchive];
 
 export function pendingMigrations(all: readonly Migration[], from: string, to: string, applied: readonly string[]): Migration[] {
   return all

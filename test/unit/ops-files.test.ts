@@ -84,9 +84,9 @@ function serverEnvironment(r: Rendered): Set<string> {
   return names;
 }
 
-/** Paths the rendered HTTP transport answers (`case '/path':` in its router). */
+/** Paths the rendered HTTP transport answers (`path: '/path'` in its route table). */
 function httpRoutes(r: Rendered): Set<string> {
-  return new Set([...r.text('src/transports/http.ts').matchAll(/case '(\/[^']*)':/g)].map((m) => m[1]!));
+  return new Set([...r.text('src/transports/http-routes.ts').matchAll(/path: '(\/[^']*)'/g)].map((m) => m[1]!));
 }
 
 /** config.env: KEY=VALUE lines, as kustomize's configMapGenerator reads them. */

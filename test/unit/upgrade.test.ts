@@ -23,10 +23,10 @@ const VERSIONS = readdirSync(FIXTURES).filter((v) => semver.valid(v)).sort(semve
 
 /** What an upgrade from each fixture version must run; a new fixture version needs its line. */
 const EXPECTED_MIGRATIONS: Record<string, string[]> = {
-  '0.1.0': ['0.2.0-lock-descriptions', '0.3.0-tool-namespace-folders', '0.4.0-shared-summarizer', '0.5.0-merge-base-archive'],
-  '0.2.0': ['0.3.0-tool-namespace-folders', '0.4.0-shared-summarizer', '0.5.0-merge-base-archive'],
-  '0.3.0': ['0.4.0-shared-summarizer', '0.5.0-merge-base-archive'],
-  '0.4.0': ['0.5.0-merge-base-archive'],
+  '0.1.0': ['0.2.0-lock-descriptions', '0.3.0-tool-namespace-folders', '0.4.0-shared-summarizer', '0.5.0-shared-call-audit', '0.5.0-merge-base-archive'],
+  '0.2.0': ['0.3.0-tool-namespace-folders', '0.4.0-shared-summarizer', '0.5.0-shared-call-audit', '0.5.0-merge-base-archive'],
+  '0.3.0': ['0.4.0-shared-summarizer', '0.5.0-shared-call-audit', '0.5.0-merge-base-archive'],
+  '0.4.0': ['0.5.0-shared-call-audit', '0.5.0-merge-base-archive'],
 };
 
 let root: { path: string; remove: () => Promise<void> };
@@ -548,5 +548,49 @@ describe.each(VERSIONS)('0.5.0-merge-base-archive, from %s', (version) => {
     expect([...bases.keys()]).toEqual(Object.keys(files).filter((p) => files[p]!.class === 'merged').sort());
     expect(bases.get('README.md')).not.toContain('Intro our team wrote.');
     expect((await mcpGenCli('doctor', '-C', repo, '--no-contract')).stdout).not.toContain('missing-base');
+  });
+});
+
+// Only a repo with the HTTP transport has src/transports/tool-call-audit.ts (0.4.0's both-api-key does).
+describe.each(VERSIONS.filter((v) => semver.eq(v, '0.4.0')))('0.5.0-shared-call-audit, from %s', (version) => {
+  startFrom(version);
+  const oldPath = 'src/transports/tool-call-audit.ts';
+
+  it("moves the transport's tool-call audit to src/audit/, merging the user's edits, and repoints the user's imports of it and of AuditRecord", async () => {
+    const written = await read(oldPath);
+    await writeFile(join(repo, oldPath), written.replace('  return calls;\n}', '  // ours: every tools/call counts\n  return calls;\n}'));
+    await writeFile(
+      join(repo, 'src/our-audit.ts'),
+      [
+        "import { toolCallsIn } from './transports/tool-call-audit.js';",
+        "import type { AuditLog, AuditRecord } from './pipeline/audit.js';",
+        "import { auditRecord } from './pipeline/audit.js';",
+        'export const calls = toolCallsIn({});',
+        'export type Ours = [AuditLog, AuditRecord, typeof auditRecord];',
+        '',
+      ].join('\n'),
+    );
+    await commitAll('our edits');
+
+    const run = await upgrade();
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(await exists(oldPath)).toBe(false);
+    const moved = await read('src/audit/tool-call-audit.ts');
+    expect(moved).toContain('export interface ToolCallAuditDeps'); // the template's new version
+    expect(moved).toContain('// ours: every tools/call counts'); // with the user's edit
+    expect(await read('src/our-audit.ts')).toBe(
+      [
+        "import { toolCallsIn } from './audit/tool-call-audit.js';",
+        "import type { AuditRecord } from './audit/audit-record.js';",
+        "import type { AuditLog } from './pipeline/audit.js';",
+        "import { auditRecord } from './audit/audit-record.js';",
+        'export const calls = toolCallsIn({});',
+        'export type Ours = [AuditLog, AuditRecord, typeof auditRecord];',
+        '',
+      ].join('\n'),
+    );
+    const files = JSON.parse(await read('.mcp-gen/manifest.json')).files;
+    expect(files[oldPath]).toBeUndefined();
+    expect(files['src/audit/tool-call-audit.ts']).toMatchObject({ class: 'merged' });
   });
 });

@@ -5,7 +5,7 @@
  * new bases like every upgrade does; the migration removes the old folder in the same write.
  * A repo without the folder (a second run) has nothing to remove.
  */
-import type { Migration } from '../migrations.js';
+import type { Migration } from './migration.js';
 import { BASE_ARCHIVE, LEGACY_BASE_DIR, legacyBasePaths } from '../base-archive.js';
 
 export const mergeBaseArchive: Migration = {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import type { AuditRecord } from '../src/pipeline/audit.js';
+import type { AuditRecord } from '../src/audit/audit-record.js';
 import { startHarness, textOf, type Harness } from './support/harness.js';
 import { badOutput, echo, leaky, limited, notFound, probeTools } from './support/probe-tools.js';
 

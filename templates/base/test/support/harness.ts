@@ -11,9 +11,9 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { createMcpHandler, type CallToolResult } from '@modelcontextprotocol/server';
 
 import { createApp, type App } from '../../src/app.js';
+import type { AuditRecord } from '../../src/audit/audit-record.js';
 import { principalFromAuthInfo, toAuthInfo, type Principal } from '../../src/auth/principal.js';
 import { loadConfig } from '../../src/config.js';
-import type { AuditRecord } from '../../src/pipeline/audit.js';
 import type { AnyTool } from '../../src/pipeline/define-tool.js';
 import { tools as registeredTools } from '../../src/tools/registry.js';
 import { testCredential } from './test-credential.js';

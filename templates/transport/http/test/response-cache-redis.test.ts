@@ -11,7 +11,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import type { AuditRecord } from '../src/pipeline/audit.js';
+import type { AuditRecord } from '../src/audit/audit-record.js';
 import { cachedLookup, writeNote } from './support/cache-probes.js';
 import { startProbeServerProcess } from './support/probe-server.js';
 import type { ServerProcess } from './support/server-process.js';

@@ -10,7 +10,7 @@ import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import type { AuditRecord } from '../src/pipeline/audit.js';
+import type { AuditRecord } from '../src/audit/audit-record.js';
 import { tools } from '../src/tools/registry.js';
 import { testCredential } from './support/test-credential.js';
 
@@ -26,14 +26,14 @@ describe('stdio transport', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const spawnServer = async (era: 'modern' | 'legacy') => {
+  const spawnServer = async (era: 'modern' | 'legacy', env: Record<string, string> = {}) => {
     const credential = await testCredential(dir, 'globex');
     const auditFile = join(dir, 'audit.jsonl');
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: ['--import', 'tsx', 'src/main.ts'],
       cwd: process.cwd(),
-      env: { ...credential.env, MCP_TRANSPORT: 'stdio', AUDIT_LOG: auditFile, LOG_LEVEL: 'warn' },
+      env: { ...credential.env, MCP_TRANSPORT: 'stdio', AUDIT_LOG: auditFile, LOG_LEVEL: 'warn', ...env },
       stderr: 'pipe',
     });
     let stderr = '';
@@ -54,12 +54,29 @@ describe('stdio transport', () => {
     const result = await client.callTool({ name: first.name, arguments: {} });
     expect(Array.isArray(result.content)).toBe(true);
     await client.close();
-    const records = readFileSync(auditFile, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as AuditRecord);
+    const records = auditRecordsIn(auditFile);
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ tool: first.name, tenant: 'globex' });
+  });
+
+  it('refuses a call of a tool this tenant does not have as unknown, and audits it as over HTTP', async () => {
+    const [withheld, ...others] = tools;
+    if (!withheld) return;
+    // The rollout keeps the first tool from globex: for this caller it does not exist.
+    const rollout = { default: 'all', tenants: { globex: others.map((tool) => tool.name) } };
+    const { client, auditFile } = await spawnServer('modern', { MCP_TOOL_ROLLOUT: JSON.stringify(rollout) });
+    await expect(client.callTool({ name: 'delete_everything', arguments: { confirm: 'sk-live-0123456789abcdef0123' } })).rejects.toThrow(/delete_everything/);
+    await expect(client.callTool({ name: withheld.name, arguments: {} })).rejects.toThrow(withheld.name);
+    await client.close();
+
+    const records = auditRecordsIn(auditFile);
+    expect(records.map((r) => [r.tool, r.outcome, r.errorCode])).toEqual([
+      ['delete_everything', 'denied', 'unknown_tool'],
+      [withheld.name, 'denied', 'unknown_tool'],
+    ]);
+    expect(records[0]).toMatchObject({ tenant: 'globex', toolVersion: '', latencyMs: 0, backendCalls: [] });
+    // Arguments are redacted like any other record's.
+    expect(JSON.stringify(records[0]!.arguments)).not.toContain('sk-live-0123456789abcdef0123');
   });
 
   it('refuses an argument named __proto__ as an unknown argument, as it refuses constructor', async () => {
@@ -76,3 +93,10 @@ describe('stdio transport', () => {
     }
   });
 });
+
+function auditRecordsIn(auditFile: string): AuditRecord[] {
+  return readFileSync(auditFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as AuditRecord);
+}

@@ -7,9 +7,9 @@
  *   POST /admin/approvals/<id>/grant   optional body {"reason": "…"}
  *   POST /admin/approvals/<id>/deny    optional body {"reason": "…"} (shown to the caller)
  *
- * The HTTP transport has already checked Host, Origin and the credential (the same credentials
- * as /mcp). Here: the approver needs the `approvals:grant` scope, sees and decides only its own
- * tenant's approvals, and can never decide a call it made itself. `npm run approvals` drives it.
+ * Behind the same guards and credentials as /mcp (http-guards.ts), the approver needs the
+ * `approvals:grant` scope, sees and decides only its own tenant's approvals, and can never
+ * decide a call it made itself. `npm run approvals` drives it.
  * Arguments are shown through the same redactor as the audit trail (REDACT_PATHS and the secret
  * detectors), with the SHA-256 of the real ones (`argumentsSha256`).
  */
@@ -22,6 +22,7 @@ import { argumentsHash } from '../approvals/call-fingerprint.js';
 import type { Approval } from '../approvals/pending-approvals.js';
 import type { Principal } from '../auth/principal.js';
 import { StateUnavailableError } from '../shared-state/shared-state.js';
+import type { HttpGuards } from './http-guards.js';
 import { sendJson } from './http-responses.js';
 
 export const APPROVER_SCOPE = 'approvals:grant';
@@ -31,6 +32,19 @@ const MAX_BODY_BYTES = 8 * 1024;
 const decisionBody = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
 
 export type ApprovalsAnswer = { status: number; body: unknown };
+
+/** The route: Host, Origin, size and credential as for /mcp, then the approver's scope. */
+export function createApprovalsEndpoint(app: App, guards: HttpGuards) {
+  return async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
+    if (!guards.passes(req, res)) return;
+    const approver = await guards.authenticate(req, res);
+    if (!approver) return;
+    if (!approver.scopes.includes(APPROVER_SCOPE)) {
+      return guards.refuseScope(res, `This credential grants none of the scopes this endpoint needs: ${APPROVER_SCOPE}.`, [APPROVER_SCOPE], null);
+    }
+    sendApprovalsAnswer(res, await answerApprovals(app, approver, req, path));
+  };
+}
 
 /** Answers one request under /admin/approvals for an authenticated approver. */
 export async function answerApprovals(app: App, approver: Principal, req: IncomingMessage, path: string): Promise<ApprovalsAnswer> {

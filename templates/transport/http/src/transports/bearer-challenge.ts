@@ -2,6 +2,10 @@
  * The `WWW-Authenticate` challenge of a refused request (RFC 6750 §3): which scheme to use, why
  * the credential was refused, which scope was missing, and, for an OAuth protected resource,
  * where its metadata is (RFC 9728 `resource_metadata`): what starts a client's OAuth flow.
+ *
+ * Ours, not the SDK's bearerAuthChallengeResponse: that one always names an error (RFC 6750 §3.1
+ * says a request with no credential gets none), has no realm, and answers an OAuth error body,
+ * where an MCP client expects a JSON-RPC error carrying its request's id.
  */
 export interface Challenge {
   error?: 'invalid_request' | 'invalid_token' | 'insufficient_scope' | undefined;

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 
 import { createApp, type App } from '../../src/app.js';
+import type { AuditRecord } from '../../src/audit/audit-record.js';
 import { loadConfig } from '../../src/config.js';
-import type { AuditRecord } from '../../src/pipeline/audit.js';
 import type { Logger } from '../../src/observability/logger.js';
 import type { AnyTool } from '../../src/pipeline/define-tool.js';
 import { serveOverHttp, type RunningHttpServer } from '../../src/transports/http.js';

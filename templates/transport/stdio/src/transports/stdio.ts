@@ -6,13 +6,15 @@
 import { serveStdio, StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 
 import type { App } from '../app.js';
+import { createToolCallAudit, toolCallsIn, type ToolCallAudit } from '../audit/tool-call-audit.js';
+import type { Principal } from '../auth/principal.js';
 import { noteSwallowedArgumentKeys } from '../pipeline/swallowed-keys.js';
 import type { RunningTransport } from './running-transport.js';
 
 export async function serveOverStdio(app: App): Promise<RunningTransport> {
   const principal = await app.authenticator.stdioPrincipal();
   const handle = serveStdio(() => app.createServer(principal), {
-    transport: noticingSwallowedKeys(new StdioServerTransport()),
+    transport: lookingAtEachMessage(new StdioServerTransport(), createToolCallAudit(app), principal),
     onerror: (error) => app.logger.warn({ err: error }, 'stdio transport error'),
   });
   app.logger.info({ tenant: principal.tenantId, subject: principal.subject, tools: app.tools.length }, 'serving MCP over stdio');
@@ -25,16 +27,24 @@ export async function serveOverStdio(app: App): Promise<RunningTransport> {
 
 /**
  * The stdio wire, with each incoming message looked at as parsed, before the SDK rebuilds it:
- * argument keys it would drop (`__proto__`) are noted for the pipeline (pipeline/swallowed-keys.ts).
+ * argument keys it would drop (`__proto__`) are noted for the pipeline (pipeline/swallowed-keys.ts),
+ * and a tools/call naming a tool this tenant does not have is audited before the SDK answers it
+ * as unknown, as over HTTP (it never reaches the pipeline, which audits every other call).
  */
-function noticingSwallowedKeys(wire: StdioServerTransport): StdioServerTransport {
+function lookingAtEachMessage(wire: StdioServerTransport, callAudit: ToolCallAudit, principal: Principal): StdioServerTransport {
+  // Messages reach the SDK in the order they came, each once the one before has been audited.
+  let previous = Promise.resolve();
   return new Proxy(wire, {
     set(target, property, value: unknown) {
       if (property === 'onmessage' && typeof value === 'function') {
         const deliver = value as NonNullable<StdioServerTransport['onmessage']>;
         target.onmessage = (message) => {
           noteSwallowedArgumentKeys(message);
-          deliver(message);
+          const calls = toolCallsIn(message);
+          previous = previous
+            .then(() => callAudit.unknownTools(calls, principal))
+            .then(() => deliver(message))
+            .catch((error: unknown) => target.onerror?.(error instanceof Error ? error : new Error(String(error))));
         };
         return true;
       }
