@@ -11,7 +11,7 @@
  * before doing anything else (recoverInterruptedChanges). Deleting the journal, once every
  * file has moved in, is the commit: a change without a journal is complete and is kept.
  */
-import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile, access } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, rmdir, writeFile, access } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 export interface FileChange {
@@ -101,8 +101,10 @@ async function moveIn(
       if (change.to !== undefined) {
         await mkdir(dirname(join(target, change.to)), { recursive: true });
         await rename(dest, join(target, change.to));
+        await removeEmptyParents(target, change.path);
       } else if (change.contents === undefined) {
         await rm(dest, { force: true });
+        await removeEmptyParents(target, change.path);
       } else {
         await mkdir(dirname(dest), { recursive: true });
         await rename(join(staged, change.path), dest);
@@ -113,6 +115,20 @@ async function moveIn(
   } catch (err) {
     for (const entry of done.reverse()) await restore(target, replacedDir, entry).catch(() => undefined);
     throw err;
+  }
+}
+
+/**
+ * A folder a delete or a move leaves empty goes too (git does not keep it either, so an editor
+ * would show a folder the repo does not have). A rollback recreates what it needs.
+ */
+async function removeEmptyParents(target: string, path: string): Promise<void> {
+  for (let dir = dirname(path); dir !== '.' && dir !== ''; dir = dirname(dir)) {
+    try {
+      await rmdir(join(target, dir));
+    } catch {
+      return; // not empty (or already gone): its parents are not empty either
+    }
   }
 }
 

@@ -3,7 +3,7 @@
  * sink as every other change, and planned by upgrade for a file a migration moves.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { changeList, type Change } from '../../src/apply/changes.js';
@@ -50,6 +50,16 @@ describe('the change model', () => {
     const changes = changeList([...moveAndRewrite, { path: 'blocked.txt', class: 'merged', action: 'create', contents: 'new\n' }]).changes;
     await expect(writeChanges(dir, changes)).rejects.toThrow();
     expect(await readTree(dir)).toEqual(before);
+  });
+
+  it('removes the folders a delete or a move leaves empty, and no other', async () => {
+    const dir = await repoWith('emptied', { 'a/b/gone.txt': 'x\n', 'a/kept.txt': 'k\n', 'c/d/moved.txt': 'm\n' });
+    await writeChanges(dir, changeList([
+      { path: 'a/b/gone.txt', class: 'state', action: 'delete' },
+      { path: 'c/d/moved.txt', class: 'merged', action: 'rename', to: 'e/moved.txt' },
+    ]).changes);
+    expect((await readdir(dir)).sort()).toEqual(['a', 'e']);
+    expect(await readdir(join(dir, 'a'))).toEqual(['kept.txt']);
   });
 
   it('prints a rename with where the file goes', () => {
