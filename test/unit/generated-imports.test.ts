@@ -1,0 +1,83 @@
+/**
+ * Every import a generated TypeScript file names is used, in every variant. A generated repo's
+ * `npm run typecheck` fails on an unused import (noUnusedLocals), and the end-to-end tests install
+ * only a few variants; this check covers all of them in memory, in seconds.
+ */
+import { describe, expect, it } from 'vitest';
+import ts from 'typescript';
+import { renderProject } from '../../src/render/render-project.js';
+import { parseSpec } from '../../src/spec/parse.js';
+import { AUTH_KINDS, BACKEND_KINDS, TRANSPORTS } from '../../src/spec/project-spec.js';
+
+/** Every non-empty subset of the backends, the first of each as the default. */
+function backendSets(): (typeof BACKEND_KINDS)[number][][] {
+  const sets: (typeof BACKEND_KINDS)[number][][] = [];
+  for (let mask = 1; mask < 1 << BACKEND_KINDS.length; mask++) {
+    sets.push(BACKEND_KINDS.filter((_, i) => mask & (1 << i)));
+  }
+  return sets;
+}
+
+/** Local names a file imports that nothing else in the file references. */
+export function unusedImports(fileName: string, source: string): string[] {
+  const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const imported = new Map<string, ts.Identifier>();
+  for (const statement of file.statements) {
+    if (!ts.isImportDeclaration(statement) || !statement.importClause) continue;
+    const clause = statement.importClause;
+    if (clause.name) imported.set(clause.name.text, clause.name);
+    const bindings = clause.namedBindings;
+    if (bindings && ts.isNamespaceImport(bindings)) imported.set(bindings.name.text, bindings.name);
+    if (bindings && ts.isNamedImports(bindings)) for (const el of bindings.elements) imported.set(el.name.text, el.name);
+  }
+  const used = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node)) return;
+    if (ts.isIdentifier(node)) used.add(node.text);
+    node.forEachChild(visit);
+  };
+  file.forEachChild(visit);
+  return [...imported.keys()].filter((name) => !used.has(name));
+}
+
+describe('generated imports', () => {
+  it('finds an unused import and ignores used ones, type positions included', () => {
+    const source = [
+      "import { a, b, type C } from './x.js';",
+      "import * as ns from './y.js';",
+      "import d from './z.js';",
+      'export const v: C = a(ns.k);',
+    ].join('\n');
+    expect(unusedImports('f.ts', source)).toEqual(['b', 'd']);
+  });
+
+  it('leaves no import unused in any transport × auth × backends variant', async () => {
+    const offenders: string[] = [];
+    let files = 0;
+    for (const transport of TRANSPORTS) {
+      for (const auth of AUTH_KINDS) {
+        for (const kinds of backendSets()) {
+          const spec = parseSpec({
+            name: 'variant',
+            transport,
+            auth,
+            backends: kinds.map((kind) => ({ kind })),
+            tools: kinds.flatMap((kind) => [
+              { name: `${kind}_read`, access: 'read', backend: kind },
+              { name: `${kind}_write`, access: 'write', backend: kind },
+            ]),
+          });
+          const tree = await renderProject(spec);
+          for (const path of tree.paths()) {
+            if (!path.endsWith('.ts')) continue;
+            files++;
+            const unused = unusedImports(path, tree.get(path)!.contents);
+            if (unused.length > 0) offenders.push(`${transport}/${auth}/${kinds.join('+')}: ${path} imports ${unused.join(', ')} unused`);
+          }
+        }
+      }
+    }
+    expect(files).toBeGreaterThan(1000);
+    expect(offenders).toEqual([]);
+  }, 120_000);
+});
