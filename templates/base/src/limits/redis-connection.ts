@@ -8,6 +8,7 @@
  */
 import type { Redis } from 'ioredis';
 
+import { withTimeout } from '../async/with-timeout.js';
 import type { Logger } from '../observability/logger.js';
 
 export interface RedisConnection {
@@ -75,17 +76,11 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
     client,
     async ping(timeoutMs) {
       if (client.status !== 'ready') return false;
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<false>((resolve) => {
-        timer = setTimeout(() => resolve(false), timeoutMs);
-      });
       const answered = client.ping().then(
         (reply) => reply === 'PONG',
         () => false,
       );
-      const result = await Promise.race([answered, timedOut]);
-      clearTimeout(timer);
-      return result;
+      return withTimeout(answered, timeoutMs, false);
     },
     async close() {
       closing = true;

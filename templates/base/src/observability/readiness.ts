@@ -2,8 +2,8 @@
  * Readiness: can this process serve tool calls right now? /readyz answers it (a load balancer
  * stops routing on 503) and the health gauges of /metrics report the same checks.
  *
- * Every check runs in parallel under READINESS_TIMEOUT_MS: a backend that hangs counts as down
- * instead of hanging the probe. Checked:
+ * Every check runs in parallel under READINESS_TIMEOUT_MS (each backend's own check too): a
+ * backend that hangs counts as down instead of hanging the probe. Checked:
  *   - every backend (its own readiness check);
  *   - redis, when REDIS_URL is set. Down with RATE_LIMIT_FAILURE_MODE=open it does not make the
  *     server unready (calls go on, limited per process): the report lists it as `degraded`;
@@ -11,6 +11,7 @@
  *   - the shared state store (approvals, confirmations, concurrency slots): reported by kind
  *     (`stateStore`); in PostgreSQL it is checked as `state`, in Redis it is the `redis` check.
  */
+import { withTimeout } from '../async/with-timeout.js';
 import type { Backends } from '../backends/index.js';
 import type { FailureMode } from '../limits/limiter-store.js';
 import type { RedisConnection } from '../limits/redis-connection.js';
@@ -59,13 +60,4 @@ export function createReadiness(sources: ReadinessSources): () => Promise<Readin
     ];
     return { ready: failing.length === 0, backends, dependencies, degraded, stateStore: sharedState.kind };
   };
-}
-
-/** Rejects when `promise` takes longer than `ms`. */
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timedOut]).finally(() => clearTimeout(timer));
 }

@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 
 import type { CallToolResult, InputRequiredResult } from '@modelcontextprotocol/server';
 
+import { withTimeout } from '../async/with-timeout.js';
 import type { DecideResult } from '../approvals/pending-approvals.js';
 import type { Principal } from '../auth/principal.js';
 import type { BackendCall, Backends } from '../backends/index.js';
@@ -86,13 +87,8 @@ export class ToolPipeline {
    */
   async drain(timeoutMs: number): Promise<boolean> {
     this.beginShutdown();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-    });
-    const finished = Promise.allSettled([...this.inFlight]).then(() => true as const);
-    const drained = await Promise.race([finished, timedOut]);
-    clearTimeout(timer);
+    const finished = Promise.allSettled([...this.inFlight]).then(() => true);
+    const drained = await withTimeout(finished, timeoutMs, false);
     if (!drained) this.handlerSignals.abortAll(new Error('server shutting down'));
     return drained;
   }

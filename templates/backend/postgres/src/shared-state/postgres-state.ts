@@ -6,6 +6,7 @@
  * transaction holding a per-tenant advisory lock where a count must stay exact (the pending cap,
  * the slots). Lease ends are on the database's clock, so replicas whose clocks differ agree.
  */
+import { withTimeout } from '../async/with-timeout.js';
 import type { Approval } from '../approvals/approval.js';
 import type { Database, Queryable } from '../backends/postgres/database.js';
 import { orUnavailable, type ApprovalRecords, type OneUseMarkers, type SharedState } from './shared-state.js';
@@ -119,17 +120,11 @@ export function postgresState(database: Database, options: PostgresStateOptions)
     confirmations,
     slots,
     async ping(timeoutMs) {
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<false>((resolve) => {
-        timer = setTimeout(() => resolve(false), timeoutMs);
-      });
       const answered = inTransaction((tx) => tx.query('SELECT 1 FROM mcp_approvals LIMIT 1')).then(
         () => true,
         () => false,
       );
-      const result = await Promise.race([answered, timedOut]);
-      clearTimeout(timer);
-      return result;
+      return withTimeout(answered, timeoutMs, false);
     },
     // The pools belong to the postgres backend, which closes them.
     close: async () => slots.close(),
