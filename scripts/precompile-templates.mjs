@@ -1,4 +1,4 @@
-// Precompiles every templates/**/*.hbs into dist/render/precompiled-templates.js at build time,
+// Precompiles every templates/**/*.hbs (layer slices, templates/*/slices/**, too) into dist/render/precompiled-templates.js at build time,
 // keyed by the sha256 of its source. Compiling Handlebars costs about a third of a CLI run;
 // the renderer uses a precompiled template when its source is unchanged and compiles the
 // rest (an edited template, a test's fixture templates) as before.

@@ -2,7 +2,13 @@
 import { createHash } from 'node:crypto';
 import Handlebars from 'handlebars';
 
-export type CompiledTemplate = (context: object) => string;
+/** What a render passes on to a template: the slices as partials, and the caller's `@data` inside a slice. */
+export interface RenderOptions {
+  data?: unknown;
+  partials?: Record<string, unknown>;
+}
+
+export type CompiledTemplate = (context: object, options?: RenderOptions) => string;
 
 const env = Handlebars.create();
 env.registerHelper('json', (value: unknown) => JSON.stringify(value, null, 2));
@@ -14,6 +20,8 @@ env.registerHelper('includes', (list: unknown, item: unknown) => Array.isArray(l
 env.registerHelper('requiredParam', (params: unknown, name: unknown, type: unknown) =>
   Array.isArray(params) && params.some((p) => p?.name === name && p?.type === type && p?.required === true),
 );
+/** `{{> (concat "backend/" tool.backend ":tool/handler")}}`: a slice named at render time. */
+env.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
 env.registerHelper('join', (list: unknown, sep: unknown) =>
   Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ', ') : '',
 );
@@ -31,9 +39,9 @@ const precompiled: Record<string, PrecompiledSpec> = await import(new URL('./pre
 export function compileTemplate(source: string, name: string): CompiledTemplate {
   const spec = precompiled[createHash('sha256').update(source).digest('hex')];
   const template = spec ? env.template(spec) : env.compile(source, { noEscape: true, strict: true });
-  return (context) => {
+  return (context, options) => {
     try {
-      return template(context);
+      return template(context, options as Parameters<typeof template>[1]);
     } catch (err) {
       throw new Error(`template ${name}: ${(err as Error).message}`);
     }

@@ -9,6 +9,7 @@ import picomatch from 'picomatch';
 import type { CompleteProjectSpec } from '../spec/tool-defaults.js';
 import type { FileClass } from './file-tree.js';
 import { isNetworked } from './context.js';
+import { slotOf } from './slices.js';
 
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 
@@ -31,6 +32,8 @@ export interface Layer {
   id: string;
   data: LayerData;
   files: LayerFile[];
+  /** `slices/<slot>.hbs`: slot -> template source, composed by other templates, never written (src/render/slices.ts). */
+  slices: Map<string, string>;
   classOf(outputPath: string): FileClass;
 }
 
@@ -56,11 +59,17 @@ export function loadLayer(id: string, templatesDir = TEMPLATES_DIR): Promise<Lay
 
 async function readLayer(id: string, dir: string): Promise<Layer> {
   const files: LayerFile[] = [];
+  const slices = new Map<string, string>();
   let data: LayerData = { dependencies: [], devDependencies: [], scripts: {}, scaffold: [], managed: [] };
   for (const abs of await walk(dir)) {
     const path = relative(dir, abs).split(sep).join('/');
     if (path === 'layer.json') {
       data = { ...data, ...(JSON.parse(await readFile(abs, 'utf8')) as Partial<LayerData>) };
+      continue;
+    }
+    const slot = slotOf(path);
+    if (slot !== undefined) {
+      slices.set(slot, await readFile(abs, 'utf8'));
       continue;
     }
     const info = await stat(abs);
@@ -72,6 +81,7 @@ async function readLayer(id: string, dir: string): Promise<Layer> {
     id,
     data,
     files,
+    slices,
     classOf: (p) => (isManaged(p) ? 'managed' : isScaffold(p) ? 'scaffold' : 'merged'),
   };
 }

@@ -4,8 +4,10 @@
  * add the repo's state files (src/commands/render-repo.ts).
  */
 import type { CompleteProjectSpec } from '../spec/tool-defaults.js';
+import { BACKEND_KINDS, type BackendKind } from '../spec/project-spec.js';
 import { FileTree } from './file-tree.js';
-import { compileTemplate, type CompiledTemplate } from './handlebars-env.js';
+import { compileTemplate, type CompiledTemplate, type RenderOptions as TemplateOptions } from './handlebars-env.js';
+import { knownSlots, slicePartials } from './slices.js';
 import { loadLayer, repoLayerIds, TOOL_LAYER_ID, TEMPLATES_DIR, type Layer } from './layers.js';
 import { renderContext, type RenderContext } from './context.js';
 import { packageJson } from './package-json.js';
@@ -21,9 +23,11 @@ export async function renderProject(spec: CompleteProjectSpec, options: RenderOp
   const toolLayer = await loadLayer(TOOL_LAYER_ID, templatesDir);
   const context = renderContext(spec);
   const tree = new FileTree();
+  // Every template composes the selected layers' slices, in layer order (src/render/slices.ts).
+  const templateOptions = { partials: slicePartials(sliceOrder([...layers, toolLayer]), await knownSlots(templatesDir)) };
 
-  for (const layer of layers) renderLayer(tree, layer, context);
-  for (const tool of context.tools) renderLayer(tree, toolLayer, { ...context, tool });
+  for (const layer of layers) renderLayer(tree, layer, context, templateOptions);
+  for (const tool of context.tools) renderLayer(tree, toolLayer, { ...context, tool }, templateOptions);
 
   tree.set('package.json', { contents: packageJson(spec, [...layers, toolLayer]), class: 'merged' });
   // Scaffold: once written, the repo's `npm run contract -- --update` maintains the lock.
@@ -31,9 +35,19 @@ export async function renderProject(spec: CompleteProjectSpec, options: RenderOp
   return tree;
 }
 
+/**
+ * The order slices compose in: layer order, with the backends in BACKEND_KINDS order rather than
+ * the spec's, so that listing a spec's backends in another order moves no text.
+ */
+function sliceOrder(layers: Layer[]): Layer[] {
+  const rank = (id: string) => (id.startsWith('backend/') ? BACKEND_KINDS.indexOf(id.slice('backend/'.length) as BackendKind) : -1);
+  const backends = layers.filter((l) => rank(l.id) >= 0).sort((a, b) => rank(a.id) - rank(b.id));
+  return layers.map((l) => (rank(l.id) >= 0 ? backends.shift()! : l));
+}
+
 const compiled = new WeakMap<Layer['files'][number], CompiledTemplate>();
 
-function renderLayer(tree: FileTree, layer: Layer, context: RenderContext): void {
+function renderLayer(tree: FileTree, layer: Layer, context: RenderContext, options: TemplateOptions): void {
   for (const file of layer.files) {
     const path = outputPath(file.path, context);
     let contents = file.contents;
@@ -43,7 +57,7 @@ function renderLayer(tree: FileTree, layer: Layer, context: RenderContext): void
         template = compileTemplate(file.contents, `${layer.id}/${file.path}`);
         compiled.set(file, template);
       }
-      contents = template(context);
+      contents = template(context, options);
     }
     tree.set(path, { contents, class: layer.classOf(path), ...(file.executable ? { mode: 0o755 } : {}) });
   }
