@@ -11,7 +11,7 @@ const MAX_LINES = 250;
 const NOT_YET_SPLIT: Record<string, number> = {
   'base/RUNBOOK.md.hbs': 1013,
   'base/README.md.hbs': 938,
-  'auth/oauth/test/auth-oauth.test.ts.hbs': 321,
+  'auth/oauth/test/auth-oauth.test.ts.hbs': 329,
   'base/test/approval.test.ts.hbs': 312,
   'tool/src/tools/__tool__.ts.hbs': 296,
   'base/test/shared-state.test.ts.hbs': 288,
