@@ -9,7 +9,6 @@ import { TEMPLATES_DIR } from '../../src/render/layers.js';
 const MAX_LINES = 250;
 /** Templates not yet split into slices, at their size today: they may shrink, never grow. */
 const NOT_YET_SPLIT: Record<string, number> = {
-  'base/RUNBOOK.md.hbs': 1013,
   'auth/oauth/test/auth-oauth.test.ts.hbs': 321,
   'base/test/approval.test.ts.hbs': 312,
   'tool/src/tools/__tool__.ts.hbs': 296,
