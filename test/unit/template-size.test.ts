@@ -9,11 +9,8 @@ import { TEMPLATES_DIR } from '../../src/render/layers.js';
 const MAX_LINES = 250;
 /** Templates not yet split into slices, at their size today: they may shrink, never grow. */
 const NOT_YET_SPLIT: Record<string, number> = {
-  'base/RUNBOOK.md.hbs': 1013,
-  'base/README.md.hbs': 938,
   'auth/oauth/test/auth-oauth.test.ts.hbs': 329,
   'base/test/approval.test.ts.hbs': 312,
-  'tool/src/tools/__tool__.ts.hbs': 296,
   'base/test/shared-state.test.ts.hbs': 288,
   'base/test/config.test.ts.hbs': 272,
   'tool/test/tools/__tool__.test.ts.hbs': 267,
