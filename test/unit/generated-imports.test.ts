@@ -79,5 +79,5 @@ describe('generated imports', () => {
     }
     expect(files).toBeGreaterThan(1000);
     expect(offenders).toEqual([]);
-  }, 120_000);
+  }, 600_000);
 });
