@@ -11,10 +11,11 @@ import { sharedSummarizer } from './migrations/shared-summarizer.js';
 import { toolNamespaceFolders } from './migrations/tool-namespace-folders.js';
 import type { Migration } from './migrations/migration.js';
 import { mergeBaseArchive } from './migrations/merge-base-archive.js';
+import { toolModel } from './migrations/tool-model.js';
 
 export type { Migration, MigrationContext } from './migrations/migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [lockDescriptions, toolNamespaceFolders, sharedSummarizer, sharedCallAudit, mergeBaseArchive];
+export const MIGRATIONS: readonly Migration[] = [lockDescriptions, toolNamespaceFolders, sharedSummarizer, sharedCallAudit, toolModel, mergeBaseArchive];
 
 export function pendingMigrations(all: readonly Migration[], from: string, to: string, applied: readonly string[]): Migration[] {
   return all

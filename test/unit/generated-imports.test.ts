@@ -1,13 +1,15 @@
 /**
- * Every import a generated TypeScript file names is used, in every variant. A generated repo's
- * `npm run typecheck` fails on an unused import (noUnusedLocals), and the end-to-end tests install
- * only a few variants; this check covers all of them in memory, in seconds.
+ * The imports of every generated variant, checked in memory (the end-to-end tests install only a
+ * few variants): every import a file names is used (a generated repo's `npm run typecheck` fails
+ * on an unused one: noUnusedLocals), and no module imports itself back through others (a cycle
+ * makes load order matter and hides which module is the leaf; docs/architecture.md).
  */
 import { describe, expect, it } from 'vitest';
 import ts from 'typescript';
 import { renderProject } from '../../src/render/render-project.js';
 import { parseSpec } from '../../src/spec/parse.js';
 import { AUTH_KINDS, BACKEND_KINDS, TRANSPORTS } from '../../src/spec/project-spec.js';
+import { cycles, importGraph } from '../support/import-cycles.js';
 
 /** Every non-empty subset of the backends, the first of each as the default. */
 function backendSets(): (typeof BACKEND_KINDS)[number][][] {
@@ -51,8 +53,19 @@ describe('generated imports', () => {
     expect(unusedImports('f.ts', source)).toEqual(['b', 'd']);
   });
 
-  it('leaves no import unused in any transport × auth × backends variant', async () => {
+  it('finds a cycle through type-only and re-exports too', () => {
+    const graph = importGraph([
+      ['src/a.ts', "import type { B } from './b/b.js';"],
+      ['src/b/b.ts', "export { c } from '../c.js';"],
+      ['src/c.ts', "export const c = async () => import('./a.js');"],
+      ['src/d.ts', "import { c } from './c.js';"],
+    ]);
+    expect(cycles(graph)).toEqual([['src/a.ts', 'src/b/b.ts', 'src/c.ts', 'src/a.ts']]);
+  });
+
+  it('leaves no import unused and no import cycle in any transport × auth × backends variant', async () => {
     const offenders: string[] = [];
+    const cyclic = new Set<string>();
     let files = 0;
     for (const transport of TRANSPORTS) {
       for (const auth of AUTH_KINDS) {
@@ -68,16 +81,21 @@ describe('generated imports', () => {
             ]),
           });
           const tree = await renderProject(spec);
+          const sources: [string, string][] = [];
           for (const path of tree.paths()) {
             if (!path.endsWith('.ts')) continue;
             files++;
-            const unused = unusedImports(path, tree.get(path)!.contents);
+            const source = tree.get(path)!.contents;
+            sources.push([path, source]);
+            const unused = unusedImports(path, source);
             if (unused.length > 0) offenders.push(`${transport}/${auth}/${kinds.join('+')}: ${path} imports ${unused.join(', ')} unused`);
           }
+          for (const cycle of cycles(importGraph(sources))) cyclic.add(cycle.join(' -> '));
         }
       }
     }
     expect(files).toBeGreaterThan(1000);
     expect(offenders).toEqual([]);
+    expect([...cyclic].sort()).toEqual([]);
   }, 600_000);
 });

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import { cycles, importGraph } from '../support/import-cycles.js';
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 
@@ -22,45 +22,18 @@ function sourceFiles(dir: string): string[] {
     .sort();
 }
 
-/** src-relative path -> the src-relative paths it imports. */
-function importGraph(): Map<string, string[]> {
-  const graph = new Map<string, string[]>();
-  for (const file of sourceFiles(SRC)) {
-    const imports = ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles
-      .map((ref) => ref.fileName)
-      .filter((specifier) => specifier.startsWith('.'))
-      .map((specifier) => relative(SRC, resolve(dirname(file), specifier)).split(sep).join('/').replace(/\.js$/, '.ts'))
-      .filter((target) => !target.startsWith('..'));
-    graph.set(relative(SRC, file).split(sep).join('/'), [...new Set(imports)]);
-  }
+/** src-relative path -> the src-relative paths it imports (nothing outside src/). */
+function srcGraph(): Map<string, string[]> {
+  const files = sourceFiles(SRC).map((file): [string, string] => [relative(SRC, file).split(sep).join('/'), readFileSync(file, 'utf8')]);
+  const graph = importGraph(files);
+  for (const [path, targets] of graph) graph.set(path, targets.filter((target) => !target.startsWith('..')));
   return graph;
 }
 
 const layerOf = (path: string) => (path.includes('/') ? path.slice(0, path.indexOf('/')) : '.');
 
-/** Every elementary cycle found by a depth-first search, each reported once. */
-function cycles(graph: Map<string, string[]>): string[][] {
-  const found = new Map<string, string[]>();
-  const state = new Map<string, 'open' | 'done'>();
-  const stack: string[] = [];
-  const visit = (node: string) => {
-    state.set(node, 'open');
-    stack.push(node);
-    for (const next of graph.get(node) ?? []) {
-      if (state.get(next) === 'open') {
-        const cycle = stack.slice(stack.indexOf(next));
-        found.set([...cycle].sort().join(' '), [...cycle, next]);
-      } else if (!state.has(next)) visit(next);
-    }
-    stack.pop();
-    state.set(node, 'done');
-  };
-  for (const node of graph.keys()) if (!state.has(node)) visit(node);
-  return [...found.values()];
-}
-
 describe("the generator's layering", () => {
-  const graph = importGraph();
+  const graph = srcGraph();
 
   it('reads the whole of src/', () => {
     expect(graph.size).toBeGreaterThan(40);

@@ -23,10 +23,10 @@ const VERSIONS = readdirSync(FIXTURES).filter((v) => semver.valid(v)).sort(semve
 
 /** What an upgrade from each fixture version must run; a new fixture version needs its line. */
 const EXPECTED_MIGRATIONS: Record<string, string[]> = {
-  '0.1.0': ['0.2.0-lock-descriptions', '0.3.0-tool-namespace-folders', '0.4.0-shared-summarizer', '0.5.0-shared-call-audit', '0.5.0-merge-base-archive'],
-  '0.2.0': ['0.3.0-tool-namespace-folders', '0.4.0-shared-summarizer', '0.5.0-shared-call-audit', '0.5.0-merge-base-archive'],
-  '0.3.0': ['0.4.0-shared-summarizer', '0.5.0-shared-call-audit', '0.5.0-merge-base-archive'],
-  '0.4.0': ['0.5.0-shared-call-audit', '0.5.0-merge-base-archive'],
+  '0.1.0': ['0.2.0-lock-descriptions', '0.3.0-tool-namespace-folders', '0.4.0-shared-summarizer', '0.5.0-shared-call-audit', '0.5.0-tool-model', '0.5.0-merge-base-archive'],
+  '0.2.0': ['0.3.0-tool-namespace-folders', '0.4.0-shared-summarizer', '0.5.0-shared-call-audit', '0.5.0-tool-model', '0.5.0-merge-base-archive'],
+  '0.3.0': ['0.4.0-shared-summarizer', '0.5.0-shared-call-audit', '0.5.0-tool-model', '0.5.0-merge-base-archive'],
+  '0.4.0': ['0.5.0-shared-call-audit', '0.5.0-tool-model', '0.5.0-merge-base-archive'],
 };
 
 let root: { path: string; remove: () => Promise<void> };
@@ -463,9 +463,14 @@ describe.each(VERSIONS.filter((v) => semver.lt(v, '0.3.0')))('0.3.0-tool-namespa
     expect(await exists(oldTool)).toBe(false);
     expect(await exists(oldTest)).toBe(false);
     const moved = await read('src/tools/crm/get_customer.ts');
-    // The same code, one folder deeper: only relative specifiers changed.
-    expect(moved).toBe(edited.replaceAll("from '../", "from '../../").replace("from './crm-labels.js'", "from '../crm-labels.js'"));
-    expect(moved).toContain("from '../../pipeline/define-tool.js'");
+    // The same code, one folder deeper: only relative specifiers changed (and, by 0.5.0-tool-model, the tool model's path).
+    expect(moved).toBe(
+      edited
+        .replaceAll("from '../", "from '../../")
+        .replace("from './crm-labels.js'", "from '../crm-labels.js'")
+        .replace('/pipeline/define-tool.js', '/tool-model/define-tool.js'),
+    );
+    expect(moved).toContain("from '../../tool-model/define-tool.js'");
     const movedTest = await read('test/tools/crm/get_customer.test.ts');
     expect(movedTest).toContain("from '../../../src/tools/crm/get_customer.js'");
     expect(movedTest).toContain("from '../../support/harness.js'");
@@ -592,5 +597,41 @@ describe.each(VERSIONS.filter((v) => semver.eq(v, '0.4.0')))('0.5.0-shared-call-
     const files = JSON.parse(await read('.mcp-gen/manifest.json')).files;
     expect(files[oldPath]).toBeUndefined();
     expect(files['src/audit/tool-call-audit.ts']).toMatchObject({ class: 'merged' });
+  });
+});
+
+describe.each(VERSIONS)('0.5.0-tool-model, from %s', (version) => {
+  startFrom(version);
+  const oldPath = 'src/pipeline/define-tool.ts';
+  const newPath = 'src/tool-model/define-tool.ts';
+
+  it("moves define-tool.ts to src/tool-model/ merging the user's edit, and repoints every tool file and the user's own imports", async () => {
+    const written = await read(oldPath);
+    await writeFile(join(repo, oldPath), written.replace('const TOOL_NAME = ', '// ours: names stay short\nconst TOOL_NAME = '));
+    await writeFile(
+      join(repo, 'test/our-tool-model.test.ts'),
+      "import { ToolError, type ToolContext } from '../src/pipeline/define-tool.js';\nexport type Ours = [ToolError, ToolContext];\n",
+    );
+    await commitAll('our edits');
+
+    const run = await upgrade();
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(await exists(oldPath)).toBe(false);
+    const moved = await read(newPath);
+    expect(moved).toContain("export { ToolError } from './tool-error.js';"); // the template's new version
+    expect(moved).toContain('// ours: names stay short'); // with the user's edit
+    expect(moved).not.toContain('export class ToolError'); // its own module now
+    expect(await read('test/our-tool-model.test.ts')).toContain("from '../src/tool-model/define-tool.js'");
+    // Every tool file (the user's: scaffold) imports the tool model from its new place.
+    const spec = JSON.parse(await read('mcp-gen.json')) as { tools: Array<{ name: string }> };
+    for (const { name } of spec.tools) {
+      const file = `src/tools/${name.split('.').join('/')}.ts`;
+      const source = await read(file);
+      expect(source, file).toContain('tool-model/define-tool.js');
+      expect(source, file).not.toContain('pipeline/define-tool');
+    }
+    const files = JSON.parse(await read('.mcp-gen/manifest.json')).files;
+    expect(files[oldPath]).toBeUndefined();
+    expect(files[newPath]).toMatchObject({ class: 'merged' });
   });
 });

@@ -8,8 +8,7 @@
  * nothing.
  */
 import type { Migration } from './migration.js';
-import { rewriteRelativeImports } from './relative-imports.js';
-import { userSourceFiles } from './user-source-files.js';
+import { moveMergedModule } from './move-module.js';
 
 const FROM = 'src/backends/http/summarize';
 const TO = 'src/pipeline/summarize';
@@ -20,15 +19,6 @@ export const sharedSummarizer: Migration = {
   stage: 'before',
   description: 'move src/backends/http/summarize.ts to src/pipeline/summarize.ts, shared by the response budget',
   async run({ repo }) {
-    if ((await repo.readDisk(`${TO}.ts`)) !== undefined) return; // already moved
-    if ((await repo.readDisk(`${FROM}.ts`)) === undefined && !repo.manifest[`${FROM}.ts`]) return;
-    await repo.rename(`${FROM}.ts`, `${TO}.ts`);
-    const moved = new Map([[FROM, TO]]);
-    for (const path of await userSourceFiles(repo)) {
-      const contents = await repo.readDisk(path);
-      if (contents === undefined) continue;
-      const rewritten = rewriteRelativeImports(contents, { from: path, to: path, moved });
-      if (rewritten !== contents) repo.write(path, rewritten);
-    }
+    await moveMergedModule(repo, FROM, TO);
   },
 };

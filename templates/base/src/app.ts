@@ -15,11 +15,13 @@ import { memoryStore, redisStore, type LimiterStore } from './limits/limiter-sto
 import { connectRedis, type RedisConnection } from './limits/redis-connection.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
-import { createReadiness, type ReadinessReport } from './observability/readiness.js';
+import { createReadiness } from './observability/readiness.js';
+import type { ReadinessReport } from './observability/readiness-report.js';
 import { Tracing } from './observability/tracing.js';
 import { createAuditLog, type AuditLog } from './pipeline/audit.js';
+import type { NamedStage } from './pipeline/call-context.js';
 import { ToolPipeline } from './pipeline/call-tool.js';
-import type { AnyTool } from './pipeline/define-tool.js';
+import type { AnyTool } from './tool-model/define-tool.js';
 import { RateLimits } from './pipeline/rate-limit.js';
 import { ResponseBudget } from './pipeline/response-budget.js';
 import { ResponseCache } from './pipeline/response-cache.js';
@@ -68,6 +70,8 @@ export interface App {
 export interface AppOptions {
   /** Serve these tools instead of src/tools/registry.ts (tests). */
   tools?: readonly AnyTool[];
+  /** Run calls through these stages instead of src/pipeline/stages.ts's with custom-stages.ts's changes (tests). */
+  stages?: readonly NamedStage[];
   logger?: Logger;
 }
 
@@ -165,7 +169,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       // Approvers grant through the HTTP admin endpoint: a stdio process has none.
       humanApprovalReachable: transport === 'http',
     },
-  });
+  }, options.stages);
 
   let closing: Promise<void> | undefined;
   return {

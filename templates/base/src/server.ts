@@ -13,7 +13,7 @@ import type { Principal } from './auth/principal.js';
 import { callBudgetsOf } from './limits/call-budgets.js';
 import { callTraceInfo } from './observability/tracing.js';
 import type { ToolPipeline } from './pipeline/call-tool.js';
-import type { AnyTool } from './pipeline/define-tool.js';
+import type { AnyTool } from './tool-model/define-tool.js';
 import { swallowedArgumentKeys } from './pipeline/swallowed-keys.js';
 import type { ToolRollout } from './pipeline/tool-rollout.js';
 

@@ -9,7 +9,7 @@ import type { Client } from '@modelcontextprotocol/client';
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import type { AnyTool } from '../src/pipeline/define-tool.js';
+import type { AnyTool } from '../src/tool-model/define-tool.js';
 import { tools } from '../src/tools/registry.js';
 import { approvalIdOf, grant } from './support/approvals.js';
 import { CONFIRM_YES, startHarness, textOf, type Harness } from './support/harness.js';

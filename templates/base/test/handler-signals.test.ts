@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
-import { defineTool } from '../src/pipeline/define-tool.js';
+import { defineTool } from '../src/tool-model/define-tool.js';
 import { HandlerSignals } from '../src/pipeline/handler-signals.js';
 import { startHarness, type Harness } from './support/harness.js';
 

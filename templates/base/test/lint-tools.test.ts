@@ -10,7 +10,7 @@ import { z } from 'zod';
 
 import { lintToolOf } from '../scripts/lint-tools/cli.js';
 import { jaccard, lintTools, shinglesOf, type LintReport } from '../scripts/lint-tools/rules.js';
-import { defineTool } from '../src/pipeline/define-tool.js';
+import { defineTool } from '../src/tool-model/define-tool.js';
 import { tools } from '../src/tools/registry.js';
 
 const run = promisify(execFile);

@@ -15,7 +15,7 @@ import { createApp } from '../src/app.js';
 import { principalFromAuthInfo, toAuthInfo } from '../src/auth/principal.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/observability/logger.js';
-import { defineTool } from '../src/pipeline/define-tool.js';
+import { defineTool } from '../src/tool-model/define-tool.js';
 import { ibanValid, luhnValid, redactText } from '../src/redaction/detectors.js';
 import { Redactor } from '../src/redaction/redactor.js';
 import { startTestBackends } from './support/test-backends.js';

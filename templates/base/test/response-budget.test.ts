@@ -7,7 +7,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { defineTool } from '../src/pipeline/define-tool.js';
+import { defineTool } from '../src/tool-model/define-tool.js';
 import { resultTokens } from '../src/pipeline/response-budget.js';
 import { largeList, row, uncuttable, undeclaredList } from './support/cache-probes.js';
 import { startHarness, textOf, type Harness } from './support/harness.js';

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
 import { assertOk } from '../src/backends/http/http-backend.js';
-import { defineTool } from '../src/pipeline/define-tool.js';
+import { defineTool } from '../src/tool-model/define-tool.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { startSampleApi, type SampleApi } from './support/sample-api.js';
 

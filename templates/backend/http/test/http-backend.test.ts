@@ -15,7 +15,7 @@ import { HttpApiStore, type HttpApiSettings } from '../src/backends/http/http-ba
 import { searchRecords } from '../src/backends/http/records.js';
 import { summarizeList, truncateStrings } from '../src/pipeline/summarize.js';
 import { createLogger } from '../src/observability/logger.js';
-import { ToolError } from '../src/pipeline/define-tool.js';
+import { ToolError } from '../src/tool-model/define-tool.js';
 
 interface Upstream {
   url: string;

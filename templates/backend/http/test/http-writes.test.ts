@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
 import { createRecord, recordSchema, searchRecords } from '../src/backends/http/records.js';
-import { defineTool } from '../src/pipeline/define-tool.js';
+import { defineTool } from '../src/tool-model/define-tool.js';
 import { CONFIRM_YES, startHarness, textOf, type Harness } from './support/harness.js';
 
 /** A refund as most generated write tools make it: one POST, the request id as Idempotency-Key. */

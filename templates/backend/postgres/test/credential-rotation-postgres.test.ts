@@ -17,7 +17,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
-import { defineTool } from '../src/pipeline/define-tool.js';
+import { defineTool } from '../src/tool-model/define-tool.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { prepareTestDatabase, realDatabase } from './support/test-database.js';
 

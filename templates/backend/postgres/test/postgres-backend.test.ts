@@ -9,7 +9,7 @@ import type { BackendCall, BackendScope } from '../src/backends/backend-scope.js
 import { toToolError } from '../src/backends/postgres/errors.js';
 import type { PostgresStore } from '../src/backends/postgres/postgres-backend.js';
 import { createRecord, getRecord, searchRecords, updateRecord } from '../src/backends/postgres/records.js';
-import { ToolError } from '../src/pipeline/define-tool.js';
+import { ToolError } from '../src/tool-model/define-tool.js';
 import { openTestStore, realDatabase, uniqueTenant } from './support/test-database.js';
 
 const WRITE: BackendScope = { access: 'write' };

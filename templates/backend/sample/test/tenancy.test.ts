@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
 import { sampleRecordSchema } from '../src/backends/sample/records.js';
-import { defineTool } from '../src/pipeline/define-tool.js';
+import { defineTool } from '../src/tool-model/define-tool.js';
 import { tools } from '../src/tools/registry.js';
 import { startHarness, type Harness } from './support/harness.js';
 

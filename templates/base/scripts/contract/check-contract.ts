@@ -3,7 +3,7 @@
  * test/contract.test.ts: compare the tools with the lock, classify every difference, check
  * each tool's version bump, and replay the recorded consumer calls.
  */
-import type { AnyTool } from '../../src/pipeline/define-tool.js';
+import type { AnyTool } from '../../src/tool-model/define-tool.js';
 import { checkVersions, classifyChanges, type ContractDoc, type Finding, type Violation } from './classify.js';
 import { checkConsumers, type ConsumerBreak } from './consumers.js';
 import { currentContract } from './contract-doc.js';

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 import type { z } from 'zod';
 
-import type { AnyTool } from '../../src/pipeline/define-tool.js';
+import type { AnyTool } from '../../src/tool-model/define-tool.js';
 
 export const CONSUMERS_URL = new URL('../../contracts/consumers/', import.meta.url);
 

@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 
-import type { AnyTool } from '../../src/pipeline/define-tool.js';
+import type { AnyTool } from '../../src/tool-model/define-tool.js';
 import type { ContractDoc, JsonSchema, ToolContract } from './classify.js';
 
 export const LOCK_URL = new URL('../../contracts/tools.lock.json', import.meta.url);

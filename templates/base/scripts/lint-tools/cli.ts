@@ -11,7 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 
-import type { AnyTool } from '../../src/pipeline/define-tool.js';
+import type { AnyTool } from '../../src/tool-model/define-tool.js';
 import { tools } from '../../src/tools/registry.js';
 import { formatReport, lintTools, type LintTool } from './rules.js';
 

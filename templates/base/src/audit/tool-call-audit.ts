@@ -18,7 +18,7 @@
  */
 import type { Principal } from '../auth/principal.js';
 import type { AuditLog } from '../pipeline/audit.js';
-import type { AnyTool } from '../pipeline/define-tool.js';
+import type { AnyTool } from '../tool-model/define-tool.js';
 import type { Outcome } from '../pipeline/results.js';
 import type { ToolRollout } from '../pipeline/tool-rollout.js';
 import { auditRecord } from './audit-record.js';

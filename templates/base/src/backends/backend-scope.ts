@@ -1,7 +1,7 @@
 /**
  * What a backend knows about the tool call it serves, besides the tenant: whether the tool may
  * change data, the call's abort signal and id, and where to report each backend call for the
- * audit record. The pipeline builds one per call (pipeline/call-tool.ts).
+ * audit record. The pipeline's handler stage builds one per call (pipeline/stages/handler.ts).
  */
 
 /** One call from a tool handler to a backend, as the audit record lists it. */

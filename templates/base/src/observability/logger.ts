@@ -6,10 +6,12 @@
  */
 import { pino, type DestinationStream, type Logger } from 'pino';
 
-import type { LogLevel } from '../config.js';
 import { Redactor } from '../redaction/redactor.js';
 
 export type { Logger };
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /**
  * `redactor` rewrites every line before it is written (src/redaction/redactor.ts): secret keys,

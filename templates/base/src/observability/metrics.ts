@@ -29,7 +29,7 @@ import { readFileSync } from 'node:fs';
 
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-import type { ReadinessReport } from './readiness.js';
+import type { ReadinessReport } from './readiness-report.js';
 
 export interface MetricsSettings {
   tenantLabel: boolean;

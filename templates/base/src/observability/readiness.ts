@@ -16,19 +16,8 @@ import type { Backends } from '../backends/index.js';
 import type { FailureMode } from '../limits/limiter-store.js';
 import type { RedisConnection } from '../limits/redis-connection.js';
 import type { AuditLog } from '../pipeline/audit.js';
-import type { SharedState, SharedStateKind } from '../shared-state/shared-state.js';
-
-export interface ReadinessReport {
-  ready: boolean;
-  /** Each backend: passing (true) or not. */
-  backends: Record<string, boolean>;
-  /** `redis` (with REDIS_URL) and `audit`. */
-  dependencies: Record<string, boolean>;
-  /** Failing checks the server serves without (today: redis, failing open). */
-  degraded: string[];
-  /** Where state every replica must share lives: `memory` means this replica alone. */
-  stateStore: SharedStateKind;
-}
+import type { SharedState } from '../shared-state/shared-state.js';
+import type { ReadinessReport } from './readiness-report.js';
 
 export interface ReadinessSources {
   backends: Pick<Backends, 'readiness'>;

@@ -1,5 +1,5 @@
 /**
- * Stage 4: the approval gate, for write tools that declare `approval`. It runs after input
+ * The approval gate (stage `approval`, stages.ts), for write tools that declare `approval`. It runs after input
  * validation, so what is approved is exactly what the handler will receive, and before the
  * handler. The server enforces it: a client cannot skip it by any argument or answer.
  *
@@ -20,26 +20,9 @@ import { callFingerprint } from '../approvals/call-fingerprint.js';
 import type { Approval, PendingApprovals } from '../approvals/pending-approvals.js';
 import type { Principal } from '../auth/principal.js';
 import { StateUnavailableError } from '../shared-state/shared-state.js';
-import type { Taken } from '../limits/limiter-store.js';
-import type { CallTraceInfo } from '../observability/tracing.js';
-import type { AnyTool } from './define-tool.js';
+import type { AnyTool } from '../tool-model/define-tool.js';
+import type { CallRequest } from './call-request.js';
 import { errorResult, type ApprovalRecord, type PipelineResult } from './results.js';
-
-/** What the transport's request says about the client, besides the arguments. */
-export interface CallRequest {
-  signal: AbortSignal;
-  /** Whether the client declared form elicitation on this request (approval `client` needs it). */
-  canConfirm: boolean;
-  /** A retry after input_required: the client's answers, and the requestState it echoes. */
-  inputResponses?: Record<string, unknown> | undefined;
-  requestState?: unknown;
-  /** The caller's trace context and the JSON-RPC id, for the call's span. */
-  trace?: CallTraceInfo | undefined;
-  /** Argument keys the SDK dropped before the call reached the pipeline (`__proto__`: swallowed-keys.ts). */
-  swallowedKeys?: readonly string[] | undefined;
-  /** The call's rate-limit budgets, when the transport took them already (src/limits/call-budgets.ts). */
-  budgets?: Taken | undefined;
-}
 
 export interface ApprovalDeps {
   pending: PendingApprovals;

@@ -1,5 +1,5 @@
 /**
- * Stage 5, for every call whatever its outcome: one JSON-lines audit record.
+ * The audit log: for every call whatever its outcome, one JSON-lines audit record (stage `audit`).
  *
  * Audit records answer "who did what, for which tenant, and what happened" after the fact, so
  * they are written for denied, invalid and rate-limited calls too, and kept apart from the

@@ -1,10 +1,10 @@
 /**
- * Stage 1: authorize. The credential must still be valid, the tool enabled for the caller's
+ * Authorization (stage `authorize`, stages.ts). The credential must still be valid, the tool enabled for the caller's
  * tenant (tool rollout), and the credential must grant every scope the tool names.
  * A denial is a tool result the model can explain to the user, not a protocol error.
  */
 import { missingScopes, type Principal } from '../auth/principal.js';
-import type { AnyTool } from './define-tool.js';
+import type { AnyTool } from '../tool-model/define-tool.js';
 import { errorResult, type PipelineResult } from './results.js';
 import type { ToolRollout } from './tool-rollout.js';
 

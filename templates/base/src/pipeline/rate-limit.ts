@@ -1,5 +1,5 @@
 /**
- * Stage 2: rate limit. Three per-minute budgets, all taken for every call:
+ * Rate limits (stage `rate-limit`, stages.ts). Three per-minute budgets, all taken for every call:
  *
  *   tenant         RATE_LIMIT_TENANT_PER_MINUTE   one noisy tenant cannot starve the others
  *   tenant + tool  RATE_LIMIT_TOOL_PER_MINUTE     one runaway agent loop on one tool (a tool's
@@ -15,7 +15,7 @@
 import type { Principal } from '../auth/principal.js';
 import { type Budget, type LimiterStore, type Taken } from '../limits/limiter-store.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { AnyTool } from './define-tool.js';
+import type { AnyTool } from '../tool-model/define-tool.js';
 import { errorResult, type PipelineResult } from './results.js';
 
 export interface RateLimitSettings {

@@ -1,5 +1,5 @@
 /**
- * Stage 6 (REDACT_TOOL_OUTPUT=true): redact a tool's result before it reaches the model, with the
+ * Output redaction (stage `redact-output`, REDACT_TOOL_OUTPUT=true): redact a tool's result before it reaches the model, with the
  * same rules as audit records and logs (src/redaction/redactor.ts). For tools that return data
  * users typed in (notes, tickets, emails) that may hold secrets or personal data the model does
  * not need. Redacted values are strings, so an outputSchema that constrains a string's format

@@ -24,7 +24,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 
-import type { AnyTool } from './define-tool.js';
+import type { AnyTool } from '../tool-model/define-tool.js';
 import { errorResult, okResult, type PipelineResult } from './results.js';
 import { longestList, summarizeValue, type Summary } from './summarize.js';
 
@@ -52,6 +52,18 @@ export function resultTokens(result: PipelineResult['result']): number {
   let tokens = 0;
   for (const block of content) tokens += estimateTokens(block.type === 'text' ? block.text : JSON.stringify(block));
   return tokens;
+}
+
+const measured = new WeakMap<object, { bytes: number; tokens: number }>();
+
+/** A result's size in bytes and in estimated tokens, measured once (the audit record and the metrics both report it). */
+export function responseSize(result: PipelineResult['result']): { bytes: number; tokens: number } {
+  let size = measured.get(result);
+  if (!size) {
+    size = { bytes: Buffer.byteLength(JSON.stringify(result)), tokens: resultTokens(result) };
+    measured.set(result, size);
+  }
+  return size;
 }
 
 /** Tokens kept free for the marker and hint when an answer is cut to its budget. */

@@ -17,7 +17,7 @@ import type { Principal } from '../auth/principal.js';
 import type { BackendCall } from '../backends/backend-scope.js';
 import type { Generations, ResponseStore } from '../cache/response-store.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { AnyTool } from './define-tool.js';
+import type { AnyTool } from '../tool-model/define-tool.js';
 import type { PipelineResult } from './results.js';
 
 export interface CacheSettings {

@@ -1,5 +1,5 @@
 /**
- * Stage 4: call the handler, then check what it returned against the tool's output schema.
+ * The handler run (stage `handler`, stages.ts): call the handler, then check what it returned against the tool's output schema.
  *
  * Only a ToolError's message reaches the model. Anything else is logged here, with its stack,
  * and the model gets a short message with a reference to find that log line: no stack traces,
@@ -7,7 +7,7 @@
  */
 import type { z } from 'zod';
 
-import { ToolError, type AnyTool, type ToolContext } from './define-tool.js';
+import { ToolError, type AnyTool, type ToolContext } from '../tool-model/define-tool.js';
 import { errorResult, okResult, type PipelineResult } from './results.js';
 
 export async function runHandler(tool: AnyTool, input: Record<string, unknown>, ctx: ToolContext): Promise<PipelineResult> {

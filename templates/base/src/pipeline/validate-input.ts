@@ -1,5 +1,5 @@
 /**
- * Stage 3: validate the arguments against the tool's zod input schema.
+ * Input validation (stage `validate-input`, stages.ts): validate the arguments against the tool's zod input schema.
  *
  * The SDK would do this itself before the handler, but then a rejected call would never reach
  * the pipeline and could not be audited; server.ts therefore advertises the schema to the SDK
@@ -10,7 +10,7 @@
  */
 import type { z } from 'zod';
 
-import type { AnyTool } from './define-tool.js';
+import type { AnyTool } from '../tool-model/define-tool.js';
 import { errorResult, type PipelineResult } from './results.js';
 
 export type ValidatedInput = { ok: true; input: Record<string, unknown> } | { ok: false; rejection: PipelineResult };

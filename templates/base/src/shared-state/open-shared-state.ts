@@ -7,7 +7,7 @@ import type { Backends } from '../backends/index.js';
 import type { Config } from '../config.js';
 import type { RedisConnection } from '../limits/redis-connection.js';
 import type { Logger } from '../observability/logger.js';
-import type { AnyTool } from '../pipeline/define-tool.js';
+import type { AnyTool } from '../tool-model/define-tool.js';
 import { memoryState } from './memory-state.js';
 import { redisState } from './redis-state.js';
 import type { SharedState, SharedStateOptions } from './shared-state.js';

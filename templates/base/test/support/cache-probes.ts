@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
-import { defineTool, ToolError } from '../../src/pipeline/define-tool.js';
+import { defineTool, ToolError } from '../../src/tool-model/define-tool.js';
 import { truncationFields } from '../../src/pipeline/response-budget.js';
 
 /** Handler runs of {@link cachedLookup} in this process. */

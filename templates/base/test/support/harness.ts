@@ -14,7 +14,8 @@ import { createApp, type App } from '../../src/app.js';
 import type { AuditRecord } from '../../src/audit/audit-record.js';
 import { principalFromAuthInfo, toAuthInfo, type Principal } from '../../src/auth/principal.js';
 import { loadConfig } from '../../src/config.js';
-import type { AnyTool } from '../../src/pipeline/define-tool.js';
+import type { NamedStage } from '../../src/pipeline/call-context.js';
+import type { AnyTool } from '../../src/tool-model/define-tool.js';
 import { tools as registeredTools } from '../../src/tools/registry.js';
 import { testCredential } from './test-credential.js';
 import { startTestBackends, type TestBackends } from './test-backends.js';
@@ -29,6 +30,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Serve these tools instead of the registry. */
   tools?: readonly AnyTool[];
+  /** Run calls through these pipeline stages (default: the server's own). */
+  stages?: readonly NamedStage[];
   /** `modern` (2026-07-28, default) or `legacy` (2025-era `initialize`). */
   era?: 'modern' | 'legacy';
   /**
@@ -76,7 +79,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...options.env,
   });
   const tools = options.tools ?? registeredTools;
-  const app = await createApp(config, { tools }).catch(async (error: unknown) => {
+  const app = await createApp(config, { tools, ...(options.stages ? { stages: options.stages } : {}) }).catch(async (error: unknown) => {
     await backends.close();
     throw error;
   });

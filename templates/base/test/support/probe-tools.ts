@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-import { defineTool, ToolError } from '../../src/pipeline/define-tool.js';
+import { defineTool, ToolError } from '../../src/tool-model/define-tool.js';
 
 export const echo = defineTool({
   name: 'probe.echo',

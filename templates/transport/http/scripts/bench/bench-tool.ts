@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 
-import type { ToolDefinition } from '../../src/pipeline/define-tool.js';
+import type { ToolDefinition } from '../../src/tool-model/define-tool.js';
 
 const inputSchema = z.object({ id: z.string().max(64) }).strict();
 const outputSchema = z.object({ id: z.string(), name: z.string(), status: z.string(), updatedAt: z.string() });

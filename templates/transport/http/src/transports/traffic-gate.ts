@@ -16,7 +16,7 @@ import type { App } from '../app.js';
 import { toAuthInfo, type Principal } from '../auth/principal.js';
 import { withCallBudgets } from '../limits/call-budgets.js';
 import { RequestBudget } from '../limits/request-budget.js';
-import type { AnyTool } from '../pipeline/define-tool.js';
+import type { AnyTool } from '../tool-model/define-tool.js';
 import { seconds } from '../pipeline/rate-limit.js';
 
 /** Why a request may not go on: the answer to send, and the error code its tool calls are audited with. */

@@ -13,7 +13,7 @@ import { createApp, type App } from '../../src/app.js';
 import type { AuditRecord } from '../../src/audit/audit-record.js';
 import { loadConfig } from '../../src/config.js';
 import type { Logger } from '../../src/observability/logger.js';
-import type { AnyTool } from '../../src/pipeline/define-tool.js';
+import type { AnyTool } from '../../src/tool-model/define-tool.js';
 import { serveOverHttp, type RunningHttpServer } from '../../src/transports/http.js';
 import { startTestBackends } from './test-backends.js';
 import { testCredential } from './test-credential.js';

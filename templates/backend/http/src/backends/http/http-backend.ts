@@ -55,7 +55,7 @@ import { Agent, request } from 'undici';
 
 import type { Config } from '../../config.js';
 import type { Logger } from '../../observability/logger.js';
-import { ToolError } from '../../pipeline/define-tool.js';
+import { ToolError } from '../../tool-model/tool-error.js';
 import { elapsedMs, type BackendScope } from '../backend-scope.js';
 
 export type HttpApiSettings = Config['httpApi'];

@@ -14,7 +14,7 @@
  */
 import { z } from 'zod';
 
-import { ToolError } from '../../pipeline/define-tool.js';
+import { ToolError } from '../../tool-model/tool-error.js';
 import { assertOk, type ApiResponse, type HttpApiBackend, type SendOptions } from './http-backend.js';
 import { DEFAULT_SUMMARY_LIMITS, summarizeList, truncateStrings } from '../../pipeline/summarize.js';
 

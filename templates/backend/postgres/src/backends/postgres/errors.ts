@@ -4,7 +4,7 @@
  * postgres-backend.ts for the operator; anything not recognised here stays an internal error
  * (the model sees only `[internal_error] … Reference: <requestId>`).
  */
-import { ToolError } from '../../pipeline/define-tool.js';
+import { ToolError } from '../../tool-model/tool-error.js';
 
 /** SQLSTATE codes (https://www.postgresql.org/docs/current/errcodes-appendix.html) -> what the model reads. */
 const BY_SQLSTATE: Record<string, [code: string, message: string]> = {

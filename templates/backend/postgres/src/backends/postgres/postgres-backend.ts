@@ -21,7 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { isPostgresUrl, type Config } from '../../config.js';
 import type { Logger } from '../../observability/logger.js';
 import { secretFrom } from '../../secrets/watched-secret.js';
-import { ToolError } from '../../pipeline/define-tool.js';
+import { ToolError } from '../../tool-model/tool-error.js';
 import { elapsedMs, type BackendScope } from '../backend-scope.js';
 import { openPools, type Database, type Queryable, type TransactionMode } from './database.js';
 import { openEmbedded } from './embedded.js';

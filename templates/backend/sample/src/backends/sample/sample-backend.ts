@@ -5,7 +5,7 @@
  * handlers get a `SampleBackend` from `forTenant`, whose methods are bound to one tenant and have
  * no parameter that could name another. Data lives in this process only and resets on restart.
  */
-import { ToolError } from '../../pipeline/define-tool.js';
+import { ToolError } from '../../tool-model/tool-error.js';
 import { elapsedMs, type BackendScope } from '../backend-scope.js';
 import type { NewRecord, RecordKind, RecordPatch, RecordQuery, SampleRecord } from './records.js';
 import { seedRecordsFor } from './seed.js';

@@ -1,34 +1,21 @@
 /**
  * What a tool is: a small declarative object the pipeline runs. Each file in src/tools/ default-
- * exports one, and src/tools/registry.ts lists them.
+ * exports one, and src/tools/registry.ts lists them. The tool model (this folder) imports nothing
+ * of the pipeline, so backends and the pipeline can both depend on it. A tool file imports all it
+ * needs from here: the handler's context and ToolError are re-exported.
  */
 import type { z } from 'zod';
 
-import type { Principal } from '../auth/principal.js';
-import type { TenantBackends } from '../backends/index.js';
-import type { Logger } from '../observability/logger.js';
+import type { ToolContext } from './tool-context.js';
+
+export type { ToolContext } from './tool-context.js';
+export { ToolError } from './tool-error.js';
 
 /** `read` tools are advertised with readOnlyHint, `write` tools with destructiveHint. */
 export type ToolAccess = 'read' | 'write';
 
 /** Who must agree before a write tool runs (pipeline/approve.ts). */
 export type ApprovalMode = 'none' | 'client' | 'human';
-
-/** What a handler gets besides its (already validated) input. */
-export interface ToolContext {
-  /** Who is calling. */
-  principal: Principal;
-  /** The caller's tenant: `principal.tenantId`, repeated because almost every handler needs it. */
-  tenant: string;
-  /** Every backend, already scoped to `tenant`: a handler cannot name another tenant. */
-  backends: TenantBackends;
-  /** A logger bound to this call (request id, tool, tenant). Writes to stderr. */
-  log: Logger;
-  /** Aborted when the client cancels or the server shuts down: pass it to slow I/O. */
-  signal: AbortSignal;
-  /** This call's id, as written in its audit record. */
-  requestId: string;
-}
 
 export interface ToolDefinition<
   Input extends z.ZodObject = z.ZodObject,
@@ -111,18 +98,4 @@ export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject
     throw new Error(`Tool ${tool.name}: approval "human" needs an optional approvalId string in inputSchema (callers send it once granted)`);
   }
   return tool;
-}
-
-/**
- * An error whose message is safe and useful for the model to read ("No customer cus_123").
- * `code` lands in the audit record as errorCode.
- */
-export class ToolError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ToolError';
-  }
 }

@@ -1,0 +1,18 @@
+/** What a transport passes the pipeline about one tools/call request, besides its arguments. */
+import type { Taken } from '../limits/limiter-store.js';
+import type { CallTraceInfo } from '../observability/tracing.js';
+
+export interface CallRequest {
+  signal: AbortSignal;
+  /** Whether the client declared form elicitation on this request (approval `client` needs it). */
+  canConfirm: boolean;
+  /** A retry after input_required: the client's answers, and the requestState it echoes. */
+  inputResponses?: Record<string, unknown> | undefined;
+  requestState?: unknown;
+  /** The caller's trace context and the JSON-RPC id, for the call's span. */
+  trace?: CallTraceInfo | undefined;
+  /** Argument keys the SDK dropped before the call reached the pipeline (`__proto__`: swallowed-keys.ts). */
+  swallowedKeys?: readonly string[] | undefined;
+  /** The call's rate-limit budgets, when the transport took them already (src/limits/call-budgets.ts). */
+  budgets?: Taken | undefined;
+}

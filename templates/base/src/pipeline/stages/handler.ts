@@ -1,0 +1,33 @@
+/**
+ * Last: the tool's handler, with a context whose backends are already bound to the caller's
+ * tenant (and to reading, for a read tool), within the call's span (../run-handler.ts).
+ */
+import type { ToolContext } from '../../tool-model/define-tool.js';
+import { caller, type NamedStage } from '../call-context.js';
+import { runHandler } from '../run-handler.js';
+
+export const handler: NamedStage = {
+  name: 'handler',
+  build: ({ backends, lifecycle }) => async (call) => {
+    const principal = caller(call);
+    // Aborted by the client's cancel or by shutdown (handler-signals.ts: AbortSignal.any costs too much per call).
+    const handlerSignal = lifecycle.handlerSignals.begin(call.request.signal);
+    const signal = handlerSignal.signal;
+    const ctx: ToolContext = {
+      principal,
+      tenant: principal.tenantId,
+      // The only way a handler reaches data.
+      backends: backends.forTenant(principal.tenantId, {
+        access: call.tool.access,
+        signal,
+        requestId: call.requestId,
+        onCall: (backendCall) => call.backendCalls.push(backendCall),
+      }),
+      log: call.log,
+      signal,
+      requestId: call.requestId,
+    };
+    // Within the call's span, so spans the handler's I/O makes nest under it.
+    return call.span.run(() => runHandler(call.tool, call.input, ctx)).finally(handlerSignal.end);
+  },
+};
