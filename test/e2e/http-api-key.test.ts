@@ -1,6 +1,7 @@
 /**
- * http + api-key with tools from a --config spec: generated, installed, built, tested,
- * started with `npm start`, and called by real Clients of both protocol eras.
+ * http + api-key with tools, resources and prompts from a --config spec: generated, installed,
+ * built, tested, started with `npm start`, and called, read and got by real Clients of both
+ * protocol eras.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -36,6 +37,17 @@ const spec = {
         { name: 'tags', type: 'string[]', required: false },
         { name: 'vip', type: 'boolean', required: false },
       ],
+    },
+  ],
+  resources: [
+    { name: 'customers', uri: 'crm://customers', description: "Every customer of the caller's tenant." },
+    { name: 'crm.customer', uriTemplate: 'crm://customers/{id}', description: 'One customer, by id.', scopes: ['customers:read'] },
+  ],
+  prompts: [
+    {
+      name: 'customer_brief',
+      arguments: [{ name: 'customer', description: 'The customer id' }, { name: 'focus', required: false }],
+      message: 'Brief me on customer {customer}. Focus: {focus}',
     },
   ],
 };
@@ -100,6 +112,37 @@ describe('http + api-key', () => {
     }
   }, SERVED);
 
+  it('reads resources and gets prompts for both eras: the tenant from the key, never from the URI, scopes enforced', async () => {
+    const acmeKey = await createKey(dir, 'acme', 'tools:read,resources:read,customers:read,prompts:read');
+    const globexKey = await createKey(dir, 'globex', 'tools:read,resources:read,customers:read,prompts:read');
+    const noCustomerScope = await createKey(dir, 'acme', 'resources:read,prompts:read');
+    for (const era of ['legacy', 'auto'] as const) {
+      const acme = await connectHttp(server!.url, acmeKey, era);
+      const globex = await connectHttp(server!.url, globexKey, era);
+      const narrow = await connectHttp(server!.url, noCustomerScope, era);
+      try {
+        expect((await acme.listResources()).resources.map((r) => [r.name, r.uri])).toEqual([['customers', 'crm://customers']]);
+        expect((await acme.listResourceTemplates()).resourceTemplates.map((t) => t.uriTemplate)).toEqual(['crm://customers/{id}']);
+        const all = await acme.readResource({ uri: 'crm://customers' });
+        expect(all.contents[0]).toMatchObject({ uri: 'crm://customers', mimeType: 'application/json' });
+        expect((all.contents[0] as { text: string }).text).toContain('cus_acme_001');
+        expect((all.contents[0] as { text: string }).text).not.toContain('globex');
+        const one = await acme.readResource({ uri: 'crm://customers/cus_acme_001' });
+        expect(JSON.parse((one.contents[0] as { text: string }).text)).toMatchObject({ record: { id: 'cus_acme_001' } });
+        // Another tenant's id, through the same URI: not found, as if it did not exist.
+        await expect(globex.readResource({ uri: 'crm://customers/cus_acme_001' })).rejects.toThrow(/\[not_found\]/);
+        await expect(narrow.readResource({ uri: 'crm://customers/cus_acme_001' })).rejects.toThrow(/\[forbidden\].*customers:read/);
+        const { messages } = await acme.getPrompt({ name: 'customer_brief', arguments: { customer: 'cus_acme_001', focus: 'renewals' } });
+        expect(messages).toEqual([{ role: 'user', content: { type: 'text', text: 'Brief me on customer cus_acme_001. Focus: renewals' } }]);
+        await expect(acme.getPrompt({ name: 'customer_brief', arguments: {} })).rejects.toThrow(/\[invalid_arguments\]/);
+      } finally {
+        await acme.close();
+        await globex.close();
+        await narrow.close();
+      }
+    }
+  }, SERVED);
+
   it('a read-only key cannot call the write tool: 403 insufficient_scope naming tools:write', async () => {
     const readKey = await createKey(dir, 'acme', 'tools:read');
     const client = await connectHttp(server!.url, readKey, 'legacy');
@@ -122,5 +165,15 @@ describe('http + api-key', () => {
     expect(exitCode).toBe(0);
     expect(audit.some((r) => r.tool === 'create_customer' && r.outcome === 'ok')).toBe(true);
     expect(audit.some((r) => r.tool === 'create_customer' && r.outcome === 'denied')).toBe(true);
+    // Every read and get is audited too, with its kind, as the tenant of its key.
+    expect(audit.filter((r) => r.kind === 'resource' && r.tool === 'crm.customer').map((r) => [r.tenant, r.outcome, r.errorCode])).toEqual([
+      ['acme', 'ok', null],
+      ['globex', 'error', 'not_found'],
+      ['acme', 'denied', 'forbidden'],
+      ['acme', 'ok', null],
+      ['globex', 'error', 'not_found'],
+      ['acme', 'denied', 'forbidden'],
+    ]);
+    expect(audit.filter((r) => r.kind === 'prompt').map((r) => r.outcome)).toEqual(['ok', 'invalid', 'ok', 'invalid']);
   }, SERVED);
 });

@@ -1,6 +1,7 @@
 /**
  * The MCP Inspector's CLI, as a user runs it against a generated server: `tools/list` and
- * `tools/call` over stdio and over HTTP with an API key, and the refusal of a bad key.
+ * `tools/call` over stdio and over HTTP with an API key, resources and prompts, and the refusal of
+ * a bad key.
  */
 import { execa } from 'execa';
 import { join } from 'node:path';
@@ -17,13 +18,15 @@ let scratch: string;
 let removeScratch: () => Promise<void>;
 let keysFile: string;
 let key: string;
+let globexKey: string;
 let server: RunningServer | undefined;
 
 beforeAll(async () => {
   tools = await stressTools();
   ({ path: scratch, remove: removeScratch } = await tempDir('cms-inspector-'));
   keysFile = join(scratch, 'keys.json');
-  key = await createKey(repo, keysFile, 'acme', 'tools:read,tools:write');
+  key = await createKey(repo, keysFile, 'acme', 'tools:read,tools:write,resources:read,prompts:read');
+  globexKey = await createKey(repo, keysFile, 'globex', 'tools:read,resources:read,prompts:read');
   server = await startHttp(repo, { MCP_API_KEYS_FILE: keysFile, AUDIT_LOG: join(scratch, 'audit.jsonl'), LOG_LEVEL: 'warn' });
 }, 120_000);
 
@@ -70,6 +73,33 @@ describe('MCP Inspector CLI against a generated server', () => {
     expect(result.isError).not.toBe(true);
     // acme's seed data: the customer and a note about it.
     expect(result.structuredContent?.records?.map((r) => r.id)).toEqual(['cus_acme_002', 'note_acme_01']);
+  });
+
+  it('over HTTP: resources/list, a resource and a template resource read, prompts/get with arguments; another tenant gets not found', async () => {
+    const http = (as: string) => [server!.url, '--transport', 'http', '--header', `Authorization: Bearer ${as}`];
+    const listed = await inspector([...http(key), '--method', 'resources/list']);
+    expect(listed.exitCode, listed.all).toBe(0);
+    expect((json(listed.stdout).resources as Array<{ uri: string }>).map((r) => r.uri)).toEqual(['crm://customers']);
+    const templates = await inspector([...http(key), '--method', 'resources/templates/list']);
+    expect(templates.exitCode, templates.all).toBe(0);
+    expect((json(templates.stdout).resourceTemplates as Array<{ uriTemplate: string }>).map((t) => t.uriTemplate)).toEqual(['crm://customers/{id}']);
+
+    const all = await inspector([...http(key), '--method', 'resources/read', '--uri', 'crm://customers']);
+    expect(all.exitCode, all.all).toBe(0);
+    expect(JSON.stringify(json(all.stdout))).toContain('cus_acme_001');
+    const one = await inspector([...http(key), '--method', 'resources/read', '--uri', 'crm://customers/cus_acme_001']);
+    expect(one.exitCode, one.all).toBe(0);
+    const contents = json(one.stdout).contents as Array<{ text: string; mimeType: string }>;
+    expect(contents[0]?.mimeType).toBe('application/json');
+    expect(JSON.parse(contents[0]!.text)).toMatchObject({ record: { id: 'cus_acme_001' } });
+    // The same URI with globex's key: acme's record does not exist for globex.
+    const other = await inspector([...http(globexKey), '--method', 'resources/read', '--uri', 'crm://customers/cus_acme_001']);
+    expect(other.exitCode).not.toBe(0);
+    expect(other.all).toContain('[not_found]');
+
+    const prompt = await inspector([...http(key), '--method', 'prompts/get', '--prompt-name', 'customer_brief', '--prompt-args', 'customer=cus_acme_001']);
+    expect(prompt.exitCode, prompt.all).toBe(0);
+    expect(json(prompt.stdout).messages).toEqual([{ role: 'user', content: { type: 'text', text: 'Brief me on customer cus_acme_001.' } }]);
   });
 
   it('over HTTP, a wrong key is refused and nothing is listed', async () => {

@@ -1,6 +1,6 @@
 /**
  * Once per `npm run test:stress`: installs the stress tools, and generates, installs and builds
- * the server the Inspector, fuzz and load tests share (stdio and HTTP, API keys, a read and a
+ * the server the Inspector, fuzz and load tests share (stdio and HTTP, API keys, resources and a prompt, a read and a
  * write tool), so each test file does not pay for its own `npm install`.
  */
 import { writeFile } from 'node:fs/promises';
@@ -32,6 +32,11 @@ const STRESS_SPEC = {
     { name: 'search_customers', access: 'read', params: PARAMS },
     { name: 'create_note', access: 'write', params: PARAMS },
   ],
+  resources: [
+    { name: 'customers', uri: 'crm://customers' },
+    { name: 'customer', uriTemplate: 'crm://customers/{id}' },
+  ],
+  prompts: [{ name: 'customer_brief', arguments: [{ name: 'customer', description: 'The customer id' }], message: 'Brief me on customer {customer}.' }],
 };
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

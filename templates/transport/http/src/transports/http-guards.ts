@@ -38,9 +38,9 @@ export interface HttpGuards {
   refuseScope(res: ServerResponse, message: string, scopes: readonly string[], id: JsonRpcId): void;
 }
 
-/** Every scope a tool needs, sorted: a credential with none of them can do nothing here. */
-export function toolScopesOf(app: Pick<App, 'tools'>): string[] {
-  return [...new Set(app.tools.flatMap((tool) => tool.scopes))].sort();
+/** Every scope a tool, resource or prompt of this server needs: a credential with none can do nothing here. */
+export function servedScopesOf(app: Pick<App, 'tools' | 'resources' | 'prompts'>): string[] {
+  return [...new Set([...app.tools, ...app.resources, ...app.prompts].flatMap((item) => item.scopes))].sort();
 }
 
 /**
@@ -55,7 +55,7 @@ function isOwnOrigin(origin: string, host: string | undefined): boolean {
 export function createHttpGuards(app: App, resourceMetadata: ResourceMetadata | undefined): HttpGuards {
   const settings = app.config.http;
   const hostIsAllowed = hostHeaderValidation(settings.allowedHosts);
-  const toolScopes = toolScopesOf(app);
+  const servedScopes = servedScopesOf(app);
 
   return {
     passes(req, res) {
@@ -90,7 +90,7 @@ export function createHttpGuards(app: App, resourceMetadata: ResourceMetadata | 
         error: auth.error,
         description: auth.error ? auth.message : undefined,
         // An OAuth client requests a token with these scopes (MCP authorization, scope selection).
-        scopes: resourceMetadata ? toolScopes : undefined,
+        scopes: resourceMetadata ? servedScopes : undefined,
         resourceMetadata: resourceMetadata?.url,
       });
       sendJsonRpcError(res, 401, -32001, auth.message, { 'WWW-Authenticate': challenge }, id);

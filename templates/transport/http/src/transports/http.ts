@@ -23,7 +23,7 @@ import { principalFromAuthInfo } from '../auth/principal.js';
 import { StartupError } from '../startup-error.js';
 import { APPROVER_SCOPE, createApprovalsEndpoint } from './approvals-endpoint.js';
 import { withCompression } from './compression.js';
-import { createHttpGuards, toolScopesOf } from './http-guards.js';
+import { createHttpGuards, servedScopesOf } from './http-guards.js';
 import { sendJson } from './http-responses.js';
 import { httpRoutes, routeFor } from './http-routes.js';
 import { createMcpEndpoint } from './mcp-endpoint.js';
@@ -64,8 +64,8 @@ export async function serveOverHttp(app: App): Promise<RunningHttpServer> {
   let accepting = true;
 
   const humanApprovals = app.tools.some((tool) => tool.approval === 'human');
-  const toolScopes = toolScopesOf(app);
-  const resourceMetadata = resourceMetadataOf(app.authenticator.protectedResource, humanApprovals ? [...toolScopes, APPROVER_SCOPE] : toolScopes);
+  const servedScopes = servedScopesOf(app);
+  const resourceMetadata = resourceMetadataOf(app.authenticator.protectedResource, humanApprovals ? [...servedScopes, APPROVER_SCOPE] : servedScopes);
   const guards = createHttpGuards(app, resourceMetadata);
   const routes = httpRoutes({
     mcp: createMcpEndpoint(app, guards, forwardToMcp),

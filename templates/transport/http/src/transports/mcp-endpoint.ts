@@ -15,7 +15,7 @@ import type { App } from '../app.js';
 import { createToolCallAudit, toolCallsIn, type ToolCall } from '../audit/tool-call-audit.js';
 import { missingScopes, type Principal } from '../auth/principal.js';
 import { noteSwallowedArgumentKeys } from '../pipeline/swallowed-keys.js';
-import { toolScopesOf, type HttpGuards } from './http-guards.js';
+import { servedScopesOf, type HttpGuards } from './http-guards.js';
 import { jsonRpcIdOf, sendJsonRpcError } from './http-responses.js';
 import { isJsonContentType, readJsonBody, type JsonBody } from './read-json-body.js';
 import { createTrafficGate } from './traffic-gate.js';
@@ -28,13 +28,13 @@ export function createMcpEndpoint(app: App, guards: HttpGuards, forwardToMcp: No
   const maxBodyBytes = app.config.http.maxBodyBytes;
   const admitRequest = createTrafficGate(app);
   const callAudit = createToolCallAudit(app);
-  const toolScopes = toolScopesOf(app);
+  const servedScopes = servedScopesOf(app);
 
   /**
    * What a request needs that the credential lacks, or `undefined` when it may go on: a tools/call
    * needs every scope of its tool (a tool the tenant does not have is left to the SDK's
    * unknown-tool error, so a refusal never tells which tools exist), and a credential with none
-   * of the tools' scopes can do nothing here at all.
+   * of the scopes its tools, resources and prompts need can do nothing here at all.
    */
   const scopeShortfall = (principal: Principal, calls: readonly ToolCall[]): { message: string; scopes: string[] } | undefined => {
     const needed = new Set<string>();
@@ -50,8 +50,8 @@ export function createMcpEndpoint(app: App, guards: HttpGuards, forwardToMcp: No
       const message = `Calling ${refusedTools.join(', ')} needs the scope${scopes.length > 1 ? 's' : ''} ${scopes.join(', ')}, which this credential does not grant.`;
       return { message, scopes };
     }
-    if (toolScopes.length > 0 && !toolScopes.some((scope) => principal.scopes.includes(scope))) {
-      return { message: `This credential grants none of the scopes this endpoint needs: ${toolScopes.join(', ')}.`, scopes: toolScopes };
+    if (servedScopes.length > 0 && !servedScopes.some((scope) => principal.scopes.includes(scope))) {
+      return { message: `This credential grants none of the scopes this endpoint needs: ${servedScopes.join(', ')}.`, scopes: servedScopes };
     }
     return undefined;
   };
