@@ -40,7 +40,8 @@ export function createServerFactory(tools: readonly AnyTool[], pipeline: ToolPip
 
   return (principal) => {
     // Tools are declared even when the tenant may use none (tool rollout): an empty list, not a missing capability.
-    const server = new McpServer(SERVER_INFO, { capabilities: { tools: {} } });
+    // logging: handlers' ctx.clientLog sends notifications/message (pipeline/client-messages.ts says at which levels).
+    const server = new McpServer(SERVER_INFO, { capabilities: { tools: {}, logging: {} } });
     for (const { tool, config } of registrations) {
       // A tool disabled for this tenant does not exist for it: not listed, unknown if called.
       if (principal && !rollout.isEnabled(tool.name, principal.tenantId)) continue;
@@ -53,6 +54,9 @@ export function createServerFactory(tools: readonly AnyTool[], pipeline: ToolPip
           trace: callTraceInfo(ctx),
           swallowedKeys: swallowedArgumentKeys(ctx.mcpReq._meta),
           budgets: callBudgetsOf(ctx.http?.authInfo, tool.name),
+          notify: ctx.mcpReq.notify,
+          progressToken: ctx.mcpReq._meta?.progressToken,
+          sendLog: ctx.mcpReq.log,
         }),
       );
     }
