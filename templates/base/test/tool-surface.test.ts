@@ -6,8 +6,10 @@
 import type { Client } from '@modelcontextprotocol/client';
 import type { LoggingMessageNotification, Progress } from '@modelcontextprotocol/server';
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 
-import { startHarness, type Harness } from './support/harness.js';
+import { audio, defineTool, embeddedResource, image, resourceLink, withContent } from '../src/tool-model/define-tool.js';
+import { startHarness, textOf, type Harness } from './support/harness.js';
 import { ONE_PIXEL_PNG, report } from './support/probe-tools.js';
 
 const SECRET = 'sk-live-0123456789abcdef0123';
@@ -110,5 +112,28 @@ describe('progress, client messages and content blocks', () => {
     const result = await harness.call(report.name, { steps: 0, note: `the key is ${SECRET}` });
     expect(JSON.stringify(result.content)).not.toContain(SECRET);
     expect(result.content[3]).toMatchObject({ type: 'resource', resource: { uri: 'note://report/1' } });
+  });
+
+  it('refuses to build a block that is not what it says, and answers invalid_output for a hand-made bad block', async () => {
+    expect(() => image(ONE_PIXEL_PNG, 'text/plain')).toThrow(/image/);
+    expect(() => audio('not base64!', 'audio/wav')).toThrow(/base64/);
+    expect(() => resourceLink({ uri: 'no scheme', name: 'x' })).toThrow(/URI/);
+    expect(() => embeddedResource({ uri: 'note://1', text: 'x' }, { priority: 2 })).toThrow(/priority/);
+
+    const handMade = defineTool({
+      name: 'probe.hand_made_block',
+      version: '1.0.0',
+      title: 'Returns a bad block',
+      description: 'Returns an image block without its data.',
+      access: 'read',
+      scopes: ['probe:read'],
+      inputSchema: z.object({}).strict(),
+      outputSchema: z.object({ ok: z.boolean() }),
+      handler: () => withContent({ ok: true }, [{ type: 'image', mimeType: 'image/png' } as never]),
+    });
+    harness = await startHarness({ tools: [handMade] });
+    const result = await harness.call(handMade.name);
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/^\[invalid_output\]/);
   });
 });
