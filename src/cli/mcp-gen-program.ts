@@ -11,6 +11,8 @@ import { reportError } from './report-error.js';
 import { terminalOutput, type Output } from './output.js';
 import { addToolCommand } from './mcp-gen/add-tool-command.js';
 import { addBackendCommand } from './mcp-gen/add-backend-command.js';
+import { addPromptCommand } from './mcp-gen/add-prompt-command.js';
+import { addResourceCommand } from './mcp-gen/add-resource-command.js';
 import { contractCommand } from './mcp-gen/contract-command.js';
 import { doctorCommand } from './mcp-gen/doctor-command.js';
 import { lintCommand } from './mcp-gen/lint-command.js';
@@ -24,6 +26,8 @@ export async function runMcpGen(argv: readonly string[], output: Output = termin
     .exitOverride()
     .configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) })
     .addCommand(addToolCommand(output, setExit))
+    .addCommand(addResourceCommand(output, setExit))
+    .addCommand(addPromptCommand(output, setExit))
     .addCommand(addBackendCommand(output, setExit))
     .addCommand(contractCommand(output, setExit))
     .addCommand(doctorCommand(output, setExit))

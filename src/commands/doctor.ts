@@ -14,7 +14,7 @@ import type { RepoState } from '../upgrade/repo-state.js';
 import semver from 'semver';
 
 export interface Problem {
-  check: 'spec' | 'manifest' | 'managed-edited' | 'unregistered-tool' | 'missing-tool-file' | 'lock' | 'conflict-markers' | 'missing-base' | 'generator-version';
+  check: 'spec' | 'manifest' | 'managed-edited' | `unregistered-${ItemKind}` | `missing-${ItemKind}-file` | 'lock' | 'conflict-markers' | 'missing-base' | 'generator-version';
   path?: string;
   message: string;
   fix: string;
@@ -24,10 +24,11 @@ const CONFLICT_MARKER = /^(<{7}|>{7}) /m;
 
 export async function diagnose(repo: RepoState): Promise<Problem[]> {
   const problems: Problem[] = [];
-  let toolFiles: string[] | undefined;
+  let expected: Record<ItemKind, string[]> | undefined;
   try {
     const spec = parseSpec(repo.rawSpec, (path) => `mcp-gen.json: ${formatPath(path)}`);
-    toolFiles = spec.tools.map((t) => `${toolFileName(t.name)}.ts`);
+    const files = (items: ReadonlyArray<{ name: string }>) => items.map((item) => `${toolFileName(item.name)}.ts`);
+    expected = { tool: files(spec.tools), resource: files(spec.resources), prompt: files(spec.prompts) };
     const made = spec.generator?.version;
     if (made && semver.valid(made) && semver.gt(made, GENERATOR_VERSION)) {
       problems.push({
@@ -45,7 +46,7 @@ export async function diagnose(repo: RepoState): Promise<Problem[]> {
         message: `made by create-mcp-server ${older}, older than this mcp-gen (${GENERATOR_VERSION}): the checks of tool files and of the contract follow ${GENERATOR_VERSION}'s layout, so they were skipped`,
         fix: 'run mcp-gen upgrade first (it merges the new templates and runs their migrations), commit, then run mcp-gen doctor again',
       });
-      toolFiles = undefined;
+      expected = undefined;
     }
     problems.push(...(await lockProblems(repo, spec.tools.map((t) => t.name))));
   } catch (err) {
@@ -71,18 +72,30 @@ export async function diagnose(repo: RepoState): Promise<Problem[]> {
     }
   }
 
-  if (toolFiles) {
-    // Recursive: a dotted tool name lives in a folder per namespace (crm.search -> crm/search.ts).
-    const listed = await readdir(join(repo.dir, 'src/tools'), { recursive: true }).catch(() => [] as string[]);
-    const onDisk = listed.map((f) => f.split(sep).join('/')).filter((f) => f.endsWith('.ts') && f !== 'registry.ts');
-    for (const file of onDisk.filter((f) => !toolFiles!.includes(f)).sort()) {
-      // A module of the user's beside the tools (helpers, shared schemas) is not a tool.
-      if (!(await repo.readDisk(`src/tools/${file}`))?.includes('defineTool(')) continue;
-      problems.push({ check: 'unregistered-tool', path: `src/tools/${file}`, message: 'a tool file that is not in mcp-gen.json, so not registered or served', fix: 'add it with mcp-gen add-tool (and move your code in), or delete it' });
-    }
-    for (const file of toolFiles.filter((f) => !onDisk.includes(f))) {
-      problems.push({ check: 'missing-tool-file', path: `src/tools/${file}`, message: 'a tool in mcp-gen.json has no file; the build fails', fix: 'restore it from git, or remove the tool from mcp-gen.json' });
-    }
+  if (expected) for (const kind of ITEM_KINDS) problems.push(...(await itemFileProblems(repo, kind, expected[kind])));
+  return problems;
+}
+
+type ItemKind = 'tool' | 'resource' | 'prompt';
+const ITEM_KINDS: readonly ItemKind[] = ['tool', 'resource', 'prompt'];
+const ITEM_FOLDER: Record<ItemKind, string> = { tool: 'src/tools', resource: 'src/resources', prompt: 'src/prompts' };
+const DEFINE: Record<ItemKind, string> = { tool: 'defineTool(', resource: 'defineResource(', prompt: 'definePrompt(' };
+
+/** Files of tools (resources, prompts) that mcp-gen.json does not list, and ones it lists that are gone. */
+async function itemFileProblems(repo: RepoState, kind: ItemKind, files: readonly string[]): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  const folder = ITEM_FOLDER[kind];
+  // Recursive: a dotted name lives in a folder per namespace (crm.search -> crm/search.ts).
+  const listed = await readdir(join(repo.dir, folder), { recursive: true }).catch(() => [] as string[]);
+  const onDisk = listed.map((f) => f.split(sep).join('/')).filter((f) => f.endsWith('.ts') && f !== 'registry.ts');
+  for (const file of onDisk.filter((f) => !files.includes(f)).sort()) {
+    // A module of the user's beside them (helpers, shared schemas) is not one of them.
+    if (!(await repo.readDisk(`${folder}/${file}`))?.includes(DEFINE[kind])) continue;
+    const fix = kind === 'tool' ? 'add it with mcp-gen add-tool (and move your code in), or delete it' : `add it to mcp-gen.json's ${kind}s and run mcp-gen upgrade (your file stays), or delete it`;
+    problems.push({ check: `unregistered-${kind}`, path: `${folder}/${file}`, message: `a ${kind} file that is not in mcp-gen.json, so not registered or served`, fix });
+  }
+  for (const file of files.filter((f) => !onDisk.includes(f))) {
+    problems.push({ check: `missing-${kind}-file`, path: `${folder}/${file}`, message: `a ${kind} in mcp-gen.json has no file; the build fails`, fix: `restore it from git, or remove the ${kind} from mcp-gen.json` });
   }
   return problems;
 }

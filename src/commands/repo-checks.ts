@@ -16,7 +16,7 @@ export interface RepoChecks {
 
 export async function checkRepo(dir: string, options: { contract: boolean }): Promise<RepoChecks> {
   const problems = await diagnose(await readRepoState(dir));
-  const blocked = problems.some((p) => p.check === 'spec' || p.check === 'missing-tool-file' || p.check === 'generator-version');
+  const blocked = problems.some((p) => p.check === 'spec' || p.check.endsWith('-file') && p.check.startsWith('missing-') || p.check === 'generator-version');
   if (!options.contract || blocked || !existsSync(join(dir, 'node_modules'))) return { problems, contractChecked: false };
   const contract = await contractProblem(dir);
   return { problems: contract ? [...problems, contract] : problems, contractChecked: true };

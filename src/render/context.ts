@@ -1,20 +1,24 @@
 /** The render context: the spec as the templates see it (documented in templates/README.md). */
-import { projectSlug, toolFileName, toolIdentifier } from '../spec/project-spec.js';
-import { callParams, type CompleteProjectSpec, type CompleteToolSpec } from '../spec/tool-defaults.js';
+import { projectSlug, toolFileName, toolIdentifier, URI_TEMPLATE_VARIABLE } from '../spec/project-spec.js';
+import { callParams, type CompleteProjectSpec, type CompletePromptSpec, type CompleteResourceSpec, type CompleteToolSpec } from '../spec/tool-defaults.js';
 import { inputZodSource, paramZodSource } from '../spec/param-zod.js';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../version.js';
 import { INSPECTOR_MAJOR, NODE_FLOOR } from './dependency-versions.js';
 
-export interface ToolContext {
+/** What a tool, a resource and a prompt each have: its name and where its files are. */
+interface ItemContext {
   name: string;
-  /** Path of the tool's files below src/tools/ and test/tools/, without extension: `crm/search`. */
+  /** Path of its files below src/tools/ and test/tools/ (resources/, prompts/), without extension: `crm/search`. */
   fileName: string;
-  /** From the folder of the tool's file up to src/ (or test/): `../`, or `../../` in a namespace. */
+  /** From the folder of its file up to src/ (or test/): `../`, or `../../` in a namespace. */
   up: string;
   identifier: string;
   title: string;
   description: string;
   version: string;
+}
+
+export interface ToolContext extends ItemContext {
   access: 'read' | 'write';
   read: boolean;
   write: boolean;
@@ -38,6 +42,28 @@ export interface ToolContext {
   approval: 'none' | 'client' | 'human';
 }
 
+/** A resource as its templates see it (templates/resource/). */
+export interface ResourceContext extends ItemContext {
+  /** Exactly one of `uri` (one resource) and `uriTemplate` (a family, with `variables`). */
+  uri: string | null;
+  uriTemplate: string | null;
+  variables: string[];
+  mimeType: string;
+  /** Whether its text is JSON (application/json or +json). */
+  json: boolean;
+  backend: string;
+  scopes: string[];
+  rateLimit: { perMinute: number } | null;
+}
+
+/** A prompt as its templates see it (templates/prompt/). */
+export interface PromptContext extends ItemContext {
+  arguments: CompletePromptSpec['arguments'];
+  message: string;
+  scopes: string[];
+  rateLimit: { perMinute: number } | null;
+}
+
 export interface RenderContext {
   generator: { name: string; version: string };
   /** `node.floor`: the oldest Node.js the repo runs on; `inspector`: the MCP Inspector package, at its major. */
@@ -50,6 +76,8 @@ export interface RenderContext {
   backends: Array<{ kind: string }>;
   backend: { sample: boolean; postgres: boolean; http: boolean };
   tools: ToolContext[];
+  resources: ResourceContext[];
+  prompts: PromptContext[];
   hasWriteTools: boolean;
   scopes: string[];
   /**
@@ -61,6 +89,8 @@ export interface RenderContext {
   /** Whether any tool needs each approval mode. */
   approvals: { client: boolean; human: boolean; any: boolean };
   tool?: ToolContext;
+  resource?: ResourceContext;
+  prompt?: PromptContext;
 }
 
 export function renderContext(spec: CompleteProjectSpec): RenderContext {
@@ -84,8 +114,10 @@ export function renderContext(spec: CompleteProjectSpec): RenderContext {
     backends: spec.backends.map((b) => ({ kind: b.kind })),
     backend: { sample: kinds.has('sample'), postgres: kinds.has('postgres'), http: kinds.has('http') },
     tools,
+    resources: spec.resources.map(resourceContext),
+    prompts: spec.prompts.map(promptContext),
     hasWriteTools: tools.some((t) => t.write),
-    scopes: [...new Set(tools.flatMap((t) => t.scopes))].sort(),
+    scopes: [...new Set([...tools, ...spec.resources, ...spec.prompts].flatMap((t) => t.scopes))].sort(),
     networked: isNetworked(spec),
     approvals: {
       client: tools.some((t) => t.approval === 'client'),
@@ -102,13 +134,7 @@ export function isNetworked(spec: Pick<CompleteProjectSpec, 'transport' | 'auth'
 
 export function toolContext(tool: CompleteToolSpec): ToolContext {
   return {
-    name: tool.name,
-    fileName: toolFileName(tool.name),
-    up: '../'.repeat(toolFileName(tool.name).split('/').length),
-    identifier: toolIdentifier(tool.name),
-    title: tool.title,
-    description: tool.description,
-    version: tool.version,
+    ...itemContext(tool),
     access: tool.access,
     read: tool.access === 'read',
     write: tool.access === 'write',
@@ -126,6 +152,43 @@ export function toolContext(tool: CompleteToolSpec): ToolContext {
   };
 }
 
+/** The names and paths every item's templates use. */
+function itemContext(item: Pick<ItemContext, 'name' | 'title' | 'description' | 'version'>): ItemContext {
+  const fileName = toolFileName(item.name);
+  return {
+    name: item.name,
+    fileName,
+    up: '../'.repeat(fileName.split('/').length),
+    identifier: toolIdentifier(item.name),
+    title: item.title,
+    description: item.description,
+    version: item.version,
+  };
+}
+
+export function resourceContext(resource: CompleteResourceSpec): ResourceContext {
+  return {
+    ...itemContext(resource),
+    uri: resource.uri ?? null,
+    uriTemplate: resource.uriTemplate ?? null,
+    variables: resource.uriTemplate ? [...resource.uriTemplate.matchAll(URI_TEMPLATE_VARIABLE)].map((m) => m[1]!) : [],
+    mimeType: resource.mimeType,
+    json: /^application\/(?:[\w.-]+\+)?json$/.test(resource.mimeType),
+    backend: resource.backend,
+    scopes: resource.scopes,
+    rateLimit: resource.rateLimit ?? null,
+  };
+}
+
+export function promptContext(prompt: CompletePromptSpec): PromptContext {
+  return {
+    ...itemContext(prompt),
+    arguments: prompt.arguments,
+    message: prompt.message,
+    scopes: prompt.scopes,
+    rateLimit: prompt.rateLimit ?? null,
+  };
+}
 
 /**
  * A required string `id` names the record a tool gets or updates. A read tool whose only

@@ -15,6 +15,7 @@ env.registerHelper('json', (value: unknown) => JSON.stringify(value, null, 2));
 env.registerHelper('str', (value: unknown) => JSON.stringify(value));
 env.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 env.registerHelper('ne', (a: unknown, b: unknown) => a !== b);
+env.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
 env.registerHelper('includes', (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item));
 /** `{{#if (requiredParam tool.params "id" "string")}}`: the tool has that parameter, required, of that type. */
 env.registerHelper('requiredParam', (params: unknown, name: unknown, type: unknown) =>

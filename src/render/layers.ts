@@ -51,6 +51,9 @@ export function repoLayerIds(spec: CompleteProjectSpec): string[] {
 }
 
 export const TOOL_LAYER_ID = 'tool';
+/** Applied per resource and per prompt of the spec, as `tool` is per tool. */
+export const RESOURCE_LAYER_ID = 'resource';
+export const PROMPT_LAYER_ID = 'prompt';
 
 /** Reads one layer folder; a render reads each layer once, however many tools use it. */
 export function loadLayer(id: string, templatesDir = TEMPLATES_DIR): Promise<Layer> {

@@ -8,7 +8,7 @@ import { BACKEND_KINDS, type BackendKind } from '../spec/project-spec.js';
 import { FileTree } from './file-tree.js';
 import { compileTemplate, type CompiledTemplate, type RenderOptions as TemplateOptions } from './handlebars-env.js';
 import { knownSlots, slicePartials } from './slices.js';
-import { loadLayer, repoLayerIds, TOOL_LAYER_ID, TEMPLATES_DIR, type Layer } from './layers.js';
+import { loadLayer, PROMPT_LAYER_ID, repoLayerIds, RESOURCE_LAYER_ID, TOOL_LAYER_ID, TEMPLATES_DIR, type Layer } from './layers.js';
 import { renderContext, type RenderContext } from './context.js';
 import { packageJson } from './package-json.js';
 import { LOCK_FILE, lockText, toolsLock } from '../contract/tools-lock.js';
@@ -20,14 +20,22 @@ export interface RenderOptions {
 export async function renderProject(spec: CompleteProjectSpec, options: RenderOptions = {}): Promise<FileTree> {
   const templatesDir = options.templatesDir ?? TEMPLATES_DIR;
   const layers = await Promise.all(repoLayerIds(spec).map((id) => loadLayer(id, templatesDir)));
-  const toolLayer = await loadLayer(TOOL_LAYER_ID, templatesDir);
+  // The resource and prompt layers only for a spec that lists some.
+  const [toolLayer, resourceLayer, promptLayer] = await Promise.all([
+    loadLayer(TOOL_LAYER_ID, templatesDir),
+    spec.resources.length > 0 ? loadLayer(RESOURCE_LAYER_ID, templatesDir) : undefined,
+    spec.prompts.length > 0 ? loadLayer(PROMPT_LAYER_ID, templatesDir) : undefined,
+  ]);
+  const itemLayers = [resourceLayer, promptLayer].filter((layer): layer is Layer => layer !== undefined);
   const context = renderContext(spec);
   const tree = new FileTree();
   // Every template composes the selected layers' slices, in layer order (src/render/slices.ts).
-  const templateOptions = { partials: slicePartials(sliceOrder([...layers, toolLayer]), await knownSlots(templatesDir)) };
+  const templateOptions = { partials: slicePartials(sliceOrder([...layers, toolLayer, ...itemLayers]), await knownSlots(templatesDir)) };
 
   for (const layer of layers) renderLayer(tree, layer, context, templateOptions);
   for (const tool of context.tools) renderLayer(tree, toolLayer, { ...context, tool }, templateOptions);
+  for (const resource of context.resources) renderLayer(tree, resourceLayer!, { ...context, resource }, templateOptions);
+  for (const prompt of context.prompts) renderLayer(tree, promptLayer!, { ...context, prompt }, templateOptions);
 
   tree.set('package.json', { contents: packageJson(spec, [...layers, toolLayer]), class: 'merged' });
   // Scaffold: once written, the repo's `npm run contract -- --update` maintains the lock.
@@ -63,8 +71,8 @@ function renderLayer(tree: FileTree, layer: Layer, context: RenderContext, optio
   }
 }
 
-/** Template path -> repo path: drop `.hbs`, `_gitignore` -> `.gitignore`, `__tool__` -> file name. */
-export function outputPath(templatePath: string, context: Pick<RenderContext, 'tool'>): string {
+/** Template path -> repo path: drop `.hbs`, `_gitignore` -> `.gitignore`, `__tool__` (`__resource__`, `__prompt__`) -> file name. */
+export function outputPath(templatePath: string, context: Pick<RenderContext, 'tool' | 'resource' | 'prompt'>): string {
   return templatePath
     .replace(/\.hbs$/, '')
     .split('/')
@@ -73,6 +81,14 @@ export function outputPath(templatePath: string, context: Pick<RenderContext, 't
       if (segment.includes('__tool__')) {
         if (!context.tool) throw new Error(`${templatePath}: __tool__ outside the tool layer`);
         return segment.replace(/__tool__/g, context.tool.fileName);
+      }
+      if (segment.includes('__resource__')) {
+        if (!context.resource) throw new Error(`${templatePath}: __resource__ outside the resource layer`);
+        return segment.replace(/__resource__/g, context.resource.fileName);
+      }
+      if (segment.includes('__prompt__')) {
+        if (!context.prompt) throw new Error(`${templatePath}: __prompt__ outside the prompt layer`);
+        return segment.replace(/__prompt__/g, context.prompt.fileName);
       }
       return segment;
     })

@@ -76,6 +76,60 @@ export const ToolSpec = z
   })
   .strict();
 
+/** `{name}` in a resource URI template: one path or query value (RFC 6570 level 1). */
+export const URI_TEMPLATE_VARIABLE = /\{([A-Za-z_][A-Za-z0-9_]{0,63})\}/g;
+// A URI with a scheme (`crm://schema`, `https://…`); no spaces or quotes, braces only in templates.
+const URI_PATTERN = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s"'{}\\]+$/;
+const URI_TEMPLATE_PATTERN = /^[A-Za-z][A-Za-z0-9+.-]*:(?:[^\s"'{}\\]|\{[A-Za-z_][A-Za-z0-9_]{0,63}\})+$/;
+
+export const ResourceSpec = z
+  .object({
+    name: z.string().regex(TOOL_NAME_PATTERN, { error: 'must be 1-128 characters of A-Z a-z 0-9 _ . -' }),
+    title: z.string().min(1).max(200).optional(),
+    description: z.string().min(1).max(4000).optional(),
+    uri: z.string().max(2000).regex(URI_PATTERN, { error: 'must be an absolute URI with a scheme, like crm://schema (no spaces, quotes or braces)' }).optional(),
+    uriTemplate: z
+      .string()
+      .max(2000)
+      .regex(URI_TEMPLATE_PATTERN, { error: 'must be a URI template with a scheme and {variable} parts, like crm://customers/{id}' })
+      .optional()
+      .describe('For a family of resources: each {variable} is one value the client fills in (never a tenant: that comes from the credential).'),
+    mimeType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, { error: 'must be a media type like application/json' }).default('application/json'),
+    version: z.string().regex(SEMVER_PATTERN, { error: 'must be a semantic version like 1.0.0' }).default('1.0.0'),
+    scopes: z.array(z.string().regex(SCOPE_PATTERN, { error: 'must be an OAuth scope token (no spaces, quotes or backslashes)' })).optional(),
+    backend: z.enum(BACKEND_KINDS).optional(),
+    rateLimit: z.object({ perMinute: z.number().int().min(1).max(1_000_000) }).strict().optional(),
+  })
+  .strict();
+
+export const PromptArgumentSpec = z
+  .object({
+    name: z.string().regex(PARAM_NAME_PATTERN, {
+      error: 'must be an identifier: a letter or _, then letters, digits or _ (at most 64)',
+    }),
+    description: z.string().max(1000).default('').describe('What the user or model should fill in.'),
+    required: z.boolean().default(true),
+  })
+  .strict();
+
+export const PromptSpec = z
+  .object({
+    name: z.string().regex(TOOL_NAME_PATTERN, { error: 'must be 1-128 characters of A-Z a-z 0-9 _ . -' }),
+    title: z.string().min(1).max(200).optional(),
+    description: z.string().min(1).max(4000).optional(),
+    version: z.string().regex(SEMVER_PATTERN, { error: 'must be a semantic version like 1.0.0' }).default('1.0.0'),
+    scopes: z.array(z.string().regex(SCOPE_PATTERN, { error: 'must be an OAuth scope token (no spaces, quotes or backslashes)' })).optional(),
+    arguments: z.array(PromptArgumentSpec).optional().describe('What the prompt asks for; none when omitted.'),
+    message: z
+      .string()
+      .min(1)
+      .max(20_000)
+      .optional()
+      .describe('The user message the prompt returns, with {argument} where each argument goes.'),
+    rateLimit: z.object({ perMinute: z.number().int().min(1).max(1_000_000) }).strict().optional(),
+  })
+  .strict();
+
 export const BackendSpec = z.object({ kind: z.enum(BACKEND_KINDS) }).strict();
 
 export const ProjectSpec = z
@@ -90,6 +144,12 @@ export const ProjectSpec = z
     auth: z.enum(AUTH_KINDS).default('api-key').describe('How clients authenticate; the credential decides the tenant.'),
     backends: z.array(BackendSpec).min(1).default([{ kind: 'sample' }]).describe('Systems the tools reach; the first is the default.'),
     tools: z.array(ToolSpec).min(1).max(500).describe('One entry per tool; each becomes src/tools/<name>.ts, a dotted name a folder per namespace (crm.search: src/tools/crm/search.ts).'),
+    resources: z
+      .array(ResourceSpec)
+      .max(500)
+      .default([])
+      .describe('Data the model can read into its context (a schema, a catalog, one record by URI template); each becomes src/resources/<name>.ts.'),
+    prompts: z.array(PromptSpec).max(500).default([]).describe('Reusable prompts for common workflows; each becomes src/prompts/<name>.ts.'),
     /** Written by the generator: the version that last wrote the repo, migrations applied. */
     generator: z
       .object({ version: z.string(), migrations: z.array(z.string()).default([]) })
@@ -102,6 +162,8 @@ export const ProjectSpec = z
 export type ParamSpec = z.output<typeof ParamSpec>;
 export type ToolSpec = z.output<typeof ToolSpec>;
 export type BackendSpec = z.output<typeof BackendSpec>;
+export type ResourceSpec = z.output<typeof ResourceSpec>;
+export type PromptSpec = z.output<typeof PromptSpec>;
 export type ProjectSpec = z.output<typeof ProjectSpec>;
 /** What a user may write: every defaulted field optional. */
 export type ProjectSpecInput = z.input<typeof ProjectSpec>;
@@ -179,6 +241,75 @@ function checkCrossFieldRules(spec: z.output<z.ZodObject<any>>, ctx: z.Refinemen
         message: 'is not allowed on a write tool; only read tools are cached (a write drops the cached answers of its tenant instead)',
       });
     }
+  });
+  checkResourcesAndPrompts(s, ctx);
+}
+
+/** Resources and prompts: unique names and files, one URI form each, known backends, declared arguments. */
+function checkResourcesAndPrompts(spec: ProjectSpec, ctx: z.RefinementCtx): void {
+  const backendKinds = new Set(spec.backends.map((b) => b.kind as string));
+  const uris = new Map<string, number>();
+  uniqueNames(spec.resources, 'resources', ctx);
+  spec.resources.forEach((resource, i) => {
+    if ((resource.uri === undefined) === (resource.uriTemplate === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['resources', i], message: 'needs exactly one of uri (one resource) or uriTemplate (a family of resources)' });
+    }
+    if (resource.uriTemplate !== undefined) {
+      const variables = [...resource.uriTemplate.matchAll(URI_TEMPLATE_VARIABLE)].map((m) => m[1]!);
+      if (variables.length === 0) ctx.addIssue({ code: 'custom', path: ['resources', i, 'uriTemplate'], message: 'has no {variable}; use uri for a single resource' });
+      const twice = variables.find((v, j) => variables.indexOf(v) !== j);
+      if (twice) ctx.addIssue({ code: 'custom', path: ['resources', i, 'uriTemplate'], message: `names {${twice}} twice` });
+    }
+    const uri = resource.uri ?? resource.uriTemplate;
+    if (uri !== undefined) {
+      const first = uris.get(uri);
+      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['resources', i, resource.uri ? 'uri' : 'uriTemplate'], message: `"${uri}" is also resources[${first}]'s` });
+      else uris.set(uri, i);
+    }
+    if (resource.backend && !backendKinds.has(resource.backend)) {
+      ctx.addIssue({ code: 'custom', path: ['resources', i, 'backend'], message: `"${resource.backend}" is not one of this spec's backends (${[...backendKinds].join(', ')})` });
+    }
+  });
+  uniqueNames(spec.prompts, 'prompts', ctx);
+  // Rollout rules, rate-limit buckets and audit records name tools, resources and prompts alike.
+  const owners = new Map<string, string>(spec.tools.map((t) => [t.name, "a tool's"]));
+  for (const [field, list, owner] of [['resources', spec.resources, "a resource's"], ['prompts', spec.prompts, "a prompt's"]] as const) {
+    const mine = new Set(list.map((item) => item.name));
+    list.forEach(({ name }, i) => {
+      const taken = owners.get(name);
+      if (taken) ctx.addIssue({ code: 'custom', path: [field, i, 'name'], message: `"${name}" is already ${taken} name; tools, resources and prompts share one namespace` });
+    });
+    for (const name of mine) if (!owners.has(name)) owners.set(name, owner);
+  }
+  spec.prompts.forEach((prompt, i) => {
+    const names = (prompt.arguments ?? []).map((a) => a.name);
+    names.forEach((name, j) => {
+      if (names.indexOf(name) !== j) ctx.addIssue({ code: 'custom', path: ['prompts', i, 'arguments', j, 'name'], message: `"${name}" is listed twice` });
+    });
+    for (const match of (prompt.message ?? '').matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)) {
+      if (!names.includes(match[1]!)) {
+        ctx.addIssue({ code: 'custom', path: ['prompts', i, 'message'], message: `{${match[1]}} is not one of the prompt's arguments (${names.join(', ') || 'none'})` });
+      }
+    }
+  });
+}
+
+/** Names unique within `list`, and no two sharing a file or a TypeScript name. */
+function uniqueNames(list: ReadonlyArray<{ name: string }>, field: 'resources' | 'prompts', ctx: z.RefinementCtx): void {
+  const names = new Map<string, number>();
+  const files = new Map<string, number>();
+  const ids = new Map<string, number>();
+  list.forEach(({ name }, i) => {
+    const path = [field, i, 'name'];
+    const clash = (seen: Map<string, number>, key: string, message: (first: number) => string) => {
+      const first = seen.get(key);
+      if (first !== undefined) ctx.addIssue({ code: 'custom', path, message: message(first) });
+      else seen.set(key, i);
+      return first !== undefined;
+    };
+    if (clash(names, name, (first) => `"${name}" is a duplicate of ${field}[${first}]; names must be unique`)) return;
+    clash(files, toolFileName(name).toLowerCase(), (first) => `"${name}" would share the file src/${field}/${toolFileName(name)}.ts with ${field}[${first}]; rename one`);
+    clash(ids, toolIdentifier(name), (first) => `"${name}" would share the TypeScript name ${toolIdentifier(name)} with ${field}[${first}]; rename one`);
   });
 }
 

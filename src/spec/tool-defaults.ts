@@ -3,10 +3,17 @@
  * its name and access, so that `mcp-gen.json` always records the complete answer: a later
  * generator with other defaults will not silently change an existing repo's tools.
  */
-import { APPROVAL_ID_PARAM, projectSlug, type ParamSpec, type ProjectSpec, type ToolSpec } from './project-spec.js';
+import { APPROVAL_ID_PARAM, projectSlug, type ParamSpec, type ProjectSpec, type PromptSpec, type ResourceSpec, type ToolSpec } from './project-spec.js';
 
 export type CompleteToolSpec = Required<Omit<ToolSpec, 'rateLimit' | 'cache' | 'maxResponseTokens'>> & Pick<ToolSpec, 'rateLimit' | 'cache' | 'maxResponseTokens'>;
-export type CompleteProjectSpec = Omit<ProjectSpec, 'tools' | 'title'> & { title: string; tools: CompleteToolSpec[] };
+export type CompleteResourceSpec = Required<Omit<ResourceSpec, 'uri' | 'uriTemplate' | 'rateLimit'>> & Pick<ResourceSpec, 'uri' | 'uriTemplate' | 'rateLimit'>;
+export type CompletePromptSpec = Required<Omit<PromptSpec, 'rateLimit'>> & Pick<PromptSpec, 'rateLimit'>;
+export type CompleteProjectSpec = Omit<ProjectSpec, 'tools' | 'title' | 'resources' | 'prompts'> & {
+  title: string;
+  tools: CompleteToolSpec[];
+  resources: CompleteResourceSpec[];
+  prompts: CompletePromptSpec[];
+};
 
 export function completeSpec(spec: ProjectSpec): CompleteProjectSpec {
   const defaultBackend = spec.backends[0]!.kind;
@@ -15,6 +22,41 @@ export function completeSpec(spec: ProjectSpec): CompleteProjectSpec {
     // The package name as typed (`crm-mcp`): a title made of it would guess at its words' case.
     title: spec.title ?? projectSlug(spec.name),
     tools: spec.tools.map((tool) => completeTool(tool, defaultBackend)),
+    resources: spec.resources.map((resource) => completeResource(resource, defaultBackend)),
+    prompts: spec.prompts.map(completePrompt),
+  };
+}
+
+function completeResource(resource: ResourceSpec, defaultBackend: ToolSpec['backend'] & string): CompleteResourceSpec {
+  const title = resource.title ?? titleFromName(resource.name);
+  const one = resource.uri !== undefined;
+  return {
+    name: resource.name,
+    title,
+    description:
+      resource.description ??
+      (one ? `${title}: reference data of the caller's tenant, to read into context.` : `${title}: one record of the caller's tenant, by URI.`),
+    ...(one ? { uri: resource.uri } : { uriTemplate: resource.uriTemplate }),
+    mimeType: resource.mimeType,
+    version: resource.version,
+    scopes: resource.scopes ?? ['resources:read'],
+    backend: resource.backend ?? defaultBackend,
+    ...(resource.rateLimit ? { rateLimit: resource.rateLimit } : {}),
+  };
+}
+
+function completePrompt(prompt: PromptSpec): CompletePromptSpec {
+  const title = prompt.title ?? titleFromName(prompt.name);
+  const args = (prompt.arguments ?? []).map((a) => ({ name: a.name, description: a.description, required: a.required }));
+  return {
+    name: prompt.name,
+    title,
+    description: prompt.description ?? `${title}: a ready-made request for a common task.`,
+    version: prompt.version,
+    scopes: prompt.scopes ?? ['prompts:read'],
+    arguments: args,
+    message: prompt.message ?? [`${title}.`, ...args.map((a) => `${a.name}: {${a.name}}`)].join('\n'),
+    ...(prompt.rateLimit ? { rateLimit: prompt.rateLimit } : {}),
   };
 }
 

@@ -89,5 +89,8 @@ function answers(spec: CompleteProjectSpec) {
       ...(t.approval !== 'none' ? { approval: t.approval } : {}),
       params: t.params.map((p) => ({ name: p.name, type: p.type, description: p.description, required: p.required })),
     })),
+    // Only when there are some: a tools-only repo's mcp-gen.json stays as it was.
+    ...(spec.resources.length > 0 ? { resources: spec.resources } : {}),
+    ...(spec.prompts.length > 0 ? { prompts: spec.prompts } : {}),
   };
 }

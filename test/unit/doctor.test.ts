@@ -62,6 +62,21 @@ describe('mcp-gen doctor', () => {
     expect(run.stdout).toMatch(/8 problems found\.$/);
   });
 
+  it("checks resources' and prompts' files as it does tools': one the spec lists that is gone, one it does not list", async () => {
+    const spec = JSON.parse(await readFile(join(repo, 'mcp-gen.json'), 'utf8'));
+    spec.resources = [{ name: 'catalog', uri: 'crm://catalog' }];
+    spec.prompts = [{ name: 'brief' }];
+    await writeFile(join(repo, 'mcp-gen.json'), JSON.stringify(spec));
+    await writeFile(join(repo, 'src/prompts/brief.ts'), "import { definePrompt } from '../tool-model/define-prompt.js';\nexport default definePrompt({ name: 'x' } as never);\n");
+    await writeFile(join(repo, 'src/prompts/stray.ts'), "import { definePrompt } from '../tool-model/define-prompt.js';\nexport default definePrompt({ name: 'x' } as never);\n");
+    const run = await doctor();
+    expect([...run.stdout.matchAll(/^✗ (\S+) (\S+):/gm)].map((m) => `${m[1]} ${m[2]}`)).toEqual([
+      'missing-resource-file src/resources/catalog.ts',
+      'unregistered-prompt src/prompts/stray.ts',
+    ]);
+    expect(run.stdout).toContain("fix: add it to mcp-gen.json's prompts and run mcp-gen upgrade");
+  });
+
   it('in a repo an older generator wrote: asks for mcp-gen upgrade first instead of judging its layout by this version', async () => {
     // 0.1.0 kept a dotted tool at src/tools/crm-get_customer.ts; this version puts it in src/tools/crm/.
     const old = join(root.path, `old-${++n}`);

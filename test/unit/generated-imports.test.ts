@@ -67,6 +67,7 @@ describe('generated imports', () => {
     const offenders: string[] = [];
     const cyclic = new Set<string>();
     let files = 0;
+    let variant = 0;
     for (const transport of TRANSPORTS) {
       for (const auth of AUTH_KINDS) {
         for (const kinds of backendSets()) {
@@ -79,6 +80,17 @@ describe('generated imports', () => {
               { name: `${kind}_read`, access: 'read', backend: kind },
               { name: `${kind}_write`, access: 'write', backend: kind },
             ]),
+            // Every other variant also serves resources (one and a family per backend) and prompts,
+            // so both a repo with them and one without are checked.
+            ...(++variant % 2 === 0
+              ? {
+                  resources: kinds.flatMap((kind) => [
+                    { name: `${kind}_all`, uri: `${kind}://records`, backend: kind },
+                    { name: `${kind}_one`, uriTemplate: `${kind}://records/{id}`, backend: kind },
+                  ]),
+                  prompts: [{ name: 'brief', arguments: [{ name: 'topic' }] }, { name: 'digest' }],
+                }
+              : {}),
           });
           const tree = await renderProject(spec);
           const sources: [string, string][] = [];

@@ -186,3 +186,71 @@ describe('titles', () => {
     ['get-invoice', 'Get invoice'],
   ])('%s -> %s', (name, title) => expect(titleFromName(name)).toBe(title));
 });
+
+describe('resources and prompts', () => {
+  it('stay empty unless asked, and fill every default when asked', () => {
+    expect(parseSpec(spec())).toMatchObject({ resources: [], prompts: [] });
+    const s = parseSpec(
+      spec({
+        resources: [{ name: 'catalog', uri: 'crm://catalog' }, { name: 'crm.customer', uriTemplate: 'crm://customers/{id}', mimeType: 'text/markdown' }],
+        prompts: [{ name: 'brief', arguments: [{ name: 'account' }, { name: 'tone', required: false }] }],
+      }),
+    );
+    expect(s.resources[0]).toEqual({
+      name: 'catalog',
+      title: 'Catalog',
+      description: "Catalog: reference data of the caller's tenant, to read into context.",
+      uri: 'crm://catalog',
+      mimeType: 'application/json',
+      version: '1.0.0',
+      scopes: ['resources:read'],
+      backend: 'sample',
+    });
+    expect(s.resources[1]).toMatchObject({ uriTemplate: 'crm://customers/{id}', mimeType: 'text/markdown' });
+    expect(s.prompts[0]).toMatchObject({
+      title: 'Brief',
+      scopes: ['prompts:read'],
+      arguments: [
+        { name: 'account', description: '', required: true },
+        { name: 'tone', description: '', required: false },
+      ],
+      message: 'Brief.\naccount: {account}\ntone: {tone}',
+    });
+  });
+
+  it('names each problem: the URI form, duplicates, variables, backends, placeholders', () => {
+    expect(
+      problems(
+        spec({
+          resources: [
+            { name: 'a', uri: 'crm://a', uriTemplate: 'crm://a/{id}' },
+            { name: 'b' },
+            { name: 'c', uriTemplate: 'crm://c' },
+            { name: 'd', uriTemplate: 'crm://d/{id}/{id}', backend: 'postgres' },
+            { name: 'e', uri: 'crm://a b' },
+            { name: 'f', uri: 'crm://f' },
+            { name: 'f', uri: 'crm://f' },
+          ],
+          prompts: [{ name: 'p', arguments: [{ name: 'x' }, { name: 'x' }], message: 'Use {y}' }],
+        }),
+      ),
+    ).toEqual([
+      'resources[4].uri: "crm://a b" must be an absolute URI with a scheme, like crm://schema (no spaces, quotes or braces)',
+      'resources[6].name: "f" is a duplicate of resources[5]; names must be unique',
+      'resources[0]: needs exactly one of uri (one resource) or uriTemplate (a family of resources)',
+      'resources[1]: needs exactly one of uri (one resource) or uriTemplate (a family of resources)',
+      'resources[2].uriTemplate: has no {variable}; use uri for a single resource',
+      'resources[3].uriTemplate: names {id} twice',
+      'resources[3].backend: "postgres" is not one of this spec\'s backends (sample)',
+      'resources[6].uri: "crm://f" is also resources[5]\'s',
+      'prompts[0].arguments[1].name: "x" is listed twice',
+      'prompts[0].message: {y} is not one of the prompt\'s arguments (x, x)',
+    ]);
+  });
+
+  it('refuses a resource or prompt named like a tool: rollout rules and audit records name them alike', () => {
+    expect(problems(spec({ prompts: [{ name: 'search_customers' }] }))).toEqual([
+      'prompts[0].name: "search_customers" is already a tool\'s name; tools, resources and prompts share one namespace',
+    ]);
+  });
+});

@@ -607,7 +607,7 @@ describe.each(VERSIONS)('0.5.0-tool-model, from %s', (version) => {
 
   it("moves define-tool.ts to src/tool-model/ merging the user's edit, and repoints every tool file and the user's own imports", async () => {
     const written = await read(oldPath);
-    await writeFile(join(repo, oldPath), written.replace('const TOOL_NAME = ', '// ours: names stay short\nconst TOOL_NAME = '));
+    await writeFile(join(repo, oldPath), written.replace('export type AnyTool', '// ours: names stay short\nexport type AnyTool'));
     await writeFile(
       join(repo, 'test/our-tool-model.test.ts'),
       "import { ToolError, type ToolContext } from '../src/pipeline/define-tool.js';\nexport type Ours = [ToolError, ToolContext];\n",

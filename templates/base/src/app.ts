@@ -21,6 +21,8 @@ import { Tracing } from './observability/tracing.js';
 import { createAuditLog, type AuditLog } from './pipeline/audit.js';
 import type { NamedStage } from './pipeline/call-context.js';
 import { ToolPipeline } from './pipeline/call-tool.js';
+import type { AnyPrompt } from './tool-model/define-prompt.js';
+import type { AnyResource } from './tool-model/define-resource.js';
 import type { AnyTool } from './tool-model/define-tool.js';
 import { RateLimits } from './pipeline/rate-limit.js';
 import { ResponseBudget } from './pipeline/response-budget.js';
@@ -31,12 +33,17 @@ import { openSharedState } from './shared-state/open-shared-state.js';
 import type { SharedState } from './shared-state/shared-state.js';
 import { createServerFactory, SERVER_INFO, type ServerFactory } from './server.js';
 import { StartupError } from './startup-error.js';
+import { prompts as registeredPrompts } from './prompts/registry.js';
+import { resources as registeredResources } from './resources/registry.js';
 import { tools as registeredTools } from './tools/registry.js';
 
 export interface App {
   config: Config;
   logger: Logger;
   tools: readonly AnyTool[];
+  /** The resources and prompts served beside the tools. */
+  resources: readonly AnyResource[];
+  prompts: readonly AnyPrompt[];
   backends: Backends;
   audit: AuditLog;
   pipeline: ToolPipeline;
@@ -70,6 +77,9 @@ export interface App {
 export interface AppOptions {
   /** Serve these tools instead of src/tools/registry.ts (tests). */
   tools?: readonly AnyTool[];
+  /** Serve these resources and prompts instead of src/resources/registry.ts and src/prompts/registry.ts (tests). */
+  resources?: readonly AnyResource[];
+  prompts?: readonly AnyPrompt[];
   /** Run calls through these stages instead of src/pipeline/stages.ts's with custom-stages.ts's changes (tests). */
   stages?: readonly NamedStage[];
   logger?: Logger;
@@ -79,17 +89,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const redactor = new Redactor(config.redaction.paths);
   const logger = options.logger ?? createLogger(config.logLevel, SERVER_INFO.name, redactor);
   const tools = options.tools ?? registeredTools;
+  const resources = options.resources ?? registeredResources;
+  const prompts = options.prompts ?? registeredPrompts;
+  // One namespace: rollout rules, rate limits and audit records name each of them alike.
   const names = new Set<string>();
-  for (const tool of tools) {
-    if (names.has(tool.name)) throw new Error(`Two tools are named ${tool.name}`);
-    names.add(tool.name);
+  for (const item of [...tools, ...resources, ...prompts]) {
+    if (names.has(item.name)) throw new Error(`Two tools, resources or prompts are named ${item.name}`);
+    names.add(item.name);
   }
 
   // First, so a refusal to start (unsafe settings, bad keys file) leaves nothing open.
   const authenticator = createAuthenticator(config, {
     logger,
     // Every scope any tool needs: what a fully trusted caller holds.
-    allScopes: [...new Set(tools.flatMap((tool) => tool.scopes))].sort(),
+    allScopes: [...new Set([...tools, ...resources, ...prompts].flatMap((item) => item.scopes))].sort(),
   });
   let rollout: ToolRollout;
   try {
@@ -177,6 +190,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     config,
     logger,
     tools,
+    resources,
+    prompts,
     backends,
     audit,
     pipeline,
@@ -185,7 +200,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     approvals,
     sharedState,
     rateLimits,
-    createServer: createServerFactory(tools, pipeline, rollout),
+    createServer: createServerFactory({ tools, resources, prompts }, pipeline, rollout),
     metrics,
     limiterStore,
     concurrency,

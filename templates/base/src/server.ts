@@ -2,17 +2,21 @@
  * The McpServer factory. Both transports call it: HTTP once per request (createMcpHandler is
  * stateless), stdio once per connection. So it must stay cheap: everything costly (schemas,
  * limiters, loggers, backends) is built once in app.ts and closed over here; the factory only
- * registers each tool the caller's tenant may use (tool rollout), routing its calls through the
- * pipeline.
+ * registers each tool, resource and prompt the caller's tenant may use (rollout), routing its
+ * calls, reads and gets through the pipeline.
  */
 import { readFileSync } from 'node:fs';
 
-import { McpServer, type StandardSchemaWithJSON, type ToolAnnotations } from '@modelcontextprotocol/server';
+import { McpServer, ResourceTemplate, type ServerContext, type StandardSchemaWithJSON, type ToolAnnotations } from '@modelcontextprotocol/server';
+import type { z } from 'zod';
 
 import type { Principal } from './auth/principal.js';
 import { callBudgetsOf } from './limits/call-budgets.js';
 import { callTraceInfo } from './observability/tracing.js';
 import type { ToolPipeline } from './pipeline/call-tool.js';
+import type { CallRequest } from './pipeline/call-request.js';
+import type { AnyPrompt } from './tool-model/define-prompt.js';
+import type { AnyResource } from './tool-model/define-resource.js';
 import type { AnyTool } from './tool-model/define-tool.js';
 import { swallowedArgumentKeys } from './pipeline/swallowed-keys.js';
 import type { ToolRollout } from './pipeline/tool-rollout.js';
@@ -25,42 +29,82 @@ const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.me
 };
 export const SERVER_INFO = { name: packageJson.name, version: packageJson.version };
 
-export function createServerFactory(tools: readonly AnyTool[], pipeline: ToolPipeline, rollout: ToolRollout): ServerFactory {
+/** Everything a server serves: tools, and the resources and prompts beside them. */
+export interface Catalog {
+  tools: readonly AnyTool[];
+  resources: readonly AnyResource[];
+  prompts: readonly AnyPrompt[];
+}
+
+export function createServerFactory(catalog: Catalog, pipeline: ToolPipeline, rollout: ToolRollout): ServerFactory {
   // Computed once per process, not per request.
-  const registrations = tools.map((tool) => ({
+  const registrations = catalog.tools.map((tool) => ({
     tool,
     config: {
       title: tool.title,
       description: describe(tool),
-      inputSchema: advertiseOnly(tool),
+      inputSchema: advertiseOnly(tool.inputSchema),
       outputSchema: convertedOnce(tool.outputSchema),
       annotations: annotationsFor(tool),
     },
   }));
+  const prompts = catalog.prompts.map((prompt) => ({
+    prompt,
+    config: { title: prompt.title, description: prompt.description, argsSchema: advertiseOnly(prompt.arguments) },
+  }));
+  // Templates built once; each request's server registers the same objects.
+  const resources = catalog.resources.map((resource) => ({
+    resource,
+    at: resource.uriTemplate === undefined ? resource.uri! : new ResourceTemplate(resource.uriTemplate, { list: undefined }),
+    config: { title: resource.title, description: resource.description, mimeType: resource.mimeType },
+  }));
+  // No list_changed notifications: a stateless HTTP server has no stream to send them on, and the
+  // lists change only on restart or SIGHUP (tool rollout), so the capabilities say so.
+  const capabilities = {
+    tools: { listChanged: false },
+    // Handlers' ctx.clientLog sends notifications/message (pipeline/client-messages.ts says at which levels).
+    logging: {},
+    ...(resources.length > 0 ? { resources: { listChanged: false } } : {}),
+    ...(prompts.length > 0 ? { prompts: { listChanged: false } } : {}),
+  };
 
   return (principal) => {
     // Tools are declared even when the tenant may use none (tool rollout): an empty list, not a missing capability.
-    // logging: handlers' ctx.clientLog sends notifications/message (pipeline/client-messages.ts says at which levels).
-    const server = new McpServer(SERVER_INFO, { capabilities: { tools: {}, logging: {} } });
+    const server = new McpServer(SERVER_INFO, { capabilities });
+    // Anything disabled for this tenant does not exist for it: not listed, unknown if called.
+    const enabled = (name: string) => !principal || rollout.isEnabled(name, principal.tenantId);
     for (const { tool, config } of registrations) {
-      // A tool disabled for this tenant does not exist for it: not listed, unknown if called.
-      if (principal && !rollout.isEnabled(tool.name, principal.tenantId)) continue;
-      server.registerTool(tool.name, config, (args, ctx) =>
-        pipeline.call(tool, args, principal, {
-          signal: ctx.mcpReq.signal,
-          canConfirm: canElicitForm(server),
-          inputResponses: ctx.mcpReq.inputResponses,
-          requestState: ctx.mcpReq.requestState(),
-          trace: callTraceInfo(ctx),
-          swallowedKeys: swallowedArgumentKeys(ctx.mcpReq._meta),
-          budgets: callBudgetsOf(ctx.http?.authInfo, tool.name),
-          notify: ctx.mcpReq.notify,
-          progressToken: ctx.mcpReq._meta?.progressToken,
-          sendLog: ctx.mcpReq.log,
-        }),
-      );
+      if (!enabled(tool.name)) continue;
+      server.registerTool(tool.name, config, (args, ctx) => pipeline.call(tool, args, principal, callRequest(server, ctx, tool.name)));
+    }
+    for (const { resource, at, config } of resources) {
+      if (!enabled(resource.name)) continue;
+      const read = (uri: URL, variables: Record<string, unknown>, ctx: ServerContext) =>
+        pipeline.read(resource, uri.href, variables, principal, callRequest(server, ctx));
+      if (typeof at === 'string') server.registerResource(resource.name, at, config, (uri, ctx) => read(uri, {}, ctx));
+      else server.registerResource(resource.name, at, config, (uri, variables, ctx) => read(uri, variables, ctx));
+    }
+    for (const { prompt, config } of prompts) {
+      if (!enabled(prompt.name)) continue;
+      server.registerPrompt(prompt.name, config, (args, ctx) => pipeline.getPrompt(prompt, (args ?? {}) as Record<string, unknown>, principal, callRequest(server, ctx)));
     }
     return server;
+  };
+}
+
+/** What the pipeline needs of the SDK's request context. `toolName`: a tools/call's, whose rate-limit budgets the HTTP transport may have taken. */
+function callRequest(server: McpServer, ctx: ServerContext, toolName?: string): CallRequest {
+  return {
+    signal: ctx.mcpReq.signal,
+    canConfirm: canElicitForm(server),
+    inputResponses: ctx.mcpReq.inputResponses,
+    requestState: ctx.mcpReq.requestState(),
+    trace: callTraceInfo(ctx),
+    swallowedKeys: swallowedArgumentKeys(ctx.mcpReq._meta),
+    budgets: toolName === undefined ? undefined : callBudgetsOf(ctx.http?.authInfo, toolName),
+    notify: ctx.mcpReq.notify,
+    progressToken: ctx.mcpReq._meta?.progressToken,
+    sendLog: ctx.mcpReq.log,
   };
 }
 
@@ -91,13 +135,14 @@ function annotationsFor(tool: AnyTool): ToolAnnotations {
 }
 
 /**
- * The tool's input schema as the SDK sees it: the same JSON Schema on tools/list (so the
- * contract in contracts/tools.lock.json holds), but a validate step that lets every argument
- * through, because the pipeline validates (pipeline/validate-input.ts) in order to audit
- * rejected calls as `invalid`. Built once per tool, with the factory's registrations.
+ * An input schema as the SDK sees it (a tool's arguments, a prompt's): the same JSON Schema on
+ * tools/list and prompts/list (so the contract in contracts/tools.lock.json holds), but a validate
+ * step that lets every argument through, because the pipeline validates
+ * (pipeline/validate-input.ts) in order to audit rejected calls as `invalid`. Built once per
+ * tool and prompt, with the factory's registrations.
  */
-function advertiseOnly(tool: AnyTool): StandardSchemaWithJSON<unknown, unknown> {
-  const standard = tool.inputSchema['~standard'];
+function advertiseOnly(schema: z.ZodObject): StandardSchemaWithJSON<unknown, unknown> {
+  const standard = (schema as unknown as StandardSchemaWithJSON<unknown, unknown>)['~standard'];
   return {
     '~standard': {
       version: 1,

@@ -1,5 +1,5 @@
 /**
- * The audit record: one JSON line per tool call, whatever its outcome, answering "who did what,
+ * The audit record: one JSON line per tool call (and per resource read and prompt get), whatever its outcome, answering "who did what,
  * for which tenant, and what happened" after the fact. Every record is made by `auditRecord`:
  * the pipeline's audit for each call it runs, an approver's decision, and the transports for a
  * tools/call they answer before the pipeline (tool-call-audit.ts). The sink (audit-sink.ts)
@@ -19,8 +19,13 @@ export interface AuditRecord {
   tenant: string | null;
   subject: string | null;
   clientId: string | null;
+  /** Present on a resource read (`resource`) or a prompt get (`prompt`); absent on a tool call. */
+  kind?: 'resource' | 'prompt';
+  /** The tool called; with `kind`, the resource read or the prompt got. */
   tool: string;
   toolVersion: string;
+  /** A resource read: the URI read. */
+  uri?: string;
   arguments: unknown;
   outcome: Outcome;
   errorCode: string | null;

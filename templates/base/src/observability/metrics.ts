@@ -82,6 +82,8 @@ function processMetrics(): Registry {
 export class Metrics {
   readonly registry = new Registry();
   private readonly calls: Counter<string>;
+  private readonly reads: Counter<string>;
+  private readonly readDuration: Histogram<string>;
   private readonly duration: Histogram<string>;
   private readonly limited: Counter<string>;
   private readonly authFailures: Counter<string>;
@@ -107,6 +109,19 @@ export class Metrics {
       name: 'mcp_tool_calls_total',
       help: 'Tool calls, by tool and outcome (ok, error, invalid, denied, rate_limited, pending_approval...).',
       labelNames: ['tool', 'outcome', ...tenant],
+      registers,
+    });
+    this.reads = new Counter({
+      name: 'mcp_reads_total',
+      help: 'Resource reads (kind resource) and prompt gets (kind prompt), by name and outcome.',
+      labelNames: ['kind', 'name', 'outcome', ...tenant],
+      registers,
+    });
+    this.readDuration = new Histogram({
+      name: 'mcp_read_duration_seconds',
+      help: 'Resource read and prompt get latency through the whole pipeline, by kind and outcome.',
+      labelNames: ['kind', 'outcome'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
     this.duration = new Histogram({
@@ -229,6 +244,12 @@ export class Metrics {
   callFinished(tool: string, outcome: string, tenant: string | undefined, seconds: number): void {
     this.calls.inc(this.settings.tenantLabel ? { tool, outcome, tenant: tenant ?? '' } : { tool, outcome });
     this.duration.observe({ tool, outcome }, seconds);
+  }
+
+  /** A resource read or a prompt get, answered. */
+  readFinished(kind: 'resource' | 'prompt', name: string, outcome: string, tenant: string | undefined, seconds: number): void {
+    this.reads.inc(this.settings.tenantLabel ? { kind, name, outcome, tenant: tenant ?? '' } : { kind, name, outcome });
+    this.readDuration.observe({ kind, outcome }, seconds);
   }
 
   rateLimited(limit: LimitName, tool: string | null, tenant: string | undefined): void {

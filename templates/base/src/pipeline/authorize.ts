@@ -4,12 +4,12 @@
  * A denial is a tool result the model can explain to the user, not a protocol error.
  */
 import { missingScopes, type Principal } from '../auth/principal.js';
-import type { AnyTool } from '../tool-model/define-tool.js';
+import type { Governed } from '../tool-model/governed.js';
 import { errorResult, type PipelineResult } from './results.js';
 import type { ToolRollout } from './tool-rollout.js';
 
 /** `undefined` when the call may proceed, else the result to return instead. */
-export function authorize(tool: AnyTool, principal: Principal | undefined, rollout: ToolRollout): PipelineResult | undefined {
+export function authorize(tool: Governed, principal: Principal | undefined, rollout: ToolRollout): PipelineResult | undefined {
   if (!principal) {
     return errorResult('denied', 'unauthenticated', 'This call carries no credential. Connect with a valid credential.');
   }

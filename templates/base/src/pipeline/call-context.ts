@@ -1,6 +1,6 @@
 /**
- * One call as the stages of the pipeline see it, and what a stage is. Every stage is
- * `(call, next) => result`: it may answer by itself (a refusal, a cached answer), or call `next`
+ * One call as the stages of the pipeline see it (a tool call, a resource read, a prompt get), and
+ * what a stage is. Every stage is `(call, next) => result`: it may answer by itself (a refusal, a cached answer), or call `next`
  * to run the stages after it and then look at, change or record their result. The order is one
  * list, in stages.ts; src/pipeline/custom-stages.ts (yours) may add to it.
  */
@@ -8,17 +8,17 @@ import type { Principal } from '../auth/principal.js';
 import type { BackendCall } from '../backends/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { CallSpan } from '../observability/tracing.js';
+import type { AnyPrompt } from '../tool-model/define-prompt.js';
+import type { AnyResource } from '../tool-model/define-resource.js';
 import type { AnyTool } from '../tool-model/define-tool.js';
 import type { CallRequest } from './call-request.js';
 import type { StageDeps } from './pipeline-deps.js';
 import type { PipelineResult } from './results.js';
 
-export interface CallContext {
-  readonly kind: 'tool';
-  readonly tool: AnyTool;
-  /** The arguments as the client sent them (the audit record redacts them). */
+interface CallBase {
+  /** The arguments as the client sent them (a resource's: its URI variables); the audit record redacts them. */
   readonly args: unknown;
-  /** The arguments the handler receives: set by validate-input, then by the approval gate. */
+  /** The arguments the handler receives: set by validate-input, then (tools) by the approval gate. */
   input: Record<string, unknown>;
   /** Undefined only for a call without a credential, which `authorize` refuses. */
   readonly principal: Principal | undefined;
@@ -33,6 +33,17 @@ export interface CallContext {
   readonly backendCalls: BackendCall[];
 }
 
+/**
+ * A tools/call, a resources/read or a prompts/get. `target` is what is called, read or got;
+ * a stage that only concerns tools checks `kind` first (`if (call.kind !== 'tool') return next()`).
+ */
+export type CallContext =
+  | (CallBase & { readonly kind: 'tool'; readonly target: AnyTool })
+  | (CallBase & { readonly kind: 'resource'; readonly target: AnyResource; readonly uri: string })
+  | (CallBase & { readonly kind: 'prompt'; readonly target: AnyPrompt });
+
+export type CallKind = CallContext['kind'];
+
 /** Runs the stages after this one; resolves to their result. */
 export type Next = () => Promise<PipelineResult>;
 
@@ -46,6 +57,6 @@ export interface NamedStage {
 
 /** The authenticated caller. Stages after `authorize` may rely on one: it refuses calls without. */
 export function caller(call: CallContext): Principal {
-  if (!call.principal) throw new Error(`stage ordered before authorize reads the caller of ${call.tool.name}`);
+  if (!call.principal) throw new Error(`stage ordered before authorize reads the caller of ${call.target.name}`);
   return call.principal;
 }

@@ -1,23 +1,28 @@
 /**
- * The tool-call pipeline: every call, from any transport, goes through the stages of stages.ts
- * in order (authorize, rate limit, validate, cache, approval, handler, budget, redaction, audit,
- * metrics). Built once per process; server.ts routes each registered tool to `call`. It also
+ * The pipeline: every tool call, resource read and prompt get, from any transport, goes through
+ * the stages of stages.ts in order (authorize, rate limit, validate, cache, approval, handler,
+ * budget, redaction, audit, metrics). Built once per process; server.ts routes each registered
+ * tool to `call`, each resource to `read`, each prompt to `getPrompt`. It also
  * tracks calls in flight so shutdown can let them finish, and records approvers' decisions.
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 
-import type { CallToolResult, InputRequiredResult } from '@modelcontextprotocol/server';
+import { ProtocolError, type CallToolResult, type GetPromptResult, type InputRequiredResult, type ReadResourceResult } from '@modelcontextprotocol/server';
 
 import type { DecideResult } from '../approvals/pending-approvals.js';
 import { auditRecord } from '../audit/audit-record.js';
 import type { Principal } from '../auth/principal.js';
 import { StateUnavailableError } from '../shared-state/shared-state.js';
+import type { AnyPrompt } from '../tool-model/define-prompt.js';
+import type { AnyResource } from '../tool-model/define-resource.js';
 import type { AnyTool } from '../tool-model/define-tool.js';
-import type { CallContext, NamedStage, Stage } from './call-context.js';
+import type { Governed } from '../tool-model/governed.js';
+import type { CallContext, CallKind, NamedStage, Stage } from './call-context.js';
 import { CallLifecycle } from './call-lifecycle.js';
 import type { CallRequest } from './call-request.js';
 import type { PipelineDeps } from './pipeline-deps.js';
+import type { PipelineResult } from './results.js';
 import { customStages } from './custom-stages.js';
 import { buildStages, runStages, STAGES } from './stages.js';
 
@@ -38,21 +43,43 @@ export class ToolPipeline {
    * `client`, the question the client must answer first), never throws.
    */
   async call(tool: AnyTool, args: unknown, principal: Principal | undefined, request: CallRequest): Promise<CallToolResult | InputRequiredResult> {
+    const outcome = await this.run({ ...this.begin('tool', tool, args, principal, request), kind: 'tool', target: tool });
+    return outcome.result as CallToolResult | InputRequiredResult;
+  }
+
+  /**
+   * Reads a resource through every stage. A refusal or failure is thrown as a protocol error
+   * (the spec's resources/read has no error result), with the same `[code] message` text.
+   */
+  async read(resource: AnyResource, uri: string, variables: Record<string, unknown>, principal: Principal | undefined, request: CallRequest): Promise<ReadResourceResult> {
+    const outcome = await this.run({ ...this.begin('resource', resource, variables, principal, request), kind: 'resource', target: resource, uri });
+    return answerOrThrow(outcome) as ReadResourceResult;
+  }
+
+  /** Gets a prompt's messages through every stage; a refusal or failure is thrown as a protocol error. */
+  async getPrompt(prompt: AnyPrompt, args: Record<string, unknown>, principal: Principal | undefined, request: CallRequest): Promise<GetPromptResult> {
+    const outcome = await this.run({ ...this.begin('prompt', prompt, args, principal, request), kind: 'prompt', target: prompt });
+    return answerOrThrow(outcome) as GetPromptResult;
+  }
+
+  /** What every call's context starts with. */
+  private begin(kind: CallKind, target: Governed, args: unknown, principal: Principal | undefined, request: CallRequest) {
     const requestId = randomUUID();
-    const call: CallContext = {
-      kind: 'tool',
-      tool,
+    return {
       args,
       input: {},
       principal,
       request,
       requestId,
       startedAt: performance.now(),
-      log: this.deps.logger.child({ requestId, tool: tool.name, tenant: principal?.tenantId }),
-      span: this.deps.tracing.startCall(tool.name, tool.version, principal, request.trace, requestId),
+      log: this.deps.logger.child({ requestId, [kind]: target.name, tenant: principal?.tenantId }),
+      span: this.deps.tracing.startCall(target.name, target.version, principal, request.trace, requestId),
       backendCalls: [],
     };
-    return (await this.lifecycle.track(runStages(this.stages, call))).result;
+  }
+
+  private run(call: CallContext): Promise<PipelineResult> {
+    return this.lifecycle.track(runStages(this.stages, call));
   }
 
   /** Refuses new calls from now on; calls already running continue. */
@@ -99,4 +126,19 @@ export class ToolPipeline {
     );
     return decided;
   }
+}
+
+/** JSON-RPC codes for what a resource read or prompt get answers instead of its result. */
+const INVALID_PARAMS = -32602;
+const RESOURCE_NOT_FOUND = -32002;
+/** Implementation-defined server error: refused (denied, rate limited, unavailable) or failed. */
+const REFUSED = -32000;
+
+/** The answer of a resource read or prompt get, or its refusal as a protocol error carrying the error code. */
+function answerOrThrow(outcome: PipelineResult): PipelineResult['result'] {
+  if (outcome.outcome === 'ok') return outcome.result;
+  const content = (outcome.result as CallToolResult).content;
+  const text = Array.isArray(content) ? content.map((block) => (block.type === 'text' ? block.text : '')).join(' ') : outcome.outcome;
+  const code = outcome.outcome === 'invalid' ? INVALID_PARAMS : outcome.errorCode === 'not_found' ? RESOURCE_NOT_FOUND : REFUSED;
+  throw new ProtocolError(code, text, { errorCode: outcome.errorCode, outcome: outcome.outcome });
 }

@@ -15,7 +15,7 @@
 import type { Principal } from '../auth/principal.js';
 import { type Budget, type LimiterStore, type Taken } from '../limits/limiter-store.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { AnyTool } from '../tool-model/define-tool.js';
+import type { Governed } from '../tool-model/governed.js';
 import { errorResult, type PipelineResult } from './results.js';
 
 export interface RateLimitSettings {
@@ -32,7 +32,7 @@ export class RateLimits {
   ) {}
 
   /** The call's budgets: tenant, tenant + tool, tenant + client (in that order). */
-  budgets(tool: AnyTool, principal: Principal): Budget[] {
+  budgets(tool: Governed, principal: Principal): Budget[] {
     const tenant = principal.tenantId;
     return [
       { name: 'tenant', key: tenant, points: this.settings.tenantPerMinute },
@@ -45,7 +45,7 @@ export class RateLimits {
    * `undefined` when the call may proceed, else the rate_limited result to return instead.
    * `taken`: the budgets were already taken for this call (by the HTTP transport), with this answer.
    */
-  async check(tool: AnyTool, principal: Principal, taken?: Taken): Promise<PipelineResult | undefined> {
+  async check(tool: Governed, principal: Principal, taken?: Taken): Promise<PipelineResult | undefined> {
     const answer = taken ?? (await this.store.take([this.budgets(tool, principal)]))[0]!;
     if (answer.ok) return undefined;
     const tenant = principal.tenantId;

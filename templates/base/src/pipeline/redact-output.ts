@@ -1,18 +1,25 @@
 /**
- * Output redaction (stage `redact-output`, REDACT_TOOL_OUTPUT=true): redact a tool's result before it reaches the model, with the
+ * Output redaction (stage `redact-output`, REDACT_TOOL_OUTPUT=true): redact a tool's result (a
+ * resource's text, a prompt's messages) before it reaches the model, with the
  * same rules as audit records and logs (src/redaction/redactor.ts). For tools that return data
  * users typed in (notes, tickets, emails) that may hold secrets or personal data the model does
  * not need. Redacted values are strings, so an outputSchema that constrains a string's format
  * (an email field, say) may no longer match: leave such tools unredacted or loosen the field.
  */
-import type { CallToolResult } from '@modelcontextprotocol/server';
+import type { CallToolResult, GetPromptResult, ReadResourceResult } from '@modelcontextprotocol/server';
 
 import type { Redactor } from '../redaction/redactor.js';
 import type { PipelineResult } from './results.js';
 
 export function redactOutput(outcome: PipelineResult, redactor: Redactor): PipelineResult {
-  if (!('content' in outcome.result)) return outcome; // a question to the client, not a result
-  const result = outcome.result as CallToolResult;
+  const result = outcome.result;
+  if ('contents' in result) return redactContents(outcome, result as ReadResourceResult, redactor);
+  if ('messages' in result) return redactMessages(outcome, result as GetPromptResult, redactor);
+  if (!('content' in result)) return outcome; // a question to the client, not a result
+  return redactToolResult(outcome, result as CallToolResult, redactor);
+}
+
+function redactToolResult(outcome: PipelineResult, result: CallToolResult, redactor: Redactor): PipelineResult {
   const original = result.structuredContent;
   const structured = original ? redactor.value(original) : undefined;
   // Only when something was redacted: the text copy of structuredContent becomes the JSON of the redacted copy.
@@ -34,4 +41,30 @@ export function redactOutput(outcome: PipelineResult, redactor: Redactor): Pipel
   });
   if (!changed) return outcome;
   return { ...outcome, result: { ...result, content, ...(structured ? { structuredContent: structured } : {}) } };
+}
+
+/** A resource's text contents (binary ones are left as they are). */
+function redactContents(outcome: PipelineResult, result: ReadResourceResult, redactor: Redactor): PipelineResult {
+  let changed = false;
+  const contents = result.contents.map((item) => {
+    if (!('text' in item)) return item;
+    const text = redactor.text(item.text);
+    if (text === item.text) return item;
+    changed = true;
+    return { ...item, text };
+  });
+  return changed ? { ...outcome, result: { ...result, contents } } : outcome;
+}
+
+/** A prompt's text messages. */
+function redactMessages(outcome: PipelineResult, result: GetPromptResult, redactor: Redactor): PipelineResult {
+  let changed = false;
+  const messages = result.messages.map((message) => {
+    if (message.content.type !== 'text') return message;
+    const text = redactor.text(message.content.text);
+    if (text === message.content.text) return message;
+    changed = true;
+    return { ...message, content: { ...message.content, text } };
+  });
+  return changed ? { ...outcome, result: { ...result, messages } } : outcome;
 }

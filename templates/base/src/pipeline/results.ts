@@ -3,7 +3,7 @@
  * the model reads them and can react (retry later, ask for a scope, fix an argument); the text
  * starts with a stable code in brackets that clients and tests can match on.
  */
-import type { CallToolResult, ContentBlock, InputRequiredResult } from '@modelcontextprotocol/server';
+import type { CallToolResult, ContentBlock, GetPromptResult, InputRequiredResult, ReadResourceResult } from '@modelcontextprotocol/server';
 
 /**
  * Every outcome an audit record can carry. `pending_approval`: the call waits for the user's
@@ -38,8 +38,12 @@ export interface ApprovalRecord {
 export interface PipelineResult {
   outcome: Outcome;
   errorCode: string | null;
-  /** A tool result, or the question the client must answer first (approval `client`). */
-  result: CallToolResult | InputRequiredResult;
+  /**
+   * A tool result, or the question the client must answer first (approval `client`); a resource's
+   * contents or a prompt's messages when ok (refused or failed, they are tool-style error results,
+   * which the server answers as protocol errors: server.ts).
+   */
+  result: CallToolResult | InputRequiredResult | ReadResourceResult | GetPromptResult;
   approval?: ApprovalRecord | undefined;
   /** The answer was cut down to its tool's response budget (response-budget.ts). */
   truncated?: boolean | undefined;
@@ -69,6 +73,11 @@ export function okResult(structuredContent: Record<string, unknown>, extra: read
 export function extraBlocks(result: PipelineResult['result']): ContentBlock[] {
   const content = (result as CallToolResult).content;
   return Array.isArray(content) && (result as CallToolResult).structuredContent !== undefined ? content.slice(1) : [];
+}
+
+/** A resource read's or a prompt get's answer. */
+export function okAnswer(result: ReadResourceResult | GetPromptResult): PipelineResult {
+  return { outcome: 'ok', errorCode: null, result };
 }
 
 export function errorResult(outcome: Exclude<Outcome, 'ok'>, errorCode: string, message: string, approval?: ApprovalRecord): PipelineResult {

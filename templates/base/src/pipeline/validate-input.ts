@@ -1,5 +1,6 @@
 /**
- * Input validation (stage `validate-input`, stages.ts): validate the arguments against the tool's zod input schema.
+ * Input validation (stage `validate-input`, stages.ts): validate the arguments against the tool's zod input schema
+ * (a prompt's against its arguments, a resource's URI variables against its variables).
  *
  * The SDK would do this itself before the handler, but then a rejected call would never reach
  * the pipeline and could not be audited; server.ts therefore advertises the schema to the SDK
@@ -10,19 +11,25 @@
  */
 import type { z } from 'zod';
 
-import type { AnyTool } from '../tool-model/define-tool.js';
+import type { CallContext } from './call-context.js';
 import { errorResult, type PipelineResult } from './results.js';
 
 export type ValidatedInput = { ok: true; input: Record<string, unknown> } | { ok: false; rejection: PipelineResult };
 
-export function validateInput(tool: AnyTool, args: unknown, swallowedKeys: readonly string[] = []): ValidatedInput {
-  const parsed = (tool.inputSchema as z.ZodObject).safeParse(args ?? {});
+export function validateInput(call: CallContext, swallowedKeys: readonly string[] = []): ValidatedInput {
+  const [what, schema]: [string, z.ZodObject] =
+    call.kind === 'tool'
+      ? ['arguments for tool', call.target.inputSchema]
+      : call.kind === 'resource'
+        ? ['URI variables for resource', call.target.variables]
+        : ['arguments for prompt', call.target.arguments];
+  const parsed = schema.safeParse(call.args ?? {});
   if (parsed.success && swallowedKeys.length === 0) return { ok: true, input: parsed.data };
   const issues = parsed.success ? [] : parsed.error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message));
   if (swallowedKeys.length > 0) issues.unshift(`Unrecognized key${swallowedKeys.length > 1 ? 's' : ''}: ${swallowedKeys.map((key) => JSON.stringify(key)).join(', ')}`);
   const problems = issues.join(', ');
   return {
     ok: false,
-    rejection: errorResult('invalid', 'invalid_arguments', `Invalid arguments for tool ${tool.name}: ${problems}`),
+    rejection: errorResult('invalid', 'invalid_arguments', `Invalid ${what} ${call.target.name}: ${problems}`),
   };
 }

@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 
 import type { WithContent } from './content.js';
+import { checkGoverned } from './governed.js';
 import type { ToolContext } from './tool-context.js';
 
 export type { ClientLog, ClientLogLevel, ToolContext } from './tool-context.js';
@@ -75,18 +76,12 @@ export type ToolReturn<T> = T | WithContent<T>;
 /** A tool of any input/output type, as the registry and the pipeline hold them. */
 export type AnyTool = ToolDefinition<any, any>;
 
-const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
-const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
 
 /** Declares a tool; checks the parts TypeScript cannot (name, version, rate limit, cache, budget) at load time. */
 export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject>(
   tool: ToolDefinition<Input, Output>,
 ): ToolDefinition<Input, Output> {
-  if (!TOOL_NAME.test(tool.name)) throw new Error(`Tool name ${JSON.stringify(tool.name)} must be 1-128 characters of [A-Za-z0-9_.-]`);
-  if (!SEMVER.test(tool.version)) throw new Error(`Tool ${tool.name}: version ${JSON.stringify(tool.version)} is not semver`);
-  if (tool.rateLimit && !(Number.isInteger(tool.rateLimit.perMinute) && tool.rateLimit.perMinute > 0)) {
-    throw new Error(`Tool ${tool.name}: rateLimit.perMinute must be a positive integer`);
-  }
+  checkGoverned('Tool', tool);
   if (tool.cache) {
     if (tool.access !== 'read') throw new Error(`Tool ${tool.name}: cache applies to read tools only`);
     if (!(Number.isInteger(tool.cache.ttlSeconds) && tool.cache.ttlSeconds >= 1 && tool.cache.ttlSeconds <= 86_400)) {

@@ -15,7 +15,11 @@ import type { AuditRecord } from '../../src/audit/audit-record.js';
 import { principalFromAuthInfo, toAuthInfo, type Principal } from '../../src/auth/principal.js';
 import { loadConfig } from '../../src/config.js';
 import type { NamedStage } from '../../src/pipeline/call-context.js';
+import type { AnyPrompt } from '../../src/tool-model/define-prompt.js';
+import type { AnyResource } from '../../src/tool-model/define-resource.js';
 import type { AnyTool } from '../../src/tool-model/define-tool.js';
+import { prompts as registeredPrompts } from '../../src/prompts/registry.js';
+import { resources as registeredResources } from '../../src/resources/registry.js';
 import { tools as registeredTools } from '../../src/tools/registry.js';
 import { testCredential } from './test-credential.js';
 import { startTestBackends, type TestBackends } from './test-backends.js';
@@ -32,6 +36,9 @@ export interface HarnessOptions {
   tools?: readonly AnyTool[];
   /** Run calls through these pipeline stages (default: the server's own). */
   stages?: readonly NamedStage[];
+  /** Serve these resources and prompts instead of the registries. */
+  resources?: readonly AnyResource[];
+  prompts?: readonly AnyPrompt[];
   /** `modern` (2026-07-28, default) or `legacy` (2025-era `initialize`). */
   era?: 'modern' | 'legacy';
   /**
@@ -60,8 +67,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export function allScopes(tools: readonly AnyTool[] = registeredTools): string[] {
-  return [...new Set(tools.flatMap((tool) => tool.scopes))].sort();
+/** Every scope the tools (and the registered resources and prompts) need. */
+export function allScopes(tools: readonly AnyTool[] = registeredTools, more: ReadonlyArray<{ scopes: readonly string[] }> = [...registeredResources, ...registeredPrompts]): string[] {
+  return [...new Set([...tools, ...more].flatMap((item) => item.scopes))].sort();
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -79,7 +87,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...options.env,
   });
   const tools = options.tools ?? registeredTools;
-  const app = await createApp(config, { tools, ...(options.stages ? { stages: options.stages } : {}) }).catch(async (error: unknown) => {
+  const app = await createApp(config, {
+    tools,
+    ...(options.stages ? { stages: options.stages } : {}),
+    ...(options.resources ? { resources: options.resources } : {}),
+    ...(options.prompts ? { prompts: options.prompts } : {}),
+  }).catch(async (error: unknown) => {
     await backends.close();
     throw error;
   });
@@ -89,7 +102,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     tenantId: partial.tenantId ?? 'acme',
     subject: partial.subject ?? 'tester',
     clientId: partial.clientId ?? 'test-client',
-    scopes: partial.scopes ?? allScopes(tools),
+    scopes: partial.scopes ?? allScopes(tools, [...(options.resources ?? registeredResources), ...(options.prompts ?? registeredPrompts)]),
   });
   const clients: Client[] = [];
   const connectAs: Harness['connectAs'] = async (partial, connectOptions = {}) => {

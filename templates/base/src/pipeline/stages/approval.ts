@@ -5,7 +5,8 @@ import { caller, type NamedStage } from '../call-context.js';
 export const approval: NamedStage = {
   name: 'approval',
   build: ({ approvals }) => async (call, next) => {
-    const gate = await approvalGate(call.tool, call.input, caller(call), call.request, approvals);
+    if (call.kind !== 'tool') return next();
+    const gate = await approvalGate(call.target, call.input, caller(call), call.request, approvals);
     if (!gate.proceed) return gate.outcome;
     call.input = gate.input;
     const outcome = await next();

@@ -15,14 +15,16 @@ export const audit: NamedStage = {
   name: 'audit',
   build: ({ audit: log }) => async (call, next) => {
     const outcome = await next();
-    const { tool, principal, requestId } = call;
+    const { target, principal, requestId } = call;
     const { bytes, tokens } = responseSize(outcome.result);
     const recorded = await log.write(
       auditRecord(principal, {
         requestId,
         traceId: call.span.traceId,
-        tool: tool.name,
-        toolVersion: tool.version,
+        ...(call.kind === 'tool' ? {} : { kind: call.kind }),
+        tool: target.name,
+        toolVersion: target.version,
+        ...(call.kind === 'resource' ? { uri: call.uri } : {}),
         arguments: call.args,
         outcome: outcome.outcome,
         errorCode: outcome.errorCode,
@@ -33,11 +35,11 @@ export const audit: NamedStage = {
         backendCalls: call.backendCalls,
         ...(outcome.truncated ? { truncated: true as const } : {}),
         ...(outcome.cache ? { cache: outcome.cache } : {}),
-        ...(tool.deprecated ? { deprecated: true as const } : {}),
+        ...(target.deprecated ? { deprecated: true as const } : {}),
       }),
     );
     if (recorded || !log.failClosed || outcome.errorCode === 'audit_unavailable') return outcome;
-    call.log.error({ outcome: outcome.outcome }, 'tool call result withheld: its audit record could not be written');
-    return errorResult('error', 'audit_unavailable', `${tool.name} could not be recorded in the audit trail, so its result is withheld (it may have run). Retry later. Reference: ${requestId}.`);
+    call.log.error({ outcome: outcome.outcome }, `${call.kind} result withheld: its audit record could not be written`);
+    return errorResult('error', 'audit_unavailable', `${target.name} could not be recorded in the audit trail, so its result is withheld (it may have run). Retry later. Reference: ${requestId}.`);
   },
 };

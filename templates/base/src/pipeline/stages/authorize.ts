@@ -4,5 +4,5 @@ import { authorize as check } from '../authorize.js';
 
 export const authorize: NamedStage = {
   name: 'authorize',
-  build: ({ rollout }) => async (call, next) => check(call.tool, call.principal, rollout) ?? next(),
+  build: ({ rollout }) => async (call, next) => check(call.target, call.principal, rollout) ?? next(),
 };

@@ -13,7 +13,7 @@ export const concurrency: NamedStage = {
     const tenant = caller(call).tenantId;
     const admitted = await limits.run(tenant, next);
     if (admitted.ok) return admitted.value;
-    metrics.rateLimited(admitted.limit, call.tool.name, tenant);
+    metrics.rateLimited(admitted.limit, call.target.name, tenant);
     if (admitted.limit === 'unavailable') {
       return errorResult('rate_limited', 'limiter_unavailable', `Concurrency limits are unavailable right now, so calls are paused. Retry in ${seconds(UNAVAILABLE_RETRY_SECONDS)}.`);
     }

@@ -12,7 +12,7 @@ export const failSafe: NamedStage = {
       return await next();
     } catch (error) {
       call.log.error({ err: error }, 'tool pipeline failed');
-      return errorResult('error', 'internal_error', `${call.tool.name} failed unexpectedly. Reference: ${call.requestId}.`);
+      return errorResult('error', 'internal_error', `${call.target.name} failed unexpectedly. Reference: ${call.requestId}.`);
     }
   },
 };

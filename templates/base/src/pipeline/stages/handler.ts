@@ -1,8 +1,9 @@
 /**
- * Last: the tool's handler, with a context whose backends are already bound to the caller's
- * tenant (and to reading, for a read tool), within the call's span (../run-handler.ts).
+ * Last: the handler (a tool's, a resource's read, a prompt's get), with a context whose backends
+ * are already bound to the caller's tenant (and to reading, unless it is a write tool), within
+ * the call's span (../run-handler.ts).
  */
-import type { ToolContext } from '../../tool-model/define-tool.js';
+import type { ToolContext } from '../../tool-model/tool-context.js';
 import { caller, type NamedStage } from '../call-context.js';
 import { clientLogOf, progressOf } from '../client-messages.js';
 import { runHandler } from '../run-handler.js';
@@ -19,7 +20,7 @@ export const handler: NamedStage = {
       tenant: principal.tenantId,
       // The only way a handler reaches data.
       backends: backends.forTenant(principal.tenantId, {
-        access: call.tool.access,
+        access: call.kind === 'tool' ? call.target.access : 'read',
         signal,
         requestId: call.requestId,
         onCall: (backendCall) => call.backendCalls.push(backendCall),
@@ -29,9 +30,9 @@ export const handler: NamedStage = {
       requestId: call.requestId,
       // To the client while the call runs: only what it asked for, redacted (../client-messages.ts).
       progress: progressOf(call.request, call.log),
-      clientLog: clientLogOf(call.request, clientMessages, call.tool.name, call.log),
+      clientLog: clientLogOf(call.request, clientMessages, call.target.name, call.log),
     };
     // Within the call's span, so spans the handler's I/O makes nest under it.
-    return call.span.run(() => runHandler(call.tool, call.input, ctx)).finally(handlerSignal.end);
+    return call.span.run(() => runHandler(call, ctx)).finally(handlerSignal.end);
   },
 };

@@ -12,10 +12,15 @@ export const observe: NamedStage = {
   build: ({ metrics }) => async (call, next) => {
     const outcome = await next();
     const { bytes, tokens } = responseSize(outcome.result);
-    metrics.callFinished(call.tool.name, outcome.outcome, call.principal?.tenantId, (performance.now() - call.startedAt) / 1000);
-    metrics.responseMeasured(call.tool.name, bytes, tokens, outcome.truncated === true);
+    const seconds = (performance.now() - call.startedAt) / 1000;
+    if (call.kind === 'tool') {
+      metrics.callFinished(call.target.name, outcome.outcome, call.principal?.tenantId, seconds);
+      metrics.responseMeasured(call.target.name, bytes, tokens, outcome.truncated === true);
+    } else {
+      metrics.readFinished(call.kind, call.target.name, outcome.outcome, call.principal?.tenantId, seconds);
+    }
     call.span.end(outcome.outcome, outcome.errorCode);
-    call.log.debug({ outcome: outcome.outcome, errorCode: outcome.errorCode }, 'tool call finished');
+    call.log.debug({ outcome: outcome.outcome, errorCode: outcome.errorCode }, `${call.kind} ${call.kind === 'tool' ? 'call' : call.kind === 'resource' ? 'read' : 'get'} finished`);
     return outcome;
   },
 };

@@ -9,15 +9,16 @@ import { caller, type NamedStage } from '../call-context.js';
 export const responseCache: NamedStage = {
   name: 'response-cache',
   build: ({ cache }) => async (call, next) => {
+    if (call.kind !== 'tool') return next();
     const principal = caller(call);
-    if (cache.caches(call.tool)) {
-      const lookup = await cache.lookup(call.tool, principal, call.input);
+    if (cache.caches(call.target)) {
+      const lookup = await cache.lookup(call.target, principal, call.input);
       if (lookup.hit) return lookup.hit;
       const outcome = await next();
-      await cache.remember(call.tool, principal, lookup, outcome, call.backendCalls);
+      await cache.remember(call.target, principal, lookup, outcome, call.backendCalls);
       return { ...outcome, cache: 'miss' };
     }
     const outcome = await next();
-    return (await cache.afterWrite(call.tool, principal, outcome, call.backendCalls)) ? { ...outcome, cache: 'invalidated' } : outcome;
+    return (await cache.afterWrite(call.target, principal, outcome, call.backendCalls)) ? { ...outcome, cache: 'invalidated' } : outcome;
   },
 };

@@ -11,6 +11,8 @@
  *
  * Prints {"url": "..."} on stdout once listening; stops on SIGTERM.
  */
+import type { CallToolResult } from '@modelcontextprotocol/server';
+
 import { benchTools, getRecord } from './bench-tool.js';
 
 // The build's JavaScript (`npm run bench` builds first), typed by the sources it was built from.
@@ -29,7 +31,7 @@ if (mode !== 'full' && mode !== 'bare') {
 const app = await createApp(loadConfig({ ...process.env, MCP_TRANSPORT: 'http', HOST: '127.0.0.1', PORT: '0' }), { tools: benchTools });
 if (mode === 'bare') {
   // The main comparison's tool only (bench.get_record): the bare server takes no other part.
-  app.pipeline.call = async (_tool, args) => okResult(getRecord((args as { id: string }).id)).result;
+  app.pipeline.call = async (_tool, args) => okResult(getRecord((args as { id: string }).id)).result as CallToolResult;
 }
 const running = await serveOverHttp(app);
 process.stdout.write(`${JSON.stringify({ url: running.url.href })}\n`);
