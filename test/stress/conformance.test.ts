@@ -32,7 +32,6 @@ type Allowed = Record<string, readonly string[] | 'any'>;
 
 const ALLOWED_2025: Allowed = Object.fromEntries(
   [
-    'logging-set-level',
     'completion-complete',
     'resources-list',
     'resources-read-text',

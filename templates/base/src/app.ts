@@ -173,6 +173,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     cache: new ResponseCache({ enabled: config.responseCache.enabled }, cacheStore, metrics),
     budget: new ResponseBudget(config.responseBudget.maxTokens),
     outputRedactor: config.redaction.toolOutput ? redactor : undefined,
+    clientMessages: { redactor, level: config.clientLogLevel },
     audit,
     logger,
     rollout,

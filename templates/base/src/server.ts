@@ -62,6 +62,8 @@ export function createServerFactory(catalog: Catalog, pipeline: ToolPipeline, ro
   // lists change only on restart or SIGHUP (tool rollout), so the capabilities say so.
   const capabilities = {
     tools: { listChanged: false },
+    // Handlers' ctx.clientLog sends notifications/message (pipeline/client-messages.ts says at which levels).
+    logging: {},
     ...(resources.length > 0 ? { resources: { listChanged: false } } : {}),
     ...(prompts.length > 0 ? { prompts: { listChanged: false } } : {}),
   };
@@ -100,6 +102,9 @@ function callRequest(server: McpServer, ctx: ServerContext, toolName?: string): 
     trace: callTraceInfo(ctx),
     swallowedKeys: swallowedArgumentKeys(ctx.mcpReq._meta),
     budgets: toolName === undefined ? undefined : callBudgetsOf(ctx.http?.authInfo, toolName),
+    notify: ctx.mcpReq.notify,
+    progressToken: ctx.mcpReq._meta?.progressToken,
+    sendLog: ctx.mcpReq.log,
   };
 }
 

@@ -6,11 +6,13 @@
  */
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 
-import { defineTool } from '../src/tool-model/define-tool.js';
+import { defineTool, image, withContent } from '../src/tool-model/define-tool.js';
 import { resultTokens } from '../src/pipeline/response-budget.js';
 import { largeList, row, uncuttable, undeclaredList } from './support/cache-probes.js';
 import { startHarness, textOf, type Harness } from './support/harness.js';
+import { ONE_PIXEL_PNG } from './support/probe-tools.js';
 
 /** Only catches a hang: servers start for real, on CI runners whose cores may all be busy. */
 const SLOW_MACHINE_MS = 300_000;
@@ -19,7 +21,17 @@ const SLOW_MACHINE_MS = 300_000;
 const defaultBudgetList = defineTool({ ...largeList, name: 'probe.default_budget_list', maxResponseTokens: undefined });
 /** largeList with a cache: a hit serves the answer as it was cut. */
 const cachedLargeList = defineTool({ ...largeList, name: 'probe.cached_large_list', cache: { ttlSeconds: 3600 } });
-const TOOLS = [largeList, undeclaredList, uncuttable, defaultBudgetList, cachedLargeList];
+/** largeList (budget 2,000) with `images` images after its rows: they count toward the budget and are never cut. */
+const illustratedList = defineTool({
+  ...largeList,
+  name: 'probe.illustrated_list',
+  inputSchema: z.object({ count: z.number().int().min(0).max(100_000), images: z.number().int().min(0).max(5) }).strict(),
+  handler: (input) => {
+    const rows = Array.from({ length: input.count }, (_, index) => row(index));
+    return withContent({ rows, total: rows.length }, Array.from({ length: input.images }, () => image(ONE_PIXEL_PNG, 'image/png')));
+  },
+});
+const TOOLS = [largeList, undeclaredList, uncuttable, defaultBudgetList, cachedLargeList, illustratedList];
 
 interface Rows {
   rows: Array<{ id: string; title: string }>;
@@ -124,5 +136,18 @@ describe('response budget', { timeout: SLOW_MACHINE_MS }, () => {
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/^\[response_too_large\] The answer of probe\.uncuttable is larger than its budget of 500 tokens/);
     expect((await auditRecords())[0]).toMatchObject({ outcome: 'error', errorCode: 'response_too_large', truncated: true });
+  });
+
+  it('counts added images toward the budget: the rows are cut beside them, the images are kept', async () => {
+    const { call } = await start();
+    const result = await call(illustratedList.name, { count: 1000, images: 1 });
+    expect(result.isError).toBeFalsy();
+    expect((result.structuredContent as unknown as Rows).truncated).toBe(true);
+    expect(result.content.map((block) => block.type)).toEqual(['text', 'image']);
+    expect(resultTokens(result)).toBeLessThanOrEqual(2_000);
+    // Two images alone (about 1,600 tokens each) leave the rows no room.
+    const over = await call(illustratedList.name, { count: 10, images: 2 });
+    expect(over.isError).toBe(true);
+    expect(textOf(over)).toMatch(/^\[response_too_large\]/);
   });
 });

@@ -1,4 +1,6 @@
 /** What a transport passes the pipeline about one tools/call request, besides its arguments. */
+import type { LoggingLevel, Notification } from '@modelcontextprotocol/server';
+
 import type { Taken } from '../limits/limiter-store.js';
 import type { CallTraceInfo } from '../observability/tracing.js';
 
@@ -15,4 +17,16 @@ export interface CallRequest {
   swallowedKeys?: readonly string[] | undefined;
   /** The call's rate-limit budgets, when the transport took them already (src/limits/call-budgets.ts). */
   budgets?: Taken | undefined;
+  /**
+   * Sends a notification about this request: over HTTP on the request's own SSE stream (the SDK
+   * switches the answer to SSE for it), over stdio on stdout. The handler's `ctx.progress` uses it.
+   */
+  notify?: ((notification: Notification) => Promise<void>) | undefined;
+  /** params._meta.progressToken: the client asked for progress on this call. */
+  progressToken?: string | number | undefined;
+  /**
+   * The SDK's `notifications/message` sender: sends nothing when the server declares no `logging`,
+   * and applies the client's level (client-messages.ts says which, per protocol era).
+   */
+  sendLog?: ((level: LoggingLevel, data: unknown, logger?: string) => Promise<void>) | undefined;
 }

@@ -8,6 +8,7 @@ import type { Redactor } from '../redaction/redactor.js';
 import type { ApprovalDeps } from './approve.js';
 import type { AuditLog } from './audit.js';
 import type { CallLifecycle } from './call-lifecycle.js';
+import type { ClientMessageSettings } from './client-messages.js';
 import type { RateLimits } from './rate-limit.js';
 import type { ResponseBudget } from './response-budget.js';
 import type { ResponseCache } from './response-cache.js';
@@ -27,6 +28,8 @@ export interface PipelineDeps {
   cache: ResponseCache;
   /** Each tool's largest answer (maxResponseTokens / MAX_RESPONSE_TOKENS). */
   budget: ResponseBudget;
+  /** Handlers' messages to the client: redacted, and nothing below CLIENT_LOG_LEVEL. */
+  clientMessages: ClientMessageSettings;
   /** REDACT_TOOL_OUTPUT=true: redact results before the model sees them. */
   outputRedactor?: Redactor | undefined;
 }

@@ -26,6 +26,13 @@ function redactToolResult(outcome: PipelineResult, result: CallToolResult, redac
   const originalText = structured !== original ? JSON.stringify(original) : undefined;
   let changed = structured !== original;
   const content = result.content.map((block) => {
+    // An embedded text resource (tool-model/content.ts) is text the model reads too.
+    if (block.type === 'resource' && 'text' in block.resource) {
+      const text = redactor.text(block.resource.text);
+      if (text === block.resource.text) return block;
+      changed = true;
+      return { ...block, resource: { ...block.resource, text } };
+    }
     if (block.type !== 'text') return block;
     const text = originalText !== undefined && block.text === originalText ? JSON.stringify(structured) : redactor.text(block.text);
     if (text === block.text) return block;

@@ -20,12 +20,15 @@
  *     A tool that does not declare them keeps its structuredContent as cut and the marker goes in
  *     a second text block, `{"truncated":true,"truncationHint":…}`, which every client shows the
  *     model, so no schema is ever broken by an undeclared key.
+ *   - Blocks a handler added with `withContent` (images, audio, resources) count toward the budget
+ *     ({@link blockTokens}) but are never cut: the structured result is cut to fit beside them, and
+ *     when they alone leave it no room the call answers `response_too_large`.
  */
-import type { CallToolResult } from '@modelcontextprotocol/server';
+import type { CallToolResult, ContentBlock } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 
 import type { AnyTool } from '../tool-model/define-tool.js';
-import { errorResult, okResult, type PipelineResult } from './results.js';
+import { errorResult, extraBlocks, okResult, type PipelineResult } from './results.js';
 import { longestList, summarizeValue, type Summary } from './summarize.js';
 
 /**
@@ -45,12 +48,26 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / CHARACTERS_PER_TOKEN);
 }
 
-/** What the model reads of a result: its text blocks (other blocks as their JSON). */
+/**
+ * What an image or audio block costs, in tokens: models take media in scaled down (an image costs a
+ * current model at most about 1,600 tokens), not as its base64 characters. An estimate, like the rest.
+ */
+const MEDIA_BLOCK_TOKENS = 1_600;
+
+/** What the model reads of one block: text as text, images and audio at a flat cost, anything else as its JSON. */
+export function blockTokens(block: ContentBlock): number {
+  if (block.type === 'text') return estimateTokens(block.text);
+  if (block.type === 'image' || block.type === 'audio') return MEDIA_BLOCK_TOKENS;
+  if (block.type === 'resource' && 'text' in block.resource) return estimateTokens(block.resource.text);
+  return estimateTokens(JSON.stringify(block));
+}
+
+/** What the model reads of a result: the sum of its blocks ({@link blockTokens}). */
 export function resultTokens(result: PipelineResult['result']): number {
   const content = (result as CallToolResult).content;
   if (!Array.isArray(content)) return estimateTokens(JSON.stringify(result));
   let tokens = 0;
-  for (const block of content) tokens += estimateTokens(block.type === 'text' ? block.text : JSON.stringify(block));
+  for (const block of content) tokens += blockTokens(block);
   return tokens;
 }
 
@@ -89,10 +106,13 @@ export class ResponseBudget {
     const structured = (outcome.result as CallToolResult).structuredContent;
     const shape = (tool.outputSchema as z.ZodObject).shape as Record<string, unknown>;
     const declared = 'truncated' in shape && 'truncationHint' in shape;
-    const target = Math.max(1, max - HINT_RESERVE_TOKENS);
+    // Blocks a handler added (withContent) are kept whole: only the structured result is cut.
+    const extra = extraBlocks(outcome.result);
+    const extraTokens = extra.reduce((sum, block) => sum + blockTokens(block), 0);
+    const target = max - HINT_RESERVE_TOKENS - extraTokens;
     const fits = (value: unknown) => estimateTokens(JSON.stringify(value)) <= target;
 
-    if (structured !== undefined) {
+    if (structured !== undefined && target >= 1) {
       const longest = longestList(structured);
       for (const maxStringLength of STRING_LENGTHS) {
         const cut = (maxItems: number) => summarizeValue(structured, { maxItems, maxStringLength });
@@ -110,7 +130,7 @@ export class ResponseBudget {
         const candidate = declared ? { ...summary.value, truncated: true, truncationHint: hint } : summary.value;
         const checked = (tool.outputSchema as z.ZodObject).safeParse(candidate);
         if (!checked.success) continue;
-        const fitted = okResult(checked.data);
+        const fitted = okResult(checked.data, extra);
         const result = fitted.result as CallToolResult;
         if (!declared) result.content.push({ type: 'text', text: JSON.stringify({ truncated: true, truncationHint: hint }) });
         // The hint's room is an estimate: a long one must not push the answer over its budget.

@@ -3,7 +3,7 @@
  * the model reads them and can react (retry later, ask for a scope, fix an argument); the text
  * starts with a stable code in brackets that clients and tests can match on.
  */
-import type { CallToolResult, GetPromptResult, InputRequiredResult, ReadResourceResult } from '@modelcontextprotocol/server';
+import type { CallToolResult, ContentBlock, GetPromptResult, InputRequiredResult, ReadResourceResult } from '@modelcontextprotocol/server';
 
 /**
  * Every outcome an audit record can carry. `pending_approval`: the call waits for the user's
@@ -53,16 +53,26 @@ export interface PipelineResult {
 
 export type CacheOutcome = 'hit' | 'miss' | 'invalidated';
 
-export function okResult(structuredContent: Record<string, unknown>): PipelineResult {
+/**
+ * A structured result: its JSON as the first text block, then `extra` (the blocks a handler added
+ * with `withContent`, tool-model/content.ts). Code that cuts or rewrites results relies on that order.
+ */
+export function okResult(structuredContent: Record<string, unknown>, extra: readonly ContentBlock[] = []): PipelineResult {
   return {
     outcome: 'ok',
     errorCode: null,
     result: {
       // The spec says a structured result SHOULD also be given as text, for clients that only read text.
-      content: [{ type: 'text', text: JSON.stringify(structuredContent) }],
+      content: [{ type: 'text', text: JSON.stringify(structuredContent) }, ...extra],
       structuredContent,
     },
   };
+}
+
+/** The blocks a structured result carries after its JSON text (okResult). */
+export function extraBlocks(result: PipelineResult['result']): ContentBlock[] {
+  const content = (result as CallToolResult).content;
+  return Array.isArray(content) && (result as CallToolResult).structuredContent !== undefined ? content.slice(1) : [];
 }
 
 /** A resource read's or a prompt get's answer. */

@@ -6,8 +6,10 @@
  * and the model gets a short message with a reference to find that log line: no stack traces,
  * SQL or secrets leave the server.
  */
+import { isSpecType } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
 
+import { isWithContent } from '../tool-model/content.js';
 import { ToolError } from '../tool-model/tool-error.js';
 import type { ToolContext } from '../tool-model/tool-context.js';
 import type { CallContext } from './call-context.js';
@@ -28,10 +30,18 @@ export async function runHandler(call: CallContext, ctx: ToolContext): Promise<P
     return errorResult('error', 'internal_error', `${call.target.name} failed unexpectedly. Reference: ${ctx.requestId}.`);
   }
 
-  const checked = (call.target.outputSchema as z.ZodObject).safeParse(output);
+  // withContent(result, blocks): the structured result plus blocks sent after its JSON text.
+  const structured = isWithContent(output) ? output.structured : output;
+  const blocks = isWithContent(output) ? output.blocks : [];
+  const checked = (call.target.outputSchema as z.ZodObject).safeParse(structured);
   if (!checked.success) {
     ctx.log.error({ issues: checked.error.issues }, 'tool output does not match its outputSchema');
     return errorResult('error', 'invalid_output', `${call.target.name} produced an invalid result. Reference: ${ctx.requestId}.`);
   }
-  return okResult(checked.data);
+  const badBlock = blocks.findIndex((block) => !isSpecType.ContentBlock(block));
+  if (badBlock !== -1) {
+    ctx.log.error({ block: badBlock }, 'tool returned a content block the protocol does not allow');
+    return errorResult('error', 'invalid_output', `${call.target.name} produced an invalid result. Reference: ${ctx.requestId}.`);
+  }
+  return okResult(checked.data, blocks);
 }

@@ -6,11 +6,13 @@
  */
 import type { z } from 'zod';
 
+import type { WithContent } from './content.js';
 import { checkGoverned } from './governed.js';
 import type { ToolContext } from './tool-context.js';
 
-export type { ToolContext } from './tool-context.js';
+export type { ClientLog, ClientLogLevel, ToolContext } from './tool-context.js';
 export { ToolError } from './tool-error.js';
+export { audio, embeddedResource, image, resourceLink, withContent, type BlockAnnotations, type WithContent } from './content.js';
 
 /** `read` tools are advertised with readOnlyHint, `write` tools with destructiveHint. */
 export type ToolAccess = 'read' | 'write';
@@ -61,11 +63,15 @@ export interface ToolDefinition<
   outputSchema: Output;
   /**
    * Returns the structured result (validated against outputSchema and sent as both
-   * structuredContent and text). Throw a {@link ToolError} for an error the model should read;
-   * anything else thrown becomes a generic "internal error" result and is logged, not shown.
+   * structuredContent and text), or `withContent(result, blocks)` to send images, audio or
+   * resources after it (content.ts). Throw a {@link ToolError} for an error the model should
+   * read; anything else thrown becomes a generic "internal error" result and is logged, not shown.
    */
-  handler(input: z.output<Input>, ctx: ToolContext): Promise<z.input<Output>> | z.input<Output>;
+  handler(input: z.output<Input>, ctx: ToolContext): Promise<ToolReturn<z.input<Output>>> | ToolReturn<z.input<Output>>;
 }
+
+/** What a handler returns: its structured result, alone or with more content blocks. */
+export type ToolReturn<T> = T | WithContent<T>;
 
 /** A tool of any input/output type, as the registry and the pipeline hold them. */
 export type AnyTool = ToolDefinition<any, any>;

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-import { defineTool, ToolError } from '../../src/tool-model/define-tool.js';
+import { defineTool, embeddedResource, image, resourceLink, ToolError, withContent } from '../../src/tool-model/define-tool.js';
 
 export const echo = defineTool({
   name: 'probe.echo',
@@ -98,6 +98,36 @@ export function createSlowTool() {
   });
   return { tool, release, running };
 }
+
+/** The smallest PNG: one transparent pixel. */
+export const ONE_PIXEL_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+
+/**
+ * Uses the rest of the tool surface: reports progress `steps` times, logs to the client at
+ * debug, info (with `secret` in its data and its text) and warning, and answers its structured
+ * result with an image, a resource link and an embedded text resource (`note`).
+ */
+export const report = defineTool({
+  name: 'probe.report',
+  version: '1.0.0',
+  title: 'Report with progress',
+  description: 'Works in steps, telling the client how far it got, and answers with a chart.',
+  access: 'read',
+  scopes: ['probe:read'],
+  inputSchema: z.object({ steps: z.number().int().min(0).max(10), secret: z.string().default(''), note: z.string().default('') }).strict(),
+  outputSchema: z.object({ steps: z.number() }),
+  handler: async (input, ctx) => {
+    for (let step = 1; step <= input.steps; step++) await ctx.progress(step, input.steps, `step ${step}`);
+    await ctx.clientLog.debug('starting the report');
+    await ctx.clientLog.info(`using key ${input.secret}`, { apiKey: input.secret, rows: 3 });
+    await ctx.clientLog.warning('the report is partial');
+    return withContent({ steps: input.steps }, [
+      image(ONE_PIXEL_PNG, 'image/png'),
+      resourceLink({ uri: 'https://reports.example.com/r/1', name: 'report-1.pdf', mimeType: 'application/pdf' }),
+      embeddedResource({ uri: 'note://report/1', mimeType: 'text/plain', text: input.note }),
+    ]);
+  },
+});
 
 export const probeTools = [echo, leaky, notFound, badOutput, limited];
 
