@@ -9,7 +9,8 @@
  * Repos written before 0.5.0 keep one file per base under `.mcp-gen/base/`; the upgrade reads
  * those until the migration 0.5.0-merge-base-archive has replaced them with the archive.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 
@@ -77,7 +78,7 @@ export async function legacyBasePaths(dir: string): Promise<string[]> {
 async function readArchive(file: string): Promise<Map<string, string>> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    bytes = readFileSync(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
     throw err;
@@ -91,7 +92,7 @@ async function readArchive(file: string): Promise<Map<string, string>> {
 
 async function readOptional(file: string): Promise<string | undefined> {
   try {
-    return await readFile(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return undefined;
