@@ -4,8 +4,14 @@
  * - `update` (mcp-gen): what changes, one line a path with why, optionally unified diffs;
  *   unchanged paths and the generator's state files are left out.
  */
-import { createTwoFilesPatch } from 'diff';
 import type { Change, ChangeList } from './changes.js';
+
+let diffLibrary: typeof import('diff') | undefined;
+
+/** Loads the diff library, for a formatUpdate with `diffs`: only the commands that print diffs pay for it. */
+export async function loadDiffs(): Promise<void> {
+  diffLibrary ??= await import('diff');
+}
 
 export interface ListingOptions {
   target: string;
@@ -51,7 +57,8 @@ export function formatUpdate(list: ChangeList, options: UpdateOptions = {}): str
 function unifiedDiff(change: Change, before: string | undefined): string {
   const from = before === undefined ? '/dev/null' : `a/${change.path}`;
   const to = change.action === 'delete' ? '/dev/null' : `b/${change.path}`;
-  return createTwoFilesPatch(from, to, before ?? '', change.contents ?? '', '', '', { context: 3 }).replace(/^=+\n/, '').trimEnd();
+  if (!diffLibrary) throw new Error('formatUpdate: diffs asked for before loadDiffs()');
+  return diffLibrary.createTwoFilesPatch(from, to, before ?? '', change.contents ?? '', '', '', { context: 3 }).replace(/^=+\n/, '').trimEnd();
 }
 
 function formatBytes(bytes: number): string {

@@ -11,7 +11,8 @@ import { LOCK_FILE } from '../contract/tools-lock.js';
 import { isStateFile, sha256, BASE_ARCHIVE, LEGACY_BASE_DIR, type ManifestEntry } from '../upgrade/state-files.js';
 import { olderGenerator } from './same-generator.js';
 import type { RepoState } from '../upgrade/repo-state.js';
-import semver from 'semver';
+import gt from 'semver/functions/gt.js';
+import valid from 'semver/functions/valid.js';
 
 export interface Problem {
   check: 'spec' | 'manifest' | 'managed-edited' | `unregistered-${ItemKind}` | `missing-${ItemKind}-file` | 'lock' | 'conflict-markers' | 'missing-base' | 'generator-version';
@@ -30,7 +31,7 @@ export async function diagnose(repo: RepoState): Promise<Problem[]> {
     const files = (items: ReadonlyArray<{ name: string }>) => items.map((item) => `${toolFileName(item.name)}.ts`);
     expected = { tool: files(spec.tools), resource: files(spec.resources), prompt: files(spec.prompts) };
     const made = spec.generator?.version;
-    if (made && semver.valid(made) && semver.gt(made, GENERATOR_VERSION)) {
+    if (made && valid(made) && gt(made, GENERATOR_VERSION)) {
       problems.push({
         check: 'generator-version',
         message: `made by create-mcp-server ${made}, newer than this mcp-gen (${GENERATOR_VERSION})`,

@@ -3,7 +3,8 @@
  * (repo state) -> pending migrations -> migrated spec and files -> re-render -> changes.
  * Writes nothing; a migration that throws aborts the whole plan.
  */
-import semver from 'semver';
+import gt from 'semver/functions/gt.js';
+import valid from 'semver/functions/valid.js';
 import type { CompleteProjectSpec } from '../spec/tool-defaults.js';
 import { GENERATOR_VERSION } from '../version.js';
 import { replaceChange, type Change, type ChangeList } from '../apply/changes.js';
@@ -34,8 +35,8 @@ export async function planUpgrade(repo: RepoState, migrations: readonly Migratio
   const raw = repo.rawSpec as { generator?: { version?: string; migrations?: string[] } };
   const from = raw.generator?.version ?? '0.0.0';
   const to = GENERATOR_VERSION;
-  if (!semver.valid(from)) throw new UserError(`mcp-gen.json: generator.version "${from}" is not a semantic version`, { exitCode: EXIT_FAILURE });
-  if (semver.gt(from, to)) {
+  if (!valid(from)) throw new UserError(`mcp-gen.json: generator.version "${from}" is not a semantic version`, { exitCode: EXIT_FAILURE });
+  if (gt(from, to)) {
     throw new UserError(`this repo was made by create-mcp-server ${from}; this is ${to}, and an upgrade never goes back. Use ${from} or later.`, { exitCode: EXIT_FAILURE });
   }
   const applied = raw.generator?.migrations ?? [];

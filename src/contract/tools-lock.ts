@@ -35,8 +35,25 @@ export function toolLockEntry(tool: CompleteProjectSpec['tools'][number]): ToolL
     title: tool.title,
     description: tool.description,
     access: tool.access,
-    inputSchema: listedInputSchema(inputZodSchema(callParams(tool))),
+    inputSchema: inputSchemaOf(callParams(tool)),
   };
+}
+
+/**
+ * Input schemas by the parameters they are made from: tools often share theirs (none, or the
+ * same few), and building and converting a zod schema costs ~0.1 ms a tool. Kept as JSON text,
+ * so every entry is an object of its own.
+ */
+const inputSchemas = new Map<string, string>();
+
+function inputSchemaOf(params: ReturnType<typeof callParams>): Record<string, unknown> {
+  const key = JSON.stringify(params);
+  let text = inputSchemas.get(key);
+  if (text === undefined) {
+    text = JSON.stringify(listedInputSchema(inputZodSchema(params)));
+    inputSchemas.set(key, text);
+  }
+  return JSON.parse(text) as Record<string, unknown>;
 }
 
 function listedInputSchema(schema: ReturnType<typeof inputZodSchema>): Record<string, unknown> {

@@ -1,6 +1,10 @@
 /** One Handlebars environment for every template: code generation, so no HTML escaping. */
 import { createHash } from 'node:crypto';
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import type Handlebars from 'handlebars';
+// The runtime alone: the compiler is half of Handlebars' load time, and the templates come
+// precompiled (scripts/precompile-templates.mjs), so it is loaded only for a template that is not.
+import HandlebarsRuntime from 'handlebars/runtime.js';
 
 /** What a render passes on to a template: the slices as partials, and the caller's `@data` inside a slice. */
 export interface RenderOptions {
@@ -10,7 +14,7 @@ export interface RenderOptions {
 
 export type CompiledTemplate = (context: object, options?: RenderOptions) => string;
 
-const env = Handlebars.create();
+const env = (HandlebarsRuntime as unknown as typeof Handlebars).create();
 env.registerHelper('json', (value: unknown) => JSON.stringify(value, null, 2));
 env.registerHelper('str', (value: unknown) => JSON.stringify(value));
 env.registerHelper('eq', (a: unknown, b: unknown) => a === b);
@@ -37,14 +41,50 @@ const precompiled: Record<string, PrecompiledSpec> = await import(new URL('./pre
   .then((m: { default: Record<string, PrecompiledSpec> }) => m.default)
   .catch(() => ({}));
 
+/**
+ * The environment with the compiler attached, as Handlebars.create() attaches it (the same
+ * functions, on this environment, so compiled templates share its helpers); done on the first
+ * template the precompiled set does not hold.
+ */
+function withCompiler(): typeof env {
+  if (!env.compile) {
+    const require = createRequire(import.meta.url);
+    const full = require('handlebars') as Record<string, unknown>;
+    const compiler = require('handlebars/dist/cjs/handlebars/compiler/compiler.js') as {
+      compile: (input: string, options: CompileOptions | undefined, hb: typeof env) => HandlebarsTemplateDelegate;
+      precompile: (input: string, options: PrecompileOptions | undefined, hb: typeof env) => TemplateSpecification;
+    };
+    Object.assign(env, {
+      compile: (input: string, options?: CompileOptions) => compiler.compile(input, options, env),
+      precompile: (input: string, options?: PrecompileOptions) => compiler.precompile(input, options, env),
+      AST: full.AST,
+      Compiler: full.Compiler,
+      JavaScriptCompiler: full.JavaScriptCompiler,
+      Parser: full.Parser,
+      parse: full.parse,
+      parseWithoutProcessing: full.parseWithoutProcessing,
+    });
+  }
+  return env;
+}
+
 export function compileTemplate(source: string, name: string): CompiledTemplate {
   const spec = precompiled[createHash('sha256').update(source).digest('hex')];
-  const template = spec ? env.template(spec) : env.compile(source, { noEscape: true, strict: true });
+  const template = spec ? env.template(spec) : withCompiler().compile(source, { noEscape: true, strict: true });
   return (context, options) => {
+    // Handlebars copies the partials passed to every template call (each slice included) onto
+    // the environment's own, unless they are the environment's: a render's ~1,400 slice partials
+    // were copied on every call, a tenth of a render. Rendering is synchronous, so they are the
+    // environment's for the length of this call only.
+    const own = env as { partials: unknown };
+    const partials = own.partials;
+    if (options?.partials) own.partials = options.partials;
     try {
       return template(context, options as Parameters<typeof template>[1]);
     } catch (err) {
       throw new Error(`template ${name}: ${(err as Error).message}`);
+    } finally {
+      own.partials = partials;
     }
   };
 }

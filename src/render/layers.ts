@@ -2,7 +2,9 @@
  * Which template folders a spec selects, in the fixed order they are layered
  * (templates/README.md), and how a folder is read.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+// Synchronous reads: a render reads some 270 small files, and each asynchronous read is four
+// round trips through the thread pool (open, fstat, read, close): ~75 ms against ~7.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import picomatch from 'picomatch';
@@ -64,19 +66,19 @@ async function readLayer(id: string, dir: string): Promise<Layer> {
   const files: LayerFile[] = [];
   const slices = new Map<string, string>();
   let data: LayerData = { dependencies: [], devDependencies: [], scripts: {}, scaffold: [], managed: [] };
-  for (const abs of await walk(dir)) {
+  for (const abs of walk(dir)) {
     const path = relative(dir, abs).split(sep).join('/');
     if (path === 'layer.json') {
-      data = { ...data, ...(JSON.parse(await readFile(abs, 'utf8')) as Partial<LayerData>) };
+      data = { ...data, ...(JSON.parse(readFileSync(abs, 'utf8')) as Partial<LayerData>) };
       continue;
     }
     const slot = slotOf(path);
     if (slot !== undefined) {
-      slices.set(slot, await readFile(abs, 'utf8'));
+      slices.set(slot, readFileSync(abs, 'utf8'));
       continue;
     }
-    const info = await stat(abs);
-    files.push({ path, contents: await readFile(abs, 'utf8'), executable: (info.mode & 0o111) !== 0 });
+    const info = statSync(abs);
+    files.push({ path, contents: readFileSync(abs, 'utf8'), executable: (info.mode & 0o111) !== 0 });
   }
   const isScaffold = picomatch(data.scaffold, { dot: true });
   const isManaged = picomatch(data.managed, { dot: true });
@@ -89,10 +91,10 @@ async function readLayer(id: string, dir: string): Promise<Layer> {
   };
 }
 
-async function walk(dir: string): Promise<string[]> {
+function walk(dir: string): string[] {
   let entries;
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`template layer missing: ${dir}`);
     throw err;
@@ -100,7 +102,7 @@ async function walk(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const abs = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await walk(abs)));
+    if (entry.isDirectory()) out.push(...walk(abs));
     else if (entry.isFile()) out.push(abs);
   }
   return out;

@@ -7,7 +7,7 @@
  * names one at render time. A slot no layer of the templates folder provides is an error, so a
  * misspelt name never renders as nothing.
  */
-import { readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { compileTemplate, type CompiledTemplate, type RenderOptions } from './handlebars-env.js';
 
 export const SLICES_DIR = 'slices/';
@@ -21,7 +21,7 @@ export function slotOf(layerPath: string): string | undefined {
 /** Every slot each layer of a templates folder provides, selected or not: layer id -> slots. */
 export async function knownSlots(templatesDir: string): Promise<Map<string, Set<string>>> {
   const known = new Map<string, Set<string>>();
-  const files = (await readdir(templatesDir, { recursive: true })).map((f) => f.split('\\').join('/'));
+  const files = readdirSync(templatesDir, { recursive: true, encoding: 'utf8' }).map((f) => f.split('\\').join('/'));
   for (const file of files.sort()) {
     const at = file.indexOf(`/${SLICES_DIR}`);
     if (at < 0) continue;

@@ -4,7 +4,9 @@
  * ids applied are recorded in mcp-gen.json. A migration must be idempotent, and if one
  * throws, the upgrade writes nothing.
  */
-import semver from 'semver';
+import compare from 'semver/functions/compare.js';
+import gt from 'semver/functions/gt.js';
+import lte from 'semver/functions/lte.js';
 import { lockDescriptions } from './migrations/lock-descriptions.js';
 import { sharedCallAudit } from './migrations/shared-call-audit.js';
 import { sharedSummarizer } from './migrations/shared-summarizer.js';
@@ -19,6 +21,6 @@ export const MIGRATIONS: readonly Migration[] = [lockDescriptions, toolNamespace
 
 export function pendingMigrations(all: readonly Migration[], from: string, to: string, applied: readonly string[]): Migration[] {
   return all
-    .filter((m) => semver.gt(m.version, from) && semver.lte(m.version, to) && !applied.includes(m.id))
-    .sort((a, b) => semver.compare(a.version, b.version));
+    .filter((m) => gt(m.version, from) && lte(m.version, to) && !applied.includes(m.id))
+    .sort((a, b) => compare(a.version, b.version));
 }

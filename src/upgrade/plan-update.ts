@@ -15,7 +15,6 @@ import type { FileTree, FileClass } from '../render/file-tree.js';
 import { changeList, type Change, type ChangeList } from '../apply/changes.js';
 import { BASE_ARCHIVE, isStateFile, sha256, type ManifestEntry } from './state-files.js';
 import type { RepoState } from './repo-state.js';
-import { isBinary, mergeThreeWay, mergeTwoWay } from './three-way.js';
 
 export interface PlanOptions {
   /** Every path takes the render, whatever is on disk (a create, `--force` included). */
@@ -92,6 +91,8 @@ async function mergeFile(
   if (disk === next) return { path, class: 'merged', action: 'unchanged' };
   if (base === disk) return write(path, 'merged', disk, next, mode);
   if (base === next) return { path, class: 'merged', action: 'keep', reason: 'your edit; the template did not change' };
+  // Loaded only when a file needs merging: most commands merge nothing (node-diff3 and diff).
+  const { isBinary, mergeThreeWay, mergeTwoWay } = await import('./three-way.js');
   if (isBinary(disk) || isBinary(next)) {
     return { path, class: 'merged', action: 'conflict', reason: 'binary file changed on both sides; yours kept' };
   }

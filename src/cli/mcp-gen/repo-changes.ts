@@ -4,7 +4,7 @@
  * they are written as one transaction and printed.
  */
 import type { ChangeList } from '../../apply/changes.js';
-import { formatUpdate } from '../../apply/print-changes.js';
+import { formatUpdate, loadDiffs } from '../../apply/print-changes.js';
 import { writeChanges } from '../../apply/write-changes.js';
 import type { RepoState } from '../../upgrade/repo-state.js';
 import type { Output } from '../output.js';
@@ -21,6 +21,7 @@ export async function contentsBefore(repo: RepoState, list: ChangeList): Promise
 export async function showOrWrite(repo: RepoState, list: ChangeList, options: { dryRun?: boolean; diff?: boolean }, output: Output): Promise<boolean> {
   if (options.dryRun) {
     const before = options.diff ? await contentsBefore(repo, list) : new Map<string, string | undefined>();
+    if (options.diff) await loadDiffs();
     output.out(formatUpdate(list, { diffs: options.diff, before }));
     return false;
   }

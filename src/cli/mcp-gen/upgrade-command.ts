@@ -6,11 +6,10 @@
  */
 import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
-import { createTwoFilesPatch } from 'diff';
 import { readRepoState } from '../../upgrade/repo-state.js';
 import { planUpgrade, type UpgradePlan } from '../../commands/upgrade.js';
 import type { ChangeList } from '../../apply/changes.js';
-import { formatUpdate, visibleChanges } from '../../apply/print-changes.js';
+import { formatUpdate, loadDiffs, visibleChanges } from '../../apply/print-changes.js';
 import { writeChanges } from '../../apply/write-changes.js';
 import { EXIT_FAILURE, UserError } from '../../user-error.js';
 import { conflictMarkerPaths } from '../../commands/doctor.js';
@@ -79,14 +78,16 @@ async function upgrade(options: UpgradeOptions, output: Output): Promise<number>
       return 0;
     }
     const before = await contentsBefore(repo, { ...upgrade.plan, changes: visible });
+    const plan = await withRejects(upgrade.plan, options.conflict);
+    await loadDiffs();
     output.out(header(upgrade));
-    output.out(formatUpdate(withRejects(upgrade.plan, options.conflict), { diffs: true, before }));
+    output.out(formatUpdate(plan, { diffs: true, before }));
     if (upgrade.plan.handEdited.length > 0) output.out(handEditNotice(upgrade.plan.handEdited, 'would regenerate'));
     output.out('Dry run: nothing was written.');
     return 0;
   }
 
-  const plan = withRejects(upgrade.plan, options.conflict);
+  const plan = await withRejects(upgrade.plan, options.conflict);
   await writeChanges(dir, plan.changes);
   output.out(header(upgrade));
   output.out(formatUpdate(plan));
@@ -138,8 +139,9 @@ function summary(upgrade: UpgradePlan, markersOnDisk: string[], upToDate: boolea
 }
 
 /** `--conflict rej`: keep the user's file as it is, and put the template's change beside it. */
-function withRejects(plan: ChangeList, style: UpgradeOptions['conflict']): ChangeList {
+async function withRejects(plan: ChangeList, style: UpgradeOptions['conflict']): Promise<ChangeList> {
   if (style !== 'rej') return plan;
+  const { createTwoFilesPatch } = await import('diff');
   const changes = plan.changes.flatMap((c) => {
     if (c.action !== 'conflict' || !c.sides) return [c];
     const rej = createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.sides.base, c.sides.theirs, 'last generated', 'new template');
