@@ -1,10 +1,13 @@
 /**
  * add-resource and add-prompt: (repo state, new resource or prompt) -> the changes that add it.
  * Writes nothing. It joins mcp-gen.json; the re-render adds its file and test (scaffold),
- * regenerates the registry (managed) and merges it into README / RUNBOOK (merged).
+ * regenerates the registry (managed) and merges it into README / RUNBOOK (merged); the contract
+ * lock gains its entry.
  */
 import { SpecError } from '../spec/issues.js';
 import type { RepoState } from '../upgrade/repo-state.js';
+import { promptLockEntry, resourceLockEntry } from '../contract/tools-lock.js';
+import { addLockEntry } from './lock-entry.js';
 import { currentSpec, inMcpGenJson, respec, type Respec } from './respec.js';
 
 export type ItemField = 'resources' | 'prompts';
@@ -15,7 +18,7 @@ export async function planAddItem(
   item: Record<string, unknown>,
   label: (path: readonly PropertyKey[]) => string,
 ): Promise<Respec> {
-  return respec(repo, () => {
+  const result = await respec(repo, () => {
     const current = currentSpec(repo);
     const list: ReadonlyArray<{ name: string }> = current[field];
     if (list.some((existing) => existing.name === item.name)) {
@@ -26,4 +29,12 @@ export async function planAddItem(
       label: (path) => (path[0] === field && path[1] === list.length ? label(path.slice(2)) : inMcpGenJson(path)),
     };
   });
+  if (field === 'resources') {
+    const added = result.spec.resources[result.spec.resources.length - 1]!;
+    await addLockEntry(result.changes, repo, 'resources', added.name, resourceLockEntry(added));
+  } else {
+    const added = result.spec.prompts[result.spec.prompts.length - 1]!;
+    await addLockEntry(result.changes, repo, 'prompts', added.name, promptLockEntry(added));
+  }
+  return result;
 }

@@ -1,6 +1,6 @@
 /**
- * contracts/tools.lock.json: the published shape of every tool, as the generator knows it from
- * the spec. Output schemas live in the tool files, so the repo's own `npm run contract --
+ * contracts/tools.lock.json: the published shape of every tool (and resource and prompt), as the
+ * generator knows it from the spec. Output schemas live in the tool files, so the repo's own `npm run contract --
  * --update` records them (create-mcp-server runs it after installing). The input schema is what
  * the SDK lists for the tool: zod's Standard JSON Schema for input, draft 2020-12, with
  * `type: "object"` at the root and without `$schema`.
@@ -18,14 +18,56 @@ export interface ToolLockEntry {
 
 export const LOCK_FILE = 'contracts/tools.lock.json';
 
+/** A resource's and a prompt's entries: what the repo's contract-doc.ts records for them. */
+export interface ResourceLockEntry {
+  version: string;
+  title: string;
+  description: string;
+  uri?: string;
+  uriTemplate?: string;
+  mimeType: string;
+}
+
+export interface PromptLockEntry {
+  version: string;
+  title: string;
+  description: string;
+  arguments: Array<{ name: string; description?: string; required: boolean }>;
+}
+
 export interface ToolsLock {
   tools: Record<string, ToolLockEntry>;
+  resources?: Record<string, ResourceLockEntry>;
+  prompts?: Record<string, PromptLockEntry>;
 }
 
 export function toolsLock(spec: CompleteProjectSpec): ToolsLock {
   const tools: Record<string, ToolLockEntry> = {};
-  for (const tool of [...spec.tools].sort((a, b) => (a.name < b.name ? -1 : 1))) tools[tool.name] = toolLockEntry(tool);
-  return { tools };
+  for (const tool of spec.tools) tools[tool.name] = toolLockEntry(tool);
+  return {
+    tools,
+    ...(spec.resources.length > 0 ? { resources: Object.fromEntries(spec.resources.map((r) => [r.name, resourceLockEntry(r)])) } : {}),
+    ...(spec.prompts.length > 0 ? { prompts: Object.fromEntries(spec.prompts.map((p) => [p.name, promptLockEntry(p)])) } : {}),
+  };
+}
+
+export function resourceLockEntry(resource: CompleteProjectSpec['resources'][number]): ResourceLockEntry {
+  return {
+    version: resource.version,
+    title: resource.title,
+    description: resource.description,
+    ...(resource.uri !== undefined ? { uri: resource.uri } : { uriTemplate: resource.uriTemplate! }),
+    mimeType: resource.mimeType,
+  };
+}
+
+export function promptLockEntry(prompt: CompleteProjectSpec['prompts'][number]): PromptLockEntry {
+  return {
+    version: prompt.version,
+    title: prompt.title,
+    description: prompt.description,
+    arguments: prompt.arguments.map((a) => ({ name: a.name, ...(a.description ? { description: a.description } : {}), required: a.required })),
+  };
 }
 
 /** One tool's lock entry, as the generator first writes it. */
@@ -62,8 +104,13 @@ function listedInputSchema(schema: ReturnType<typeof inputZodSchema>): Record<st
   return { type: 'object', ...rest };
 }
 
-/** The lock as committed: tools sorted by name, two-space JSON. */
+/** The lock as committed: each kind sorted by name (resources and prompts only when there are some), two-space JSON. */
 export function lockText(lock: ToolsLock): string {
-  const tools = Object.fromEntries(Object.entries(lock.tools).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return `${JSON.stringify({ tools }, null, 2)}\n`;
+  const sorted = <T>(entries: Record<string, T>) => Object.fromEntries(Object.entries(entries).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const doc = {
+    tools: sorted(lock.tools),
+    ...(lock.resources && Object.keys(lock.resources).length > 0 ? { resources: sorted(lock.resources) } : {}),
+    ...(lock.prompts && Object.keys(lock.prompts).length > 0 ? { prompts: sorted(lock.prompts) } : {}),
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
 }

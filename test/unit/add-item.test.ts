@@ -47,6 +47,12 @@ describe('mcp-gen add-resource', () => {
       },
     ]);
     expect((await json('.mcp-gen/manifest.json')).files['src/resources/crm/customer.ts']).toMatchObject({ class: 'scaffold' });
+    // The lock gains the resource's entry; every tool entry stays as it was.
+    const lock = await json('contracts/tools.lock.json');
+    expect(Object.keys(lock.tools)).toEqual(['search_orders']);
+    expect(lock.resources).toEqual({
+      'crm.customer': { version: '1.0.0', title: 'Crm customer', description: 'One customer, by id.', uriTemplate: 'crm://customers/{id}', mimeType: 'application/json' },
+    });
     expect((await mcpGenCli('doctor', '-C', repo, '--no-contract')).stdout).toBe('No problems found.');
   });
 
@@ -97,6 +103,10 @@ describe('mcp-gen add-prompt', () => {
     expect(tree['src/prompts/account_brief.ts']).toContain('tone: z.string().max(10_000).optional(),');
     expect(tree['src/prompts/account_brief.ts']).toContain('const MESSAGE = "Brief me on {account}, in a {tone} tone.";');
     expect(tree['src/prompts/registry.ts']).toContain('accountBrief');
+    expect((await json('contracts/tools.lock.json')).prompts.account_brief.arguments).toEqual([
+      { name: 'account', description: 'The account id', required: true },
+      { name: 'tone', required: false },
+    ]);
     expect((await json('mcp-gen.json')).prompts[0]).toMatchObject({
       name: 'account_brief',
       arguments: [

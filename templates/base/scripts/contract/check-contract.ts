@@ -1,9 +1,9 @@
 /**
  * The contract check, shared by `npm run contract`, `mcp-gen contract`, CI and
- * test/contract.test.ts: compare the tools with the lock, classify every difference, check
+ * test/contract.test.ts: compare the tools (resources, prompts) with the lock, classify every difference, check
  * each tool's version bump, and replay the recorded consumer calls.
  */
-import type { AnyTool } from '../../src/tool-model/define-tool.js';
+import type { Catalog } from '../../src/server.js';
 import { checkVersions, classifyChanges, type ContractDoc, type Finding, type Violation } from './classify.js';
 import { checkConsumers, type ConsumerBreak } from './consumers.js';
 import { currentContract } from './contract-doc.js';
@@ -17,11 +17,11 @@ export interface ContractReport {
   unrecorded: string[];
 }
 
-export function checkContract(tools: readonly AnyTool[], lock: ContractDoc, options: { today?: string } = {}): ContractReport {
-  const current = currentContract(tools);
+export function checkContract(catalog: Catalog, lock: ContractDoc, options: { today?: string } = {}): ContractReport {
+  const current = currentContract(catalog);
   // A lock written by the generator holds no output schemas yet: nothing to compare them with.
   const unrecorded: string[] = [];
-  const before: ContractDoc = { tools: {} };
+  const before: ContractDoc = { ...lock, tools: {} };
   for (const [name, entry] of Object.entries(lock.tools)) {
     const now = current.tools[name];
     if (entry.outputSchema === undefined && now?.outputSchema !== undefined) {
@@ -34,7 +34,7 @@ export function checkContract(tools: readonly AnyTool[], lock: ContractDoc, opti
     current,
     findings,
     violations: checkVersions(before, current, findings),
-    consumerBreaks: checkConsumers(tools),
+    consumerBreaks: checkConsumers(catalog.tools),
     unrecorded,
   };
 }

@@ -1,12 +1,14 @@
 /**
- * Semver classification of tool contracts: compares the committed lock ("before") with the
- * current tools ("after"), classifies every difference as breaking / minor / patch, and checks
+ * Semver classification of the contract: compares the committed lock ("before") with the
+ * current tools, resources and prompts ("after"; classify-items.ts for the latter two), classifies every difference as breaking / minor / patch, and checks
  * that each tool's version moved at least as far as its changes demand. Agents depend on these
  * schemas, so when in doubt a change is breaking. Pure: no disk, no clock unless `today` is omitted.
  */
 import { compareSchemas, compareText, type ChangeClass, type JsonSchema } from './classify-schema.js';
+import { classifyPrompt, classifyResource, type PromptContract, type ResourceContract } from './classify-items.js';
 
 export type { ChangeClass, JsonSchema } from './classify-schema.js';
+export type { PromptArgumentContract, PromptContract, ResourceContract } from './classify-items.js';
 
 export interface ToolContract {
   version: string;
@@ -20,9 +22,13 @@ export interface ToolContract {
 
 export interface ContractDoc {
   tools: Record<string, ToolContract>;
+  /** Present when the server serves resources (prompts): one entry each, by name. */
+  resources?: Record<string, ResourceContract>;
+  prompts?: Record<string, PromptContract>;
 }
 
 export interface Finding {
+  /** The tool's name (or the resource's, the prompt's: they share one namespace). */
   tool: string;
   class: ChangeClass;
   /** Where the change is: "tool", "access", "input.properties.limit", "output.properties.items.items"... */
@@ -72,6 +78,12 @@ export function classifyChanges(before: ContractDoc, after: ContractDoc, options
       for (const change of compareSchemas(old.outputSchema, now.outputSchema, 'output')) add(name, change.class, change.path, change.message);
     }
   }
+  for (const name of keysOf(before.resources, after.resources)) {
+    classifyResource(before.resources?.[name], after.resources?.[name], (cls, path, sentence) => add(name, cls, path, sentence));
+  }
+  for (const name of keysOf(before.prompts, after.prompts)) {
+    classifyPrompt(before.prompts?.[name], after.prompts?.[name], (cls, path, sentence) => add(name, cls, path, sentence));
+  }
   return findings.sort(
     (x, y) => compareText(x.tool, y.tool) || compareText(x.path, y.path) || RANK[y.class] - RANK[x.class] || compareText(x.message, y.message),
   );
@@ -106,13 +118,15 @@ export function requiredBump(findings: readonly Finding[]): Record<string, Chang
 export function checkVersions(before: ContractDoc, after: ContractDoc, findings: readonly Finding[]): Violation[] {
   const needed = requiredBump(findings);
   const violations: Violation[] = [];
-  for (const name of toolNames(before, after)) {
-    const old = before.tools[name];
-    const now = after.tools[name];
+  const was = versions(before);
+  const is = versions(after);
+  for (const name of [...new Set([...was.keys(), ...is.keys()])].sort(compareText)) {
+    const old = was.get(name);
+    const now = is.get(name);
     if (!now) {
       violations.push({
         tool: name, from: old?.version, required: 'breaking',
-        message: `${name}: tool was removed, which is a breaking change for the server as a whole: release it as a new major version of the server`,
+        message: `${name}: ${old?.kind ?? 'tool'} was removed, which is a breaking change for the server as a whole: release it as a new major version of the server`,
       });
       continue;
     }
@@ -167,6 +181,19 @@ function compareSemver(x: Semver, y: Semver): number {
     return compareText(a, b);
   }
   return Math.sign(x.pre.length - y.pre.length);
+}
+
+/** Every item's version and kind, by name. */
+function versions(doc: ContractDoc): Map<string, { version: string; kind: 'tool' | 'resource' | 'prompt' }> {
+  const all = new Map<string, { version: string; kind: 'tool' | 'resource' | 'prompt' }>();
+  for (const [name, tool] of Object.entries(doc.tools)) all.set(name, { version: tool.version, kind: 'tool' });
+  for (const [name, resource] of Object.entries(doc.resources ?? {})) all.set(name, { version: resource.version, kind: 'resource' });
+  for (const [name, prompt] of Object.entries(doc.prompts ?? {})) all.set(name, { version: prompt.version, kind: 'prompt' });
+  return all;
+}
+
+function keysOf(before: Record<string, unknown> | undefined, after: Record<string, unknown> | undefined): string[] {
+  return [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])].sort(compareText);
 }
 
 function toolNames(before: ContractDoc, after: ContractDoc): string[] {

@@ -7,6 +7,8 @@
  */
 import { parseArgs } from 'node:util';
 
+import { prompts } from '../../src/prompts/registry.js';
+import { resources } from '../../src/resources/registry.js';
 import { tools } from '../../src/tools/registry.js';
 import { checkContract, contractHolds, type ContractReport } from './check-contract.js';
 import { readLock, writeLock } from './contract-doc.js';
@@ -19,7 +21,7 @@ function main(argv: string[]): number {
     process.stderr.write(`${(error as Error).message}\nUsage: npm run contract -- [--update] [--json]\n`);
     return 2;
   }
-  const report = checkContract(tools, readLock(), options.today ? { today: options.today } : {});
+  const report = checkContract({ tools, resources, prompts }, readLock(), options.today ? { today: options.today } : {});
   if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else print(report);
 
@@ -45,8 +47,13 @@ function print(report: ContractReport): void {
   for (const violation of report.violations) out(`VERSION   ${violation.message}`);
   for (const broken of report.consumerBreaks) out(`CONSUMER  ${broken.consumer} (${broken.file}): ${broken.tool}: ${broken.message}`);
   if (report.unrecorded.length > 0) out(`note      output schemas not recorded yet for ${report.unrecorded.join(', ')} (--update records them)`);
-  const count = Object.keys(report.current.tools).length;
-  if (contractHolds(report)) out(`The contract holds for ${count} tool${count === 1 ? '' : 's'}.`);
+  const counted = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+  const items = [
+    counted(Object.keys(report.current.tools).length, 'tool'),
+    ...(report.current.resources ? [counted(Object.keys(report.current.resources).length, 'resource')] : []),
+    ...(report.current.prompts ? [counted(Object.keys(report.current.prompts).length, 'prompt')] : []),
+  ];
+  if (contractHolds(report)) out(`The contract holds for ${items.join(', ')}.`);
 }
 
 process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,29 @@
+/**
+ * The lock is the repo's (scaffold, kept by `npm run contract -- --update`), so the re-render
+ * leaves it alone; adding a tool, resource or prompt is the one edit the generator makes to it:
+ * a new entry at its declared version, every other entry exactly as it is on disk.
+ */
+import { SpecError } from '../spec/issues.js';
+import { lockText, LOCK_FILE, type ToolsLock } from '../contract/tools-lock.js';
+import { replaceChange, type ChangeList } from '../apply/changes.js';
+import type { RepoState } from '../upgrade/repo-state.js';
+
+export async function addLockEntry<K extends keyof ToolsLock>(
+  changes: ChangeList,
+  repo: RepoState,
+  kind: K,
+  name: string,
+  entry: NonNullable<ToolsLock[K]>[string],
+): Promise<void> {
+  const text = await repo.readDisk(LOCK_FILE);
+  let onDisk: ToolsLock = { tools: {} };
+  if (text !== undefined) {
+    try {
+      onDisk = JSON.parse(text) as ToolsLock;
+    } catch {
+      throw new SpecError([`${LOCK_FILE} is not valid JSON; fix it (or delete it to start afresh) before adding to it`]);
+    }
+  }
+  const lock: ToolsLock = { ...onDisk, [kind]: { ...onDisk[kind], [name]: entry } };
+  replaceChange(changes, { path: LOCK_FILE, class: 'scaffold', action: text === undefined ? 'create' : 'update', contents: lockText(lock), reason: `adds ${name}` });
+}
