@@ -3,7 +3,7 @@
  * raw spec they would have. Nothing here decides anything the non-interactive path cannot.
  */
 import * as p from '@clack/prompts';
-import { ACCESS_KINDS, APPROVAL_MODES, AUTH_KINDS, BACKEND_KINDS, TOOL_NAME_PATTERN, TRANSPORTS } from '../spec/project-spec.js';
+import { ACCESS_KINDS, APPROVAL_MODES, AUTH_KINDS, BACKEND_KINDS, PARAM_NAME_PATTERN, TOOL_NAME_PATTERN, TRANSPORTS, URI_PATTERN, URI_TEMPLATE_PATTERN } from '../spec/project-spec.js';
 import { parseParamList } from '../spec/param-syntax.js';
 import { packageNameFromDir, type RawSpec } from './spec-input.js';
 import { defaultTools } from './default-tools.js';
@@ -64,7 +64,70 @@ export async function askForSpec(raw: RawSpec, dir: string): Promise<RawSpec> {
     out.backends = kinds.map((kind) => ({ kind }));
   }
   if (out.tools === undefined) out.tools = await askForTools();
+  if (out.resources === undefined && out.prompts === undefined) {
+    const toolNames = (Array.isArray(out.tools) ? out.tools : []).map((tool) => String((tool as { name?: unknown }).name));
+    Object.assign(out, await askForResourcesAndPrompts(new Set(toolNames)));
+  }
   return out;
+}
+
+/** Resources and prompts, only if asked for: the default is a tools-only server. */
+async function askForResourcesAndPrompts(taken: Set<string>): Promise<{ resources?: unknown[]; prompts?: unknown[] }> {
+  const wanted = answered(
+    await p.confirm({ message: 'Also serve resources (data the model reads into context) or prompts (reusable requests)?', initialValue: false }),
+  );
+  if (!wanted) return {};
+  const name = async (message: string) => {
+    const value = answered(
+      await p.text({
+        message,
+        validate: (v) => (!v || !TOOL_NAME_PATTERN.test(v) ? 'use 1-128 characters of A-Z a-z 0-9 _ . -' : taken.has(v) ? 'already the name of a tool, resource or prompt' : undefined),
+      }),
+    );
+    taken.add(value);
+    return value;
+  };
+  const resources: Array<Record<string, unknown>> = [];
+  while (answered(await p.confirm({ message: resources.length === 0 ? 'Add a resource?' : 'Add another resource?', initialValue: resources.length === 0 }))) {
+    const resource: Record<string, unknown> = { name: await name('Resource name (e.g. product_catalog, crm.customer)') };
+    const uri = answered(
+      await p.text({
+        message: 'Its URI, or a URI template with {variables} (e.g. crm://catalog, crm://customers/{id})',
+        validate: (v) => (!v ? 'a URI is needed' : v.includes('{') ? (URI_TEMPLATE_PATTERN.test(v) ? undefined : 'a template looks like crm://customers/{id}') : URI_PATTERN.test(v) ? undefined : 'a URI looks like crm://catalog'),
+      }),
+    );
+    resource[uri.includes('{') ? 'uriTemplate' : 'uri'] = uri;
+    const description = answered(await p.text({ message: 'What does it hold, and when should the model read it?', placeholder: 'leave empty for a default' }));
+    if (description?.trim()) resource.description = description.trim();
+    resources.push(resource);
+  }
+  const prompts: Array<Record<string, unknown>> = [];
+  while (answered(await p.confirm({ message: prompts.length === 0 ? 'Add a prompt?' : 'Add another prompt?', initialValue: prompts.length === 0 }))) {
+    const prompt: Record<string, unknown> = { name: await name('Prompt name (e.g. account_brief)') };
+    const argText = answered(
+      await p.text({
+        message: 'Its arguments (names, ? for optional, e.g. account, tone?; empty for none)',
+        validate: (v) => promptArguments(v ?? '').problem,
+      }),
+    );
+    const args = promptArguments(argText ?? '').args;
+    if (args.length > 0) prompt.arguments = args;
+    const message = answered(await p.text({ message: 'The message it returns, {argument} where each goes', placeholder: 'leave empty for a default' }));
+    if (message?.trim()) prompt.message = message.trim();
+    prompts.push(prompt);
+  }
+  return { ...(resources.length > 0 ? { resources } : {}), ...(prompts.length > 0 ? { prompts } : {}) };
+}
+
+/** `account, tone?` -> the prompt's arguments, or what is wrong with the text. */
+function promptArguments(text: string): { args: Array<{ name: string; required: boolean }>; problem?: string } {
+  const args = text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => ({ name: part.replace(/\?$/, ''), required: !part.endsWith('?') }));
+  const bad = args.find((arg) => !PARAM_NAME_PATTERN.test(arg.name));
+  return bad ? { args, problem: `"${bad.name}" is not a name: a letter or _, then letters, digits or _` } : { args };
 }
 
 const BACKEND_HINTS: Record<(typeof BACKEND_KINDS)[number], string> = {

@@ -22,7 +22,7 @@ export const MAX_RESPONSE_TOKENS = 1_000_000;
 export const APPROVAL_ID_PARAM = 'approvalId';
 
 export const TOOL_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,128}$/;
-const PARAM_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+export const PARAM_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const SCOPE_PATTERN = /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/; // RFC 6749 scope-token
 const SEMVER_PATTERN = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?$/;
 // npm's rules for a new package name: lowercase, URL-safe, optional @scope/.
@@ -79,8 +79,8 @@ export const ToolSpec = z
 /** `{name}` in a resource URI template: one path or query value (RFC 6570 level 1). */
 export const URI_TEMPLATE_VARIABLE = /\{([A-Za-z_][A-Za-z0-9_]{0,63})\}/g;
 // A URI with a scheme (`crm://schema`, `https://…`); no spaces or quotes, braces only in templates.
-const URI_PATTERN = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s"'{}\\]+$/;
-const URI_TEMPLATE_PATTERN = /^[A-Za-z][A-Za-z0-9+.-]*:(?:[^\s"'{}\\]|\{[A-Za-z_][A-Za-z0-9_]{0,63}\})+$/;
+export const URI_PATTERN = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s"'{}\\]+$/;
+export const URI_TEMPLATE_PATTERN = /^[A-Za-z][A-Za-z0-9+.-]*:(?:[^\s"'{}\\]|\{[A-Za-z_][A-Za-z0-9_]{0,63}\})+$/;
 
 export const ResourceSpec = z
   .object({

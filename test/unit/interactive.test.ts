@@ -65,6 +65,7 @@ describe('interactive prompts', () => {
         ['Describe it for the model', `Find orders by customer.${ENTER}`],
         ['Parameters', `customer:string, limit:integer?${ENTER}`],
         ['Add another tool?', ENTER],
+        ['Also serve resources', ENTER],
       ],
     );
     expect(code, screen).toBe(0);
@@ -98,6 +99,7 @@ describe('interactive prompts', () => {
         ['Describe it for the model', ENTER],
         ['Parameters', ENTER],
         ['Add another tool?', ENTER],
+        ['Also serve resources', ENTER],
       ],
     );
     expect(code, screen).toBe(0);
@@ -105,6 +107,42 @@ describe('interactive prompts', () => {
     expect(state.tools.map((t: { name: string; access: string; approval: string }) => [t.name, t.access, t.approval])).toEqual([
       ['bad_ok', 'write', 'client'],
     ]);
+  }, 60_000);
+
+  it('add resources and prompts only when asked, checking each answer', async () => {
+    const dir = join(root.path, 'items');
+    const { code, screen } = await drive(
+      [dir, '--no-install', '--no-git', '--transport', 'stdio', '--auth', 'none', '--description', 'x', '--backend', 'sample', '--tool', 'search_orders'],
+      [
+        ['Package name', ENTER],
+        ['Also serve resources', `y${ENTER}`],
+        ['Add a resource?', ENTER],
+        ['Resource name', `search_orders${ENTER}`],
+        ['already the name of a tool', `\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f${'crm.order'}${ENTER}`],
+        ['Its URI', `crm://orders/{id}${ENTER}`],
+        ['What does it hold', `One order, by id.${ENTER}`],
+        ['Add another resource?', ENTER],
+        ['Add a prompt?', ENTER],
+        ['Prompt name', `order_brief${ENTER}`],
+        ['Its arguments', `order, tone?${ENTER}`],
+        ['The message it returns', `Brief me on order {order} ({tone}).${ENTER}`],
+        ['Add another prompt?', ENTER],
+      ],
+    );
+    expect(code, screen).toBe(0);
+    const state = JSON.parse(await readFile(join(dir, 'mcp-gen.json'), 'utf8'));
+    expect(state.resources).toEqual([expect.objectContaining({ name: 'crm.order', uriTemplate: 'crm://orders/{id}', description: 'One order, by id.' })]);
+    expect(state.prompts).toEqual([
+      expect.objectContaining({
+        name: 'order_brief',
+        arguments: [
+          { name: 'order', description: '', required: true },
+          { name: 'tone', description: '', required: false },
+        ],
+        message: 'Brief me on order {order} ({tone}).',
+      }),
+    ]);
+    expect(await readFile(join(dir, 'src/resources/crm/order.ts'), 'utf8')).toContain('defineResource');
   }, 60_000);
 
   it('Ctrl-C cancels with exit 2 and writes nothing', async () => {
