@@ -157,7 +157,7 @@ async function writeErrorFixture(file: string): Promise<void> {
 });
 `;
   source = source
-    .replace(/import \{ defineTool \} from '..\/pipeline\/define-tool.js';/, "import { defineTool, ToolError } from '../pipeline/define-tool.js';")
+    .replace(/import \{ defineTool \} from '..\/tool-model\/define-tool.js';/, "import { defineTool, ToolError } from '../tool-model/define-tool.js';")
     .replace(/import \{ sampleRecordSchema, searchTextFrom \} from/, 'import { sampleRecordSchema } from');
   expect(source).toContain('ToolError }');
   await writeFile(file, source);
