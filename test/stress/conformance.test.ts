@@ -2,8 +2,10 @@
  * The MCP conformance suite against a generated server, both protocol eras.
  *
  * The server is generated from conformance/spec.json (HTTP, auth `none`: the suite sends no
- * credential) with the fixture tools a generator spec can declare, and its test_error_handling
- * handler is written as a user would write one (throwing a ToolError). Each leg runs the suite
+ * credential) with the fixture tools, resources and prompts a generator spec can declare, and
+ * the files that need code are written as a user would write them: test_error_handling's
+ * handler throws a ToolError, and the resources' reads and two prompts' gets return the
+ * contents the suite expects. Each leg runs the suite
  * with a checked-in baseline of expected failures: the suite itself fails on any other failure
  * or warning and on a baseline entry that passes; this test also fails when a baselined
  * scenario fails in a check other than the ones named below, and when the protocol-level
@@ -33,17 +35,8 @@ type Allowed = Record<string, readonly string[] | 'any'>;
 const ALLOWED_2025: Allowed = Object.fromEntries(
   [
     'completion-complete',
-    'resources-list',
-    'resources-read-text',
-    'resources-read-binary',
-    'resources-templates-read',
     'resources-subscribe',
     'resources-unsubscribe',
-    'prompts-list',
-    'prompts-get-simple',
-    'prompts-get-with-args',
-    'prompts-get-embedded-resource',
-    'prompts-get-with-image',
     'tools-call-image',
     'tools-call-audio',
     'tools-call-embedded-resource',
@@ -62,15 +55,6 @@ const ALLOWED_2026: Allowed = {
   ...Object.fromEntries(
     [
       'completion-complete',
-      'resources-list',
-      'resources-read-text',
-      'resources-read-binary',
-      'resources-templates-read',
-      'prompts-list',
-      'prompts-get-simple',
-      'prompts-get-with-args',
-      'prompts-get-embedded-resource',
-      'prompts-get-with-image',
       'tools-call-image',
       'tools-call-audio',
       'tools-call-embedded-resource',
@@ -108,13 +92,34 @@ const ALLOWED_2026: Allowed = {
     'sep-2575-server-no-log-without-loglevel',
     'sep-2575-server-sends-tools-list-changed-on-subscription',
   ],
-  'sep-2164-resource-not-found': ['sep-2164-error-code', 'sep-2164-data-uri'],
-  caching: ['sep-2549-prompts-list-caching-hints', 'sep-2549-resources-list-caching-hints', 'sep-2549-resources-templates-list-caching-hints'],
 };
 
 /** Protocol-level scenarios: each must have run, with every check passing. */
-const MUST_PASS_2025 = ['server-initialize', 'ping', 'tools-list', 'tools-call-simple-text', 'tools-call-error', 'dns-rebinding-protection'];
-const MUST_PASS_2026 = ['tools-list', 'tools-call-simple-text', 'tools-call-error', 'dns-rebinding-protection', 'http-header-validation', 'input-required-result-unsupported-methods', 'input-required-result-validate-input'];
+/** The resource and prompt scenarios whose fixtures the spec declares: each must have run and passed too. */
+const RESOURCES_AND_PROMPTS = [
+  'resources-list',
+  'resources-read-text',
+  'resources-read-binary',
+  'resources-templates-read',
+  'prompts-list',
+  'prompts-get-simple',
+  'prompts-get-with-args',
+  'prompts-get-embedded-resource',
+  'prompts-get-with-image',
+];
+const MUST_PASS_2025 = ['server-initialize', 'ping', 'tools-list', 'tools-call-simple-text', 'tools-call-error', 'dns-rebinding-protection', ...RESOURCES_AND_PROMPTS];
+const MUST_PASS_2026 = [
+  'tools-list',
+  'tools-call-simple-text',
+  'tools-call-error',
+  'dns-rebinding-protection',
+  'http-header-validation',
+  'input-required-result-unsupported-methods',
+  'input-required-result-validate-input',
+  ...RESOURCES_AND_PROMPTS,
+  'sep-2164-resource-not-found',
+  'caching',
+];
 
 let tools: StressTools;
 let root: string;
@@ -127,6 +132,7 @@ beforeAll(async () => {
   const dir = join(root, 'conformance-fixtures');
   await generate(dir, '--config', join(here, 'spec.json'), '--no-git');
   await writeErrorFixture(join(dir, 'src', 'tools', 'test_error_handling.ts'));
+  await writeResourceAndPromptFixtures(dir);
   await npmRun(dir, 'build');
   server = await startHttp(dir, {
     AUDIT_LOG: join(root, 'audit.jsonl'),
@@ -156,10 +162,84 @@ async function writeErrorFixture(file: string): Promise<void> {
 });
 `;
   source = source
-    .replace(/import \{ defineTool \} from '..\/pipeline\/define-tool.js';/, "import { defineTool, ToolError } from '../pipeline/define-tool.js';")
+    .replace(/import \{ defineTool \} from '..\/tool-model\/define-tool.js';/, "import { defineTool, ToolError } from '../tool-model/define-tool.js';")
     .replace(/import \{ sampleRecordSchema, searchTextFrom \} from/, 'import { sampleRecordSchema } from');
   expect(source).toContain('ToolError }');
   await writeFile(file, source);
+}
+
+/** The suite's sample image: a 1x1 red PNG, base64. */
+const TEST_IMAGE_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
+
+/**
+ * What a user writes in the scaffolded resource and prompt files to serve the fixtures of the
+ * SDK's "everything" server (the contents each conformance scenario expects). The prompts that
+ * return one user message of text (test_simple_prompt, test_prompt_with_arguments) need no
+ * code: their `message` in the spec is the fixture's text.
+ */
+async function writeResourceAndPromptFixtures(dir: string): Promise<void> {
+  const resource = (name: string) => join(dir, 'src', 'resources', `${name}.ts`);
+  const prompt = (name: string) => join(dir, 'src', 'prompts', `${name}.ts`);
+  await rewriteBody(resource('static-text'), "import { defineResource } from '../tool-model/define-resource.js';", `  read() {
+    return { text: 'This is the content of the static text resource.' };
+  },
+`);
+  await rewriteBody(
+    resource('static-binary'),
+    `import { defineResource } from '../tool-model/define-resource.js';
+
+/** A 1x1 red PNG. */
+const IMAGE_BASE64 = '${TEST_IMAGE_BASE64}';`,
+    `  read() {
+    return { blob: IMAGE_BASE64 };
+  },
+`,
+  );
+  await rewriteBody(resource('template'), "import { defineResource } from '../tool-model/define-resource.js';", `  read({ id }) {
+    return { text: JSON.stringify({ id, templateTest: true, data: \`Data for ID: \${id}\` }) };
+  },
+`);
+  await rewriteBody(
+    prompt('test_prompt_with_embedded_resource'),
+    "import { definePrompt, userMessage } from '../tool-model/define-prompt.js';",
+    `  get({ resourceUri }) {
+    return {
+      messages: [
+        { role: 'user', content: { type: 'resource', resource: { uri: resourceUri, mimeType: 'text/plain', text: 'Embedded resource content for testing.' } } },
+        userMessage('Please process the embedded resource above.'),
+      ],
+    };
+  },
+`,
+  );
+  await rewriteBody(
+    prompt('test_prompt_with_image'),
+    `import { definePrompt, userMessage } from '../tool-model/define-prompt.js';
+
+/** A 1x1 red PNG. */
+const IMAGE_BASE64 = '${TEST_IMAGE_BASE64}';`,
+    `  get() {
+    return {
+      messages: [{ role: 'user', content: { type: 'image', data: IMAGE_BASE64, mimeType: 'image/png' } }, userMessage('Please analyze the image above.')],
+    };
+  },
+`,
+  );
+}
+
+/**
+ * Replaces a scaffolded resource's read or prompt's get (from its `async read(` or `get(args)`
+ * to the end of the file) with `body`, and the imports after zod's with `imports`; the
+ * declaration the spec made (name, URI, mimeType, arguments, scopes) stays as scaffolded.
+ */
+async function rewriteBody(file: string, imports: string, body: string): Promise<void> {
+  const source = await readFile(file, 'utf8');
+  const zod = "import { z } from 'zod';\n";
+  const head = source.indexOf(zod);
+  const declaration = source.indexOf('export default ');
+  const scaffolded = source.search(/^ {2}(async read\(|get\(args\) \{)/m);
+  expect([head, declaration, scaffolded].every((at) => at > 0), `scaffolded read or get not found in ${file}`).toBe(true);
+  await writeFile(file, `${source.slice(0, head + zod.length)}\n${imports}\n\n${source.slice(declaration, scaffolded)}${body}});\n`);
 }
 
 async function runLeg(cli: string, args: string[], outDir: string): Promise<{ output: string; exitCode: number | undefined }> {
@@ -199,14 +279,14 @@ function verify(results: Map<string, Check[]>, allowed: Allowed, mustPass: strin
 }
 
 describe('MCP conformance suite against a generated server', () => {
-  it('2025-11-25 (conformance 0.1.16): every scenario a tools server can serve passes', async () => {
+  it('2025-11-25 (conformance 0.1.16): every scenario a generated server can serve passes', async () => {
     const out = join(root, 'results-2025');
     const leg = await runLeg(tools.conformance2025, ['--expected-failures', join(here, 'expected-failures.2025-11-25.yml')], out);
     expect(leg.exitCode, leg.output.slice(-4000)).toBe(0);
     verify(await readResults(out), ALLOWED_2025, MUST_PASS_2025);
   }, 600_000);
 
-  it('2026-07-28 (conformance 0.2.0-alpha.12, --requirements 2026-07-28): every scenario a tools server can serve passes', async () => {
+  it('2026-07-28 (conformance 0.2.0-alpha.12, --requirements 2026-07-28): every scenario a generated server can serve passes', async () => {
     const out = join(root, 'results-2026');
     const leg = await runLeg(
       tools.conformance2026,

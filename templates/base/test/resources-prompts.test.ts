@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { startHarness, type Harness } from './support/harness.js';
-import { briefing, leakyNotes, probePrompts, probeResources, tenantNote } from './support/probe-resources.js';
+import { briefing, leakyContext, leakyNotes, PIXEL_PNG, probePrompts, probeResources, tenantNote } from './support/probe-resources.js';
 import { probeTools } from './support/probe-tools.js';
 
 const start = (options: Parameters<typeof startHarness>[0] = {}) =>
@@ -68,6 +68,16 @@ describe('resources and prompts, governed like tools', () => {
     const text = (contents[0] as { text: string }).text;
     expect(text).not.toContain('hunter2');
     expect(text).toContain('connect with');
+  });
+
+  it('with REDACT_TOOL_OUTPUT, redacts the text of a resource a prompt embeds; its image and text messages reach the client as returned', async () => {
+    harness = await start({ prompts: [...probePrompts, leakyContext], env: { REDACT_TOOL_OUTPUT: 'true' } });
+    const { messages } = await harness.client.getPrompt({ name: leakyContext.name });
+    const [embedded, image, text] = messages.map((message) => message.content);
+    expect(embedded).toMatchObject({ type: 'resource', resource: { uri: 'probe://notes/leaky', mimeType: 'text/plain', text: expect.stringContaining('connect with') } });
+    expect(JSON.stringify(embedded)).not.toContain('hunter2');
+    expect(image).toEqual({ type: 'image', data: PIXEL_PNG, mimeType: 'image/png' });
+    expect(text).toEqual({ type: 'text', text: 'Summarize the notes above.' });
   });
 
   it('gets a prompt with its arguments validated and filled in, for the caller\'s tenant, and audits it', async () => {

@@ -56,15 +56,24 @@ function redactContents(outcome: PipelineResult, result: ReadResourceResult, red
   return changed ? { ...outcome, result: { ...result, contents } } : outcome;
 }
 
-/** A prompt's text messages. */
+/** A prompt's text messages, and the text of resources embedded in them (images, audio and binary resources are left as they are). */
 function redactMessages(outcome: PipelineResult, result: GetPromptResult, redactor: Redactor): PipelineResult {
   let changed = false;
   const messages = result.messages.map((message) => {
-    if (message.content.type !== 'text') return message;
-    const text = redactor.text(message.content.text);
-    if (text === message.content.text) return message;
-    changed = true;
-    return { ...message, content: { ...message.content, text } };
+    const { content } = message;
+    if (content.type === 'text') {
+      const text = redactor.text(content.text);
+      if (text === content.text) return message;
+      changed = true;
+      return { ...message, content: { ...content, text } };
+    }
+    if (content.type === 'resource' && 'text' in content.resource) {
+      const text = redactor.text(content.resource.text);
+      if (text === content.resource.text) return message;
+      changed = true;
+      return { ...message, content: { ...content, resource: { ...content.resource, text } } };
+    }
+    return message;
   });
   return changed ? { ...outcome, result: { ...result, messages } } : outcome;
 }

@@ -47,5 +47,25 @@ export const briefing = definePrompt({
   get: (args, ctx) => ({ messages: [userMessage(fillMessage('Brief {account} for tenant ', args) + ctx.tenant + fillMessage(' ({tone})', args))] }),
 });
 
+/** A 1x1 PNG, base64. */
+export const PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
+
+/** Returns an embedded resource whose text holds a credential, and an image (for REDACT_TOOL_OUTPUT on prompts). */
+export const leakyContext = definePrompt({
+  name: 'probe.leaky_context',
+  version: '1.0.0',
+  title: 'Context with a secret',
+  description: 'An embedded resource that holds a credential, and an image.',
+  scopes: ['probe:read'],
+  arguments: z.object({}).strict(),
+  get: () => ({
+    messages: [
+      { role: 'user', content: { type: 'resource', resource: { uri: 'probe://notes/leaky', mimeType: 'text/plain', text: 'connect with postgres://admin:hunter2@db.internal:5432/crm' } } },
+      { role: 'user', content: { type: 'image', data: PIXEL_PNG, mimeType: 'image/png' } },
+      userMessage('Summarize the notes above.'),
+    ],
+  }),
+});
+
 export const probeResources = [tenantNote, leakyNotes];
 export const probePrompts = [briefing];
