@@ -24,56 +24,44 @@ function redactToolResult(outcome: PipelineResult, result: CallToolResult, redac
   const structured = original ? redactor.value(original) : undefined;
   // Only when something was redacted: the text copy of structuredContent becomes the JSON of the redacted copy.
   const originalText = structured !== original ? JSON.stringify(original) : undefined;
-  let changed = structured !== original;
-  const content = result.content.map((block) => {
-    // An embedded text resource (tool-model/content.ts) is text the model reads too.
-    if (block.type === 'resource' && 'text' in block.resource) {
-      const text = redactor.text(block.resource.text);
-      if (text === block.resource.text) return block;
-      changed = true;
-      return { ...block, resource: { ...block.resource, text } };
-    }
-    if (block.type !== 'text') return block;
-    const text = originalText !== undefined && block.text === originalText ? JSON.stringify(structured) : redactor.text(block.text);
-    if (text === block.text) return block;
-    changed = true;
-    return { ...block, text };
-  });
-  if (!changed) return outcome;
+  const content = result.content.map((block) =>
+    originalText !== undefined && block.type === 'text' && block.text === originalText ? { ...block, text: JSON.stringify(structured) } : redactBlock(block, redactor),
+  );
+  if (structured === original && content.every((block, i) => block === result.content[i])) return outcome;
   return { ...outcome, result: { ...result, content, ...(structured ? { structuredContent: structured } : {}) } };
 }
 
 /** A resource's text contents (binary ones are left as they are). */
 function redactContents(outcome: PipelineResult, result: ReadResourceResult, redactor: Redactor): PipelineResult {
-  let changed = false;
-  const contents = result.contents.map((item) => {
-    if (!('text' in item)) return item;
-    const text = redactor.text(item.text);
-    if (text === item.text) return item;
-    changed = true;
-    return { ...item, text };
-  });
-  return changed ? { ...outcome, result: { ...result, contents } } : outcome;
+  const contents = result.contents.map((item) => redactText(item, redactor));
+  return contents.every((item, i) => item === result.contents[i]) ? outcome : { ...outcome, result: { ...result, contents } };
 }
 
-/** A prompt's text messages, and the text of resources embedded in them (images, audio and binary resources are left as they are). */
+/** A prompt's messages: their text, and the text of resources embedded in them. */
 function redactMessages(outcome: PipelineResult, result: GetPromptResult, redactor: Redactor): PipelineResult {
-  let changed = false;
   const messages = result.messages.map((message) => {
-    const { content } = message;
-    if (content.type === 'text') {
-      const text = redactor.text(content.text);
-      if (text === content.text) return message;
-      changed = true;
-      return { ...message, content: { ...content, text } };
-    }
-    if (content.type === 'resource' && 'text' in content.resource) {
-      const text = redactor.text(content.resource.text);
-      if (text === content.resource.text) return message;
-      changed = true;
-      return { ...message, content: { ...content, resource: { ...content.resource, text } } };
-    }
-    return message;
+    const content = redactBlock(message.content, redactor);
+    return content === message.content ? message : { ...message, content };
   });
-  return changed ? { ...outcome, result: { ...result, messages } } : outcome;
+  return messages.every((message, i) => message === result.messages[i]) ? outcome : { ...outcome, result: { ...result, messages } };
+}
+
+/**
+ * A text block, or a resource embedded in a block (tool-model/content.ts), redacted: text the
+ * model reads. Images, audio, links and binary resources are left as they are. Unchanged: the
+ * same object.
+ */
+function redactBlock<B extends { type: string }>(block: B, redactor: Redactor): B {
+  if (block.type === 'text') return redactText(block as B & { text: string }, redactor);
+  if (block.type !== 'resource') return block;
+  const embedded = block as B & { resource: { text?: string } };
+  const resource = redactText(embedded.resource, redactor);
+  return resource === embedded.resource ? block : { ...embedded, resource };
+}
+
+/** `item` with its text redacted, or `item` itself when it has none or nothing changed. */
+function redactText<T extends object>(item: T, redactor: Redactor): T {
+  if (!('text' in item) || typeof item.text !== 'string') return item;
+  const text = redactor.text(item.text);
+  return text === item.text ? item : { ...item, text };
 }
