@@ -43,7 +43,7 @@ export interface ToolsLock {
 
 export function toolsLock(spec: CompleteProjectSpec): ToolsLock {
   const tools: Record<string, ToolLockEntry> = {};
-  for (const tool of spec.tools) tools[tool.name] = toolLockEntry(tool);
+  for (const tool of [...spec.tools].sort((a, b) => (a.name < b.name ? -1 : 1))) tools[tool.name] = toolLockEntry(tool);
   return {
     tools,
     ...(spec.resources.length > 0 ? { resources: Object.fromEntries(spec.resources.map((r) => [r.name, resourceLockEntry(r)])) } : {}),
