@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 
-import { McpServer, ResourceTemplate, type ServerContext, type StandardSchemaWithJSON, type ToolAnnotations } from '@modelcontextprotocol/server';
+import { McpServer, ProtocolError, ResourceTemplate, type ServerContext, type StandardSchemaWithJSON, type ToolAnnotations } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
 
 import type { Principal } from './auth/principal.js';
@@ -58,6 +58,11 @@ export function createServerFactory(catalog: Catalog, pipeline: ToolPipeline, ro
     at: resource.uriTemplate === undefined ? resource.uri! : new ResourceTemplate(resource.uriTemplate, { list: undefined }),
     config: { title: resource.title, description: resource.description, mimeType: resource.mimeType },
   }));
+  // What completion/complete may name: a prompt by name, a resource template by its template.
+  const completable = new Map<string, AnyPrompt | AnyResource>([
+    ...catalog.prompts.map((prompt): [string, AnyPrompt] => [`ref/prompt ${prompt.name}`, prompt]),
+    ...catalog.resources.filter((r) => r.uriTemplate !== undefined).map((resource): [string, AnyResource] => [`ref/resource ${resource.uriTemplate}`, resource]),
+  ]);
   // No list_changed notifications: a stateless HTTP server has no stream to send them on, and the
   // lists change only on restart or SIGHUP (tool rollout), so the capabilities say so.
   const capabilities = {
@@ -66,6 +71,8 @@ export function createServerFactory(catalog: Catalog, pipeline: ToolPipeline, ro
     logging: {},
     ...(resources.length > 0 ? { resources: { listChanged: false } } : {}),
     ...(prompts.length > 0 ? { prompts: { listChanged: false } } : {}),
+    // Prompts' arguments and templates' variables can be completed (with no suggestions where no completer is given).
+    ...(completable.size > 0 ? { completions: {} } : {}),
   };
 
   return (principal) => {
@@ -88,9 +95,21 @@ export function createServerFactory(catalog: Catalog, pipeline: ToolPipeline, ro
       if (!enabled(prompt.name)) continue;
       server.registerPrompt(prompt.name, config, (args, ctx) => pipeline.getPrompt(prompt, (args ?? {}) as Record<string, unknown>, principal, callRequest(server, ctx)));
     }
+    if (completable.size > 0) {
+      server.server.setRequestHandler('completion/complete', (request, ctx) => {
+        const { ref, argument, context } = request.params;
+        const target = completable.get(ref.type === 'ref/prompt' ? `ref/prompt ${ref.name}` : `ref/resource ${ref.uri}`);
+        // One the tenant does not have is unknown, as it is to prompts/get and resources/read.
+        if (!target || !enabled(target.name)) throw new ProtocolError(INVALID_PARAMS, `Nothing to complete for ${ref.type === 'ref/prompt' ? `prompt ${ref.name}` : `resource ${ref.uri}`}`);
+        const args = { argument: argument.name, value: argument.value, context: context?.arguments ?? {} };
+        return pipeline.complete(target, args, principal, callRequest(server, ctx));
+      });
+    }
     return server;
   };
 }
+
+const INVALID_PARAMS = -32602;
 
 /** What the pipeline needs of the SDK's request context. `toolName`: a tools/call's, whose rate-limit budgets the HTTP transport may have taken. */
 function callRequest(server: McpServer, ctx: ServerContext, toolName?: string): CallRequest {

@@ -51,6 +51,7 @@ describe('resources and prompts, governed like tools', () => {
     expect((await harness.client.listResourceTemplates()).resourceTemplates).toEqual([]);
     expect((await harness.client.listPrompts()).prompts).toEqual([]);
     await expect(harness.client.getPrompt({ name: briefing.name, arguments: { account: 'a' } })).rejects.toThrow();
+    await expect(harness.client.complete({ ref: { type: 'ref/prompt', name: briefing.name }, argument: { name: 'account', value: '' } })).rejects.toThrow(/Nothing to complete/);
     const acme = await harness.connectAs({ tenantId: 'acme' });
     expect((await acme.listPrompts()).prompts.map((p) => p.name)).toEqual([briefing.name]);
   });
@@ -97,12 +98,38 @@ describe('resources and prompts, governed like tools', () => {
     ]);
   });
 
+  it("completes a prompt's argument and a template's variable with the caller's tenant's values, audited", async () => {
+    harness = await start({ tenant: 'acme' });
+    const prompt = { type: 'ref/prompt' as const, name: briefing.name };
+    expect((await harness.client.complete({ ref: prompt, argument: { name: 'account', value: 'init' } })).completion).toEqual({
+      values: ['acme-initech', 'acme-initrode'],
+      total: 2,
+      hasMore: false,
+    });
+    // An argument without a completer: no suggestions.
+    expect((await harness.client.complete({ ref: prompt, argument: { name: 'tone', value: 'b' } })).completion.values).toEqual([]);
+    // The URI being typed names globex: the suggestions are still acme's.
+    const template = { type: 'ref/resource' as const, uri: tenantNote.uriTemplate! };
+    const ids = await harness.client.complete({ ref: template, argument: { name: 'id', value: 'acme-note' }, context: { arguments: { tenant: 'globex' } } });
+    expect(ids.completion.values).toEqual(['acme-note-1', 'acme-note-2']);
+    await expect(harness.client.complete({ ref: prompt, argument: { name: 'nope', value: '' } })).rejects.toThrow(/\[invalid_arguments\] Invalid completion for probe\.briefing: argument: "nope" is not one of account, tone/);
+    await expect(harness.client.complete({ ref: { type: 'ref/prompt', name: 'no_such_prompt' }, argument: { name: 'x', value: '' } })).rejects.toThrow(/Nothing to complete for prompt no_such_prompt/);
+    const records = await harness.auditRecords();
+    expect(records.map((record) => [record.kind, record.tool, record.outcome])).toEqual([
+      ['completion', briefing.name, 'ok'],
+      ['completion', briefing.name, 'ok'],
+      ['completion', tenantNote.name, 'ok'],
+      ['completion', briefing.name, 'invalid'],
+    ]);
+  });
+
   it('declares resources and prompts without list_changed: the lists change only on restart or SIGHUP', async () => {
     harness = await start();
     expect(harness.client.getServerCapabilities()).toMatchObject({
       tools: { listChanged: false },
       resources: { listChanged: false },
       prompts: { listChanged: false },
+      completions: {},
     });
   });
 });

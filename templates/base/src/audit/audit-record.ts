@@ -19,9 +19,9 @@ export interface AuditRecord {
   tenant: string | null;
   subject: string | null;
   clientId: string | null;
-  /** Present on a resource read (`resource`) or a prompt get (`prompt`); absent on a tool call. */
-  kind?: 'resource' | 'prompt';
-  /** The tool called; with `kind`, the resource read or the prompt got. */
+  /** Present on a resource read (`resource`), a prompt get (`prompt`) or a completion (`completion`); absent on a tool call. */
+  kind?: 'resource' | 'prompt' | 'completion';
+  /** The tool called; with `kind`, the resource read, the prompt got, or the prompt or resource completed. */
   tool: string;
   toolVersion: string;
   /** A resource read: the URI read. */

@@ -113,13 +113,13 @@ export class Metrics {
     });
     this.reads = new Counter({
       name: 'mcp_reads_total',
-      help: 'Resource reads (kind resource) and prompt gets (kind prompt), by name and outcome.',
+      help: 'Resource reads (kind resource), prompt gets (kind prompt) and completions (kind completion), by name and outcome.',
       labelNames: ['kind', 'name', 'outcome', ...tenant],
       registers,
     });
     this.readDuration = new Histogram({
       name: 'mcp_read_duration_seconds',
-      help: 'Resource read and prompt get latency through the whole pipeline, by kind and outcome.',
+      help: 'Resource read, prompt get and completion latency through the whole pipeline, by kind and outcome.',
       labelNames: ['kind', 'outcome'],
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
@@ -247,7 +247,7 @@ export class Metrics {
   }
 
   /** A resource read or a prompt get, answered. */
-  readFinished(kind: 'resource' | 'prompt', name: string, outcome: string, tenant: string | undefined, seconds: number): void {
+  readFinished(kind: 'resource' | 'prompt' | 'completion', name: string, outcome: string, tenant: string | undefined, seconds: number): void {
     this.reads.inc(this.settings.tenantLabel ? { kind, name, outcome, tenant: tenant ?? '' } : { kind, name, outcome });
     this.readDuration.observe({ kind, outcome }, seconds);
   }

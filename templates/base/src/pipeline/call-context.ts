@@ -34,13 +34,16 @@ interface CallBase {
 }
 
 /**
- * A tools/call, a resources/read or a prompts/get. `target` is what is called, read or got;
+ * A tools/call, a resources/read, a prompts/get or a completion/complete. `target` is what is
+ * called, read, got or completed;
  * a stage that only concerns tools checks `kind` first (`if (call.kind !== 'tool') return next()`).
  */
 export type CallContext =
   | (CallBase & { readonly kind: 'tool'; readonly target: AnyTool })
   | (CallBase & { readonly kind: 'resource'; readonly target: AnyResource; readonly uri: string })
-  | (CallBase & { readonly kind: 'prompt'; readonly target: AnyPrompt });
+  | (CallBase & { readonly kind: 'prompt'; readonly target: AnyPrompt })
+  /** completion/complete for a prompt's argument or a resource template's variable: `input` is { argument, value, context }. */
+  | (CallBase & { readonly kind: 'completion'; readonly target: AnyPrompt | AnyResource });
 
 export type CallKind = CallContext['kind'];
 

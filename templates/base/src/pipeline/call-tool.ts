@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 
-import { ProtocolError, type CallToolResult, type GetPromptResult, type InputRequiredResult, type ReadResourceResult } from '@modelcontextprotocol/server';
+import { ProtocolError, type CallToolResult, type CompleteResult, type GetPromptResult, type InputRequiredResult, type ReadResourceResult } from '@modelcontextprotocol/server';
 
 import type { DecideResult } from '../approvals/pending-approvals.js';
 import { auditRecord } from '../audit/audit-record.js';
@@ -60,6 +60,16 @@ export class ToolPipeline {
   async getPrompt(prompt: AnyPrompt, args: Record<string, unknown>, principal: Principal | undefined, request: CallRequest): Promise<GetPromptResult> {
     const outcome = await this.run({ ...this.begin('prompt', prompt, args, principal, request), kind: 'prompt', target: prompt });
     return answerOrThrow(outcome) as GetPromptResult;
+  }
+
+  /**
+   * Suggestions for a prompt's argument or a resource template's variable, through every stage
+   * (authorized by the target's scopes and rollout, rate-limited with it, audited); a refusal or
+   * failure is thrown as a protocol error.
+   */
+  async complete(target: AnyPrompt | AnyResource, args: { argument: string; value: string; context: Record<string, string> }, principal: Principal | undefined, request: CallRequest): Promise<CompleteResult> {
+    const outcome = await this.run({ ...this.begin('completion', target, args, principal, request), kind: 'completion', target });
+    return answerOrThrow(outcome) as CompleteResult;
   }
 
   /** What every call's context starts with. */

@@ -6,7 +6,7 @@
  * not need. Redacted values are strings, so an outputSchema that constrains a string's format
  * (an email field, say) may no longer match: leave such tools unredacted or loosen the field.
  */
-import type { CallToolResult, GetPromptResult, ReadResourceResult } from '@modelcontextprotocol/server';
+import type { CallToolResult, CompleteResult, GetPromptResult, ReadResourceResult } from '@modelcontextprotocol/server';
 
 import type { Redactor } from '../redaction/redactor.js';
 import type { PipelineResult } from './results.js';
@@ -15,6 +15,7 @@ export function redactOutput(outcome: PipelineResult, redactor: Redactor): Pipel
   const result = outcome.result;
   if ('contents' in result) return redactContents(outcome, result as ReadResourceResult, redactor);
   if ('messages' in result) return redactMessages(outcome, result as GetPromptResult, redactor);
+  if ('completion' in result) return redactCompletion(outcome, result as CompleteResult, redactor);
   if (!('content' in result)) return outcome; // a question to the client, not a result
   return redactToolResult(outcome, result as CallToolResult, redactor);
 }
@@ -44,6 +45,12 @@ function redactMessages(outcome: PipelineResult, result: GetPromptResult, redact
     return content === message.content ? message : { ...message, content };
   });
   return messages.every((message, i) => message === result.messages[i]) ? outcome : { ...outcome, result: { ...result, messages } };
+}
+
+/** Suggestions are the tenant's data too. */
+function redactCompletion(outcome: PipelineResult, result: CompleteResult, redactor: Redactor): PipelineResult {
+  const values = result.completion.values.map((value) => redactor.text(value));
+  return values.every((value, i) => value === result.completion.values[i]) ? outcome : { ...outcome, result: { ...result, completion: { ...result.completion, values } } };
 }
 
 /**

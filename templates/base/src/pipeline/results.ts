@@ -3,7 +3,7 @@
  * the model reads them and can react (retry later, ask for a scope, fix an argument); the text
  * starts with a stable code in brackets that clients and tests can match on.
  */
-import type { CallToolResult, ContentBlock, GetPromptResult, InputRequiredResult, ReadResourceResult } from '@modelcontextprotocol/server';
+import type { CallToolResult, CompleteResult, ContentBlock, GetPromptResult, InputRequiredResult, ReadResourceResult } from '@modelcontextprotocol/server';
 
 /**
  * Every outcome an audit record can carry. `pending_approval`: the call waits for the user's
@@ -43,7 +43,7 @@ export interface PipelineResult {
    * contents or a prompt's messages when ok (refused or failed, they are tool-style error results,
    * which the server answers as protocol errors: server.ts).
    */
-  result: CallToolResult | InputRequiredResult | ReadResourceResult | GetPromptResult;
+  result: CallToolResult | InputRequiredResult | ReadResourceResult | GetPromptResult | CompleteResult;
   approval?: ApprovalRecord | undefined;
   /** The answer was cut down to its tool's response budget (response-budget.ts). */
   truncated?: boolean | undefined;
@@ -75,8 +75,8 @@ export function extraBlocks(result: PipelineResult['result']): ContentBlock[] {
   return Array.isArray(content) && (result as CallToolResult).structuredContent !== undefined ? content.slice(1) : [];
 }
 
-/** A resource read's or a prompt get's answer. */
-export function okAnswer(result: ReadResourceResult | GetPromptResult): PipelineResult {
+/** A resource read's, a prompt get's or a completion's answer. */
+export function okAnswer(result: ReadResourceResult | GetPromptResult | CompleteResult): PipelineResult {
   return { outcome: 'ok', errorCode: null, result };
 }
 

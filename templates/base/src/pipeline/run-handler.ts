@@ -6,7 +6,7 @@
  * and the model gets a short message with a reference to find that log line: no stack traces,
  * SQL or secrets leave the server.
  */
-import { isSpecType } from '@modelcontextprotocol/server';
+import { isSpecType, type CompleteResult } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
 
 import { isWithContent } from '../tool-model/content.js';
@@ -23,6 +23,7 @@ export async function runHandler(call: CallContext, ctx: ToolContext): Promise<P
       return okAnswer({ contents: [{ uri: call.uri, mimeType: call.target.mimeType, ...body }] });
     }
     if (call.kind === 'prompt') return okAnswer(await call.target.get(call.input, ctx));
+    if (call.kind === 'completion') return okAnswer(await complete(call, ctx));
     output = await call.target.handler(call.input, ctx);
   } catch (error) {
     if (error instanceof ToolError) return errorResult('error', error.code, error.message);
@@ -44,4 +45,15 @@ export async function runHandler(call: CallContext, ctx: ToolContext): Promise<P
     return errorResult('error', 'invalid_output', `${call.target.name} produced an invalid result. Reference: ${ctx.requestId}.`);
   }
   return okResult(checked.data, blocks);
+}
+
+/** The spec's limit on suggestions in one answer. */
+const MAX_COMPLETIONS = 100;
+
+/** The target's completer for the argument, or no suggestions when it has none. */
+async function complete(call: CallContext & { kind: 'completion' }, ctx: ToolContext): Promise<CompleteResult> {
+  const { argument, value, context } = call.input as { argument: string; value: string; context: Record<string, string> };
+  const completer = call.target.complete?.[argument];
+  const values = completer ? [...(await completer(value, { ...ctx, arguments: context }))] : [];
+  return { completion: { values: values.slice(0, MAX_COMPLETIONS), total: values.length, hasMore: values.length > MAX_COMPLETIONS } };
 }

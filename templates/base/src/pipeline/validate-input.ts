@@ -17,6 +17,7 @@ import { errorResult, type PipelineResult } from './results.js';
 export type ValidatedInput = { ok: true; input: Record<string, unknown> } | { ok: false; rejection: PipelineResult };
 
 export function validateInput(call: CallContext, swallowedKeys: readonly string[] = []): ValidatedInput {
+  if (call.kind === 'completion') return validateCompletion(call);
   const [what, schema]: [string, z.ZodObject] =
     call.kind === 'tool'
       ? ['arguments for tool', call.target.inputSchema]
@@ -32,4 +33,22 @@ export function validateInput(call: CallContext, swallowedKeys: readonly string[
     ok: false,
     rejection: errorResult('invalid', 'invalid_arguments', `Invalid ${what} ${call.target.name}: ${problems}`),
   };
+}
+
+/** At most this many characters typed so far: a completion is a prefix, not a document. */
+const MAX_COMPLETION_VALUE = 1_000;
+
+/** A completion names one of the target's arguments (variables) and what was typed so far. */
+function validateCompletion(call: CallContext & { kind: 'completion' }): ValidatedInput {
+  const { argument, value, context } = (call.args ?? {}) as { argument?: unknown; value?: unknown; context?: unknown };
+  const names = Object.keys(('read' in call.target ? call.target.variables : call.target.arguments).shape);
+  const problem =
+    typeof argument !== 'string' || !names.includes(argument)
+      ? `argument: ${JSON.stringify(argument)} is not one of ${names.join(', ') || 'nothing: it takes none'}`
+      : typeof value !== 'string' || value.length > MAX_COMPLETION_VALUE
+        ? `value: must be text of at most ${MAX_COMPLETION_VALUE} characters`
+        : undefined;
+  if (problem) return { ok: false, rejection: errorResult('invalid', 'invalid_arguments', `Invalid completion for ${call.target.name}: ${problem}`) };
+  const filled = Object.fromEntries(Object.entries(context && typeof context === 'object' ? context : {}).filter(([, v]) => typeof v === 'string'));
+  return { ok: true, input: { argument, value, context: filled } };
 }

@@ -7,11 +7,13 @@
 import type { PromptMessage } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
 
+import { checkCompleters, type Completer } from './completion.js';
 import { checkGoverned, type Governed } from './governed.js';
 import type { ToolContext } from './tool-context.js';
 
 export type { ToolContext } from './tool-context.js';
 export { ToolError } from './tool-error.js';
+export type { Completer, CompletionContext } from './completion.js';
 
 export interface PromptDefinition<Args extends z.ZodObject = z.ZodObject> extends Governed {
   /** What the prompt is for: clients show it when offering prompts. */
@@ -19,6 +21,8 @@ export interface PromptDefinition<Args extends z.ZodObject = z.ZodObject> extend
   /** Its arguments, each a string (optional ones `.optional()`); `z.object({})` for none. */
   arguments: Args;
   get(args: z.output<Args>, ctx: ToolContext): Promise<PromptMessages> | PromptMessages;
+  /** Suggestions for an argument as the user types it (completion/complete); none: no suggestions. */
+  complete?: Readonly<Record<string, Completer>> | undefined;
 }
 
 export type PromptMessages = {
@@ -32,6 +36,7 @@ export type AnyPrompt = PromptDefinition<any>;
 /** Declares a prompt; checks at load time what TypeScript cannot (name, version, rate limit). */
 export function definePrompt<Args extends z.ZodObject>(prompt: PromptDefinition<Args>): PromptDefinition<Args> {
   checkGoverned('Prompt', prompt);
+  checkCompleters('Prompt', prompt.name, prompt.complete, Object.keys(prompt.arguments.shape));
   return prompt;
 }
 

@@ -6,11 +6,13 @@
  */
 import type { z } from 'zod';
 
+import { checkCompleters, type Completer } from './completion.js';
 import { checkGoverned, type Governed } from './governed.js';
 import type { ToolContext } from './tool-context.js';
 
 export type { ToolContext } from './tool-context.js';
 export { ToolError } from './tool-error.js';
+export type { Completer, CompletionContext } from './completion.js';
 
 /** What a read returns: text (JSON is text), or binary data as base64. */
 export type ResourceBody = { text: string } | { blob: string };
@@ -31,6 +33,8 @@ export interface ResourceDefinition<Variables extends z.ZodObject = z.ZodObject>
   /** The template's variables, each a string, checked before `read`; `z.object({})` for one resource. */
   variables: Variables;
   read(variables: z.output<Variables>, ctx: ResourceContext): Promise<ResourceBody> | ResourceBody;
+  /** A family of resources: suggestions for a variable as the user types it (completion/complete). */
+  complete?: Readonly<Record<string, Completer>> | undefined;
 }
 
 /** A resource of any variables, as the registry and the pipeline hold them. */
@@ -47,5 +51,6 @@ export function defineResource<Variables extends z.ZodObject>(resource: Resource
   if (named.join() !== declared.join()) {
     throw new Error(`Resource ${resource.name}: variables (${declared.join(', ') || 'none'}) must be the URI template's (${named.join(', ') || 'none'})`);
   }
+  checkCompleters('Resource', resource.name, resource.complete, declared);
   return resource;
 }

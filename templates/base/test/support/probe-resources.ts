@@ -17,6 +17,8 @@ export const tenantNote = defineResource({
   mimeType: 'application/json',
   scopes: ['probe:read'],
   variables: z.object({ tenant: z.string().min(1), id: z.string().regex(/^[a-z0-9-]+$/) }).strict(),
+  // Suggests the caller's own notes, whatever tenant the URI being typed names.
+  complete: { id: (value, ctx) => [`${ctx.tenant}-note-1`, `${ctx.tenant}-note-2`].filter((id) => id.startsWith(value)) },
   read: (variables, ctx) => {
     if (variables.id === 'missing') throw new ToolError('not_found', `No note ${variables.id}.`);
     return { text: JSON.stringify({ ranAs: ctx.tenant, askedFor: variables.tenant, id: variables.id, uri: ctx.uri }) };
@@ -45,6 +47,7 @@ export const briefing = definePrompt({
   scopes: ['probe:read'],
   arguments: z.object({ account: z.string().min(1).max(100).describe('The account'), tone: z.string().optional() }).strict(),
   get: (args, ctx) => ({ messages: [userMessage(fillMessage('Brief {account} for tenant ', args) + ctx.tenant + fillMessage(' ({tone})', args))] }),
+  complete: { account: (value, ctx) => [`${ctx.tenant}-initech`, `${ctx.tenant}-initrode`, `${ctx.tenant}-umbrella`].filter((name) => name.includes(value)) },
 });
 
 /** A 1x1 PNG, base64. */

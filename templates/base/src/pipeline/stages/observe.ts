@@ -20,7 +20,9 @@ export const observe: NamedStage = {
       metrics.readFinished(call.kind, call.target.name, outcome.outcome, call.principal?.tenantId, seconds);
     }
     call.span.end(outcome.outcome, outcome.errorCode);
-    call.log.debug({ outcome: outcome.outcome, errorCode: outcome.errorCode }, `${call.kind} ${call.kind === 'tool' ? 'call' : call.kind === 'resource' ? 'read' : 'get'} finished`);
+    call.log.debug({ outcome: outcome.outcome, errorCode: outcome.errorCode }, `${call.kind} ${VERB[call.kind]} finished`);
     return outcome;
   },
 };
+
+const VERB = { tool: 'call', resource: 'read', prompt: 'get', completion: 'request' } as const;
