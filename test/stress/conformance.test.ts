@@ -4,8 +4,10 @@
  * The server is generated from conformance/spec.json (HTTP, auth `none`: the suite sends no
  * credential) with the fixture tools, resources and prompts a generator spec can declare, and
  * the files that need code are written as a user would write them: test_error_handling's
- * handler throws a ToolError, and the resources' reads and two prompts' gets return the
- * contents the suite expects. Each leg runs the suite
+ * handler throws a ToolError, the content fixtures return their images, audio and resources
+ * with withContent, the logging and progress fixtures notify through ctx.clientLog and
+ * ctx.progress, and the resources' reads and two prompts' gets return the contents the suite
+ * expects. Each leg runs the suite
  * with a checked-in baseline of expected failures: the suite itself fails on any other failure
  * or warning and on a baseline entry that passes; this test also fails when a baselined
  * scenario fails in a check other than the ones named below, and when the protocol-level
@@ -36,12 +38,6 @@ const ALLOWED_2025: Allowed = Object.fromEntries(
   [
     'resources-subscribe',
     'resources-unsubscribe',
-    'tools-call-image',
-    'tools-call-audio',
-    'tools-call-embedded-resource',
-    'tools-call-mixed-content',
-    'tools-call-with-logging',
-    'tools-call-with-progress',
     'tools-call-sampling',
     'tools-call-elicitation',
     'elicitation-sep1034-defaults',
@@ -53,11 +49,6 @@ ALLOWED_2025['server-sse-multiple-streams'] = ['server-sse-multiple-streams-sess
 const ALLOWED_2026: Allowed = {
   ...Object.fromEntries(
     [
-      'tools-call-image',
-      'tools-call-audio',
-      'tools-call-embedded-resource',
-      'tools-call-mixed-content',
-      'tools-call-with-progress',
       'input-required-result-basic-elicitation',
       'input-required-result-basic-sampling',
       'input-required-result-basic-list-roots',
@@ -107,11 +98,25 @@ const RESOURCES_AND_PROMPTS = [
   // Declared wherever prompts or resource templates are served; an argument without a completer has no suggestions.
   'completion-complete',
 ];
-const MUST_PASS_2025 = ['server-initialize', 'ping', 'tools-list', 'tools-call-simple-text', 'tools-call-error', 'dns-rebinding-protection', ...RESOURCES_AND_PROMPTS];
+/** The tool scenarios whose fixtures return more content blocks or send progress (and, 2025 era only, log messages). */
+const CONTENT_AND_NOTIFICATIONS = ['tools-call-image', 'tools-call-audio', 'tools-call-embedded-resource', 'tools-call-mixed-content', 'tools-call-with-progress'];
+const MUST_PASS_2025 = [
+  'server-initialize',
+  'ping',
+  'tools-list',
+  'tools-call-simple-text',
+  'tools-call-error',
+  ...CONTENT_AND_NOTIFICATIONS,
+  // Not run for 2026-07-28: the suite sends logging/setLevel, which that era removed.
+  'tools-call-with-logging',
+  'dns-rebinding-protection',
+  ...RESOURCES_AND_PROMPTS,
+];
 const MUST_PASS_2026 = [
   'tools-list',
   'tools-call-simple-text',
   'tools-call-error',
+  ...CONTENT_AND_NOTIFICATIONS,
   'dns-rebinding-protection',
   'http-header-validation',
   'input-required-result-unsupported-methods',
@@ -133,6 +138,7 @@ beforeAll(async () => {
   await generate(dir, '--config', join(here, 'spec.json'), '--no-git');
   await writeErrorFixture(join(dir, 'src', 'tools', 'test_error_handling.ts'));
   await writeResourceAndPromptFixtures(dir);
+  await writeContentAndNotificationFixtures(dir);
   await npmRun(dir, 'build');
   server = await startHttp(dir, {
     AUDIT_LOG: join(root, 'audit.jsonl'),
@@ -224,6 +230,104 @@ const IMAGE_BASE64 = '${TEST_IMAGE_BASE64}';`,
     };
   },
 `,
+  );
+}
+
+/** The suite's sample audio: a minimal WAV file, base64. */
+const TEST_AUDIO_BASE64 = 'UklGRiYAAABXQVZFZm10IBAAAAABAAEAQB8AAAB9AAACABAAZGF0YQIAAAA=';
+
+/**
+ * What a user writes in the scaffolded tool files of the everything server's content and
+ * notification fixtures: an output schema of their own (every generated tool has one, so the
+ * result's first block is always its JSON text, which the suite accepts beside the blocks it
+ * looks for), the extra blocks through withContent, and log and progress notifications through
+ * ctx.clientLog and ctx.progress.
+ */
+async function writeContentAndNotificationFixtures(dir: string): Promise<void> {
+  const tool = (name: string) => join(dir, 'src', 'tools', `${name}.ts`);
+  const model = (names: string) => `import { ${names} } from '../tool-model/define-tool.js';`;
+  const images = `
+
+/** A 1x1 red PNG. */
+const IMAGE_BASE64 = '${TEST_IMAGE_BASE64}';`;
+  const summary = "z.object({ summary: z.string().describe('What the blocks after this one are') })";
+  await rewriteTool(tool('test_image_content'), model('defineTool, image, withContent') + images, summary, `  async handler() {
+    return withContent({ summary: 'A 1x1 red PNG' }, [image(IMAGE_BASE64, 'image/png')]);
+  },
+`);
+  await rewriteTool(
+    tool('test_audio_content'),
+    `${model('audio, defineTool, withContent')}
+
+/** A minimal WAV file. */
+const AUDIO_BASE64 = '${TEST_AUDIO_BASE64}';`,
+    summary,
+    `  async handler() {
+    return withContent({ summary: 'A minimal WAV clip' }, [audio(AUDIO_BASE64, 'audio/wav')]);
+  },
+`,
+  );
+  await rewriteTool(tool('test_embedded_resource'), model('defineTool, embeddedResource, withContent'), summary, `  async handler() {
+    return withContent({ summary: 'One embedded text resource' }, [
+      embeddedResource({ uri: 'test://embedded-resource', mimeType: 'text/plain', text: 'This is an embedded resource content.' }),
+    ]);
+  },
+`);
+  await rewriteTool(tool('test_multiple_content_types'), model('defineTool, embeddedResource, image, withContent') + images, summary, `  async handler() {
+    return withContent({ summary: 'Text, an image and a JSON resource' }, [
+      { type: 'text', text: 'Multiple content types test:' },
+      image(IMAGE_BASE64, 'image/png'),
+      embeddedResource({ uri: 'test://mixed-content-resource', mimeType: 'application/json', text: JSON.stringify({ test: 'data', value: 123 }) }),
+    ]);
+  },
+`);
+  const sleep = "import { setTimeout as sleep } from 'node:timers/promises';\n";
+  await rewriteTool(
+    tool('test_tool_with_logging'),
+    `${sleep}\n${model('defineTool')}`,
+    "z.object({ message: z.string().describe('How the call ended') })",
+    `  async handler(_input, ctx) {
+    await ctx.clientLog.info('Tool execution started');
+    await sleep(50, undefined, { signal: ctx.signal });
+    await ctx.clientLog.info('Tool processing data');
+    await sleep(50, undefined, { signal: ctx.signal });
+    await ctx.clientLog.info('Tool execution completed');
+    return { message: 'Tool with logging executed successfully' };
+  },
+`,
+  );
+  await rewriteTool(
+    tool('test_tool_with_progress'),
+    `${sleep}\n${model('defineTool')}`,
+    "z.object({ steps: z.number().int().describe('How many steps were done') })",
+    `  async handler(_input, ctx) {
+    for (const done of [0, 50, 100]) {
+      if (done > 0) await sleep(50, undefined, { signal: ctx.signal });
+      await ctx.progress(done, 100, \`Completed step \${done} of 100\`);
+    }
+    return { steps: 100 };
+  },
+`,
+  );
+}
+
+/**
+ * Replaces a scaffolded tool's output schema and handler (to the end of the file) with
+ * `outputSchema` and `handler`, and the imports after zod's with `imports`; the input schema and
+ * the declaration the spec made (name, description, access, scopes) stay as scaffolded.
+ */
+async function rewriteTool(file: string, imports: string, outputSchema: string, handler: string): Promise<void> {
+  const source = await readFile(file, 'utf8');
+  const zod = "import { z } from 'zod';\n";
+  const head = source.indexOf(zod);
+  const input = source.indexOf('// Built once at load time');
+  const output = source.indexOf('const outputSchema = ');
+  const declaration = source.indexOf('export default ');
+  const scaffolded = source.indexOf('  async handler(input, ctx) {');
+  expect([head, input, output, declaration, scaffolded].every((at) => at > 0), `scaffolded tool not found in ${file}`).toBe(true);
+  await writeFile(
+    file,
+    `${source.slice(0, head + zod.length)}\n${imports}\n\n${source.slice(input, output)}const outputSchema = ${outputSchema};\n\n${source.slice(declaration, scaffolded)}${handler}});\n`,
   );
 }
 
