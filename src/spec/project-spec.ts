@@ -46,16 +46,24 @@ export const ParamSpec = z
   })
   .strict();
 
+/** The fields a tool, a resource and a prompt declare alike. */
+const NAME = z.string().regex(TOOL_NAME_PATTERN, { error: 'must be 1-128 characters of A-Z a-z 0-9 _ . -' });
+const TITLE = z.string().min(1).max(200).optional();
+const DESCRIPTION = z.string().min(1).max(4000).optional();
+const VERSION = z.string().regex(SEMVER_PATTERN, { error: 'must be a semantic version like 1.0.0' }).default('1.0.0');
+const SCOPES = z.array(z.string().regex(SCOPE_PATTERN, { error: 'must be an OAuth scope token (no spaces, quotes or backslashes)' })).optional();
+const RATE_LIMIT = z.object({ perMinute: z.number().int().min(1).max(1_000_000) }).strict().optional();
+
 export const ToolSpec = z
   .object({
-    name: z.string().regex(TOOL_NAME_PATTERN, { error: 'must be 1-128 characters of A-Z a-z 0-9 _ . -' }),
-    title: z.string().min(1).max(200).optional(),
-    description: z.string().min(1).max(4000).optional(),
+    name: NAME,
+    title: TITLE,
+    description: DESCRIPTION,
     access: z.enum(ACCESS_KINDS).default('read').describe('read: changes nothing (readOnlyHint); write: changes data (destructiveHint).'),
-    version: z.string().regex(SEMVER_PATTERN, { error: 'must be a semantic version like 1.0.0' }).default('1.0.0'),
-    scopes: z.array(z.string().regex(SCOPE_PATTERN, { error: 'must be an OAuth scope token (no spaces, quotes or backslashes)' })).optional(),
+    version: VERSION,
+    scopes: SCOPES,
     backend: z.enum(BACKEND_KINDS).optional(),
-    rateLimit: z.object({ perMinute: z.number().int().min(1).max(1_000_000) }).strict().optional(),
+    rateLimit: RATE_LIMIT,
     cache: z
       .object({ ttlSeconds: z.number().int().min(1).max(MAX_CACHE_TTL_SECONDS) })
       .strict()
@@ -84,9 +92,9 @@ export const URI_TEMPLATE_PATTERN = /^[A-Za-z][A-Za-z0-9+.-]*:(?:[^\s"'{}\\]|\{[
 
 export const ResourceSpec = z
   .object({
-    name: z.string().regex(TOOL_NAME_PATTERN, { error: 'must be 1-128 characters of A-Z a-z 0-9 _ . -' }),
-    title: z.string().min(1).max(200).optional(),
-    description: z.string().min(1).max(4000).optional(),
+    name: NAME,
+    title: TITLE,
+    description: DESCRIPTION,
     uri: z.string().max(2000).regex(URI_PATTERN, { error: 'must be an absolute URI with a scheme, like crm://schema (no spaces, quotes or braces)' }).optional(),
     uriTemplate: z
       .string()
@@ -95,10 +103,10 @@ export const ResourceSpec = z
       .optional()
       .describe('For a family of resources: each {variable} is one value the client fills in (never a tenant: that comes from the credential).'),
     mimeType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, { error: 'must be a media type like application/json' }).default('application/json'),
-    version: z.string().regex(SEMVER_PATTERN, { error: 'must be a semantic version like 1.0.0' }).default('1.0.0'),
-    scopes: z.array(z.string().regex(SCOPE_PATTERN, { error: 'must be an OAuth scope token (no spaces, quotes or backslashes)' })).optional(),
+    version: VERSION,
+    scopes: SCOPES,
     backend: z.enum(BACKEND_KINDS).optional(),
-    rateLimit: z.object({ perMinute: z.number().int().min(1).max(1_000_000) }).strict().optional(),
+    rateLimit: RATE_LIMIT,
   })
   .strict();
 
@@ -114,11 +122,11 @@ export const PromptArgumentSpec = z
 
 export const PromptSpec = z
   .object({
-    name: z.string().regex(TOOL_NAME_PATTERN, { error: 'must be 1-128 characters of A-Z a-z 0-9 _ . -' }),
-    title: z.string().min(1).max(200).optional(),
-    description: z.string().min(1).max(4000).optional(),
-    version: z.string().regex(SEMVER_PATTERN, { error: 'must be a semantic version like 1.0.0' }).default('1.0.0'),
-    scopes: z.array(z.string().regex(SCOPE_PATTERN, { error: 'must be an OAuth scope token (no spaces, quotes or backslashes)' })).optional(),
+    name: NAME,
+    title: TITLE,
+    description: DESCRIPTION,
+    version: VERSION,
+    scopes: SCOPES,
     arguments: z.array(PromptArgumentSpec).optional().describe('What the prompt asks for; none when omitted.'),
     message: z
       .string()
@@ -126,7 +134,7 @@ export const PromptSpec = z
       .max(20_000)
       .optional()
       .describe('The user message the prompt returns, with {argument} where each argument goes.'),
-    rateLimit: z.object({ perMinute: z.number().int().min(1).max(1_000_000) }).strict().optional(),
+    rateLimit: RATE_LIMIT,
   })
   .strict();
 
@@ -138,7 +146,7 @@ export const ProjectSpec = z
     name: z.string().max(214).regex(NPM_NAME_PATTERN, {
       error: 'must be a valid npm package name: lowercase letters, digits, - . _ ~, optionally @scope/',
     }),
-    title: z.string().min(1).max(200).optional(),
+    title: TITLE,
     description: z.string().max(1000).default('An MCP server.'),
     transport: z.enum(TRANSPORTS).default('http').describe('How clients connect: stdio, streamable HTTP, or both.'),
     auth: z.enum(AUTH_KINDS).default('api-key').describe('How clients authenticate; the credential decides the tenant.'),

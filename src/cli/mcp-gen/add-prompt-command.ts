@@ -49,7 +49,7 @@ export function addPromptCommand(output: Output, setExit: (code: number) => void
 
 async function addPrompt(name: string, options: AddPromptOptions, output: Output): Promise<number> {
   const repo = await readRepoState(resolve(options.dir));
-  const prompt = commonFields(name, options);
+  const prompt = commonFields(name, options, 'reads');
   if (options.arg) {
     prompt.arguments = options.arg.map((value) => {
       const match = ARG.exec(value.trim());

@@ -50,7 +50,7 @@ export function addResourceCommand(output: Output, setExit: (code: number) => vo
 
 async function addResource(name: string, options: AddResourceOptions, output: Output): Promise<number> {
   const repo = await readRepoState(resolve(options.dir));
-  const resource = commonFields(name, options);
+  const resource = commonFields(name, options, 'reads');
   if (options.uri !== undefined) resource.uri = options.uri;
   if (options.uriTemplate !== undefined) resource.uriTemplate = options.uriTemplate;
   if (options.mimeType !== undefined) resource.mimeType = options.mimeType;

@@ -3,28 +3,22 @@ import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { ACCESS_KINDS, APPROVAL_MODES, BACKEND_KINDS, toolFileName } from '../../spec/project-spec.js';
 import { parseParamFlag, parseParamList } from '../../spec/param-syntax.js';
-import { SpecError, formatPath } from '../../spec/issues.js';
+import { SpecError } from '../../spec/issues.js';
 import { lintAdvice, lintSpec, toolFilePath } from '../../lint/lint-repo.js';
 import { readRepoState } from '../../upgrade/repo-state.js';
 import { planAddTool } from '../../commands/add-tool.js';
 import { Cancelled, EXIT_OK } from '../../user-error.js';
 import type { Output } from '../output.js';
+import { commonFields, flagLabel, type ItemOptions } from './add-item-options.js';
 import { showOrWrite } from './repo-changes.js';
 
-interface AddToolOptions {
+interface AddToolOptions extends ItemOptions {
   access?: string;
-  title?: string;
-  description?: string;
   backend?: string;
-  scopes?: string;
   param?: string[];
-  rateLimit?: string;
   cacheTtl?: string;
   maxResponseTokens?: string;
   approval?: string;
-  dir: string;
-  dryRun?: boolean;
-  diff?: boolean;
   yes?: boolean;
 }
 
@@ -71,11 +65,7 @@ async function addTool(name: string, options: AddToolOptions, output: Output): P
   const dir = resolve(options.dir);
   const repo = await readRepoState(dir);
   const tool = await toolFromOptions(name, options, output);
-  const label = (path: readonly PropertyKey[]) => {
-    const flag = FLAG_OF[String(path[0])];
-    return flag ? (path.length > 1 ? `${flag} (${formatPath(path)})` : flag) : formatPath(path);
-  };
-  const { spec, changes: plan } = await planAddTool(repo, tool, label);
+  const { spec, changes: plan } = await planAddTool(repo, tool, flagLabel(FLAG_OF));
   const added = spec.tools[spec.tools.length - 1]!;
   // The new tool's file is rendered from the spec; the others are read as the user left them.
   const advice = lintAdvice(
@@ -98,17 +88,8 @@ async function addTool(name: string, options: AddToolOptions, output: Output): P
 }
 
 async function toolFromOptions(name: string, options: AddToolOptions, output: Output): Promise<Record<string, unknown>> {
-  const tool: Record<string, unknown> = { name };
-  if (options.title !== undefined) tool.title = options.title;
-  if (options.description !== undefined) tool.description = options.description;
+  const tool = commonFields(name, options, 'calls');
   if (options.backend !== undefined) tool.backend = options.backend;
-  if (options.scopes !== undefined) tool.scopes = options.scopes.split(',').map((s) => s.trim()).filter(Boolean);
-  if (options.rateLimit !== undefined) {
-    if (!/^\d+$/.test(options.rateLimit)) {
-      throw new SpecError([`--rate-limit: "${options.rateLimit}" is not allowed; expected a whole number of calls per minute`]);
-    }
-    tool.rateLimit = { perMinute: Number(options.rateLimit) };
-  }
   if (options.cacheTtl !== undefined) {
     if (!/^\d+$/.test(options.cacheTtl)) {
       throw new SpecError([`--cache-ttl: "${options.cacheTtl}" is not allowed; expected a whole number of seconds`]);
