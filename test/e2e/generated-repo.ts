@@ -109,11 +109,12 @@ export interface RunningServer {
 
 /**
  * What `npm start` runs (`node dist/main.js`, checked by the caller), started directly so
- * that SIGTERM reaches the server itself; resolves once /healthz answers.
+ * that SIGTERM reaches the server itself; resolves once /healthz answers. `nodeArgs` go before
+ * the script (a test's probe, e.g. `--expose-gc --require ...`).
  */
-export async function startHttp(dir: string, env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startHttp(dir: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<RunningServer> {
   const port = await freePort();
-  const child: ResultPromise = execa('node', ['dist/main.js'], {
+  const child: ResultPromise = execa('node', [...nodeArgs, 'dist/main.js'], {
     cwd: dir,
     env: { MCP_TRANSPORT: 'http', PORT: String(port), HOST: '127.0.0.1', ...env },
     all: true,
