@@ -90,10 +90,10 @@ async function create(dirArg: string | undefined, options: CreateOptions, output
     raw.tools ??= defaultTools();
   }
   if (options.openapi !== undefined) {
-    const { withOpenApiTools, importFindings } = await import('../commands/import-openapi.js');
+    const [{ withOpenApiTools, importFindings }, { printImport }] = await Promise.all([import('../commands/import-openapi.js'), import('./mcp-gen/import-openapi-command.js')]);
     const imported = await withOpenApiTools(raw, { source: options.openapi, cwd: process.cwd(), allowExternal: options.allowExternal }, resolve(dir), input.label);
     raw = imported.raw as typeof raw;
-    for (const line of importFindings(imported)) output.err(`note: ${line}`);
+    printImport(imported, importFindings(imported), output);
   }
   const spec = parseSpec(raw, input.label);
   // The files are rendered from the spec, so linting the spec lints what is written.

@@ -257,6 +257,32 @@ describe('reading documents', () => {
   });
 });
 
+describe('create-mcp-server --openapi', () => {
+  it('lists the tools it would make with --dry-run and writes nothing; its tools replace the sample ones', async () => {
+    const target = join(root.path, 'created');
+    const doc = join(EXAMPLES, '3.1/json/train-travel.json');
+    const dry = await createCli(target, '--yes', '--no-install', '--no-git', '--openapi', doc, '--dry-run');
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/delete_booking +write, approval human +DELETE \/bookings\/\{bookingId\}/);
+    expect(dry.stdout).toMatch(/get_trips +read +GET \/trips/);
+    await expect(readFile(join(target, 'mcp-gen.json'), 'utf8')).rejects.toThrow();
+    const run = await createCli(target, '--yes', '--no-install', '--no-git', '--openapi', doc, '--transport', 'stdio', '--auth', 'none');
+    expect(run.code, run.stderr).toBe(0);
+    const spec = JSON.parse(await readFile(join(target, 'mcp-gen.json'), 'utf8'));
+    expect(spec.backends).toEqual([{ kind: 'http' }]);
+    expect(spec.tools).toHaveLength(7);
+    expect(spec.tools.find((t: { name: string }) => t.name === 'delete_booking').approval).toBe('client');
+  });
+
+  it('refuses a bad document with exit 2 and writes nothing', async () => {
+    const target = join(root.path, 'refused');
+    const run = await createCli(target, '--yes', '--no-install', '--no-git', '--openapi', join(root.path, 'nowhere.json'));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('nowhere.json: cannot be read: no such file');
+    await expect(readFile(join(target, 'mcp-gen.json'), 'utf8')).rejects.toThrow();
+  });
+});
+
 describe('mcp-gen import openapi', () => {
   let repo: string;
   let doc: string;

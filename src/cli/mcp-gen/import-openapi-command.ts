@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { resolve } from 'node:path';
 import { EXIT_OK } from '../../user-error.js';
+import type { OpenApiImport } from '../../commands/import-openapi.js';
 import type { Output } from '../output.js';
 
 interface ImportOpenApiOptions {
@@ -35,14 +36,7 @@ async function importOpenApi(source: string | undefined, options: ImportOpenApiO
   const repo = await readRepoState(resolve(options.dir));
   const plan = await planImportOpenApi(repo, { source, cwd: process.cwd(), allowExternal: options.allowExternal });
   const { imported } = plan;
-  const tools = imported.result.tools;
-  output.out(`${tools.length} tool${tools.length === 1 ? '' : 's'} from ${String((imported.raw.openapi as { source: string }).source)}:`);
-  const width = Math.max(...tools.map(({ tool }) => tool.name.length), 4);
-  for (const { tool } of tools) {
-    const approval = tool.approval === 'none' ? '' : `, approval ${tool.approval}`;
-    output.out(`  ${tool.name.padEnd(width)}  ${tool.access}${approval}  ${tool.http.method} ${tool.http.path}`);
-  }
-  for (const line of importFindings(imported)) output.err(`note: ${line}`);
+  printImport(imported, importFindings(imported), output);
   if (!(await showOrWrite(repo, plan.changes, options, output))) {
     output.out('Dry run: nothing was written.');
     return EXIT_OK;
@@ -54,4 +48,16 @@ async function importOpenApi(source: string | undefined, options: ImportOpenApiO
   const base = imported.result.serverUrl ? ` Point HTTP_API_BASE_URL at the API (the document says ${imported.result.serverUrl}) and` : ' Point HTTP_API_BASE_URL at the API and';
   output.out(`Next:${base} give each tenant its credential in HTTP_API_CREDENTIALS; then npm test and npm run contract (a changed or removed operation is a breaking change).`);
   return EXIT_OK;
+}
+
+/** Each tool an import makes, with its access, approval and operation; then the notes. create-mcp-server --openapi prints the same. */
+export function printImport(imported: OpenApiImport, findings: readonly string[], output: Output): void {
+  const tools = imported.result.tools;
+  output.out(`${tools.length} tool${tools.length === 1 ? '' : 's'} from ${String((imported.raw.openapi as { source: string }).source)}:`);
+  const width = Math.max(...tools.map(({ tool }) => tool.name.length), 4);
+  for (const { tool } of tools) {
+    const approval = tool.approval === 'none' ? '' : `, approval ${tool.approval}`;
+    output.out(`  ${tool.name.padEnd(width)}  ${tool.access}${approval}  ${tool.http.method} ${tool.http.path}`);
+  }
+  for (const line of findings) output.err(`note: ${line}`);
 }
