@@ -25,6 +25,7 @@ const SUBCOMMANDS: Record<string, () => Promise<CommandFactory>> = {
   contract: async () => (await import('./mcp-gen/contract-command.js')).contractCommand,
   doctor: async () => (await import('./mcp-gen/doctor-command.js')).doctorCommand,
   lint: async () => (await import('./mcp-gen/lint-command.js')).lintCommand,
+  import: async () => (await import('./mcp-gen/import-postgres-command.js')).importCommand,
   upgrade: async () => (await import('./mcp-gen/upgrade-command.js')).upgradeCommand,
 };
 

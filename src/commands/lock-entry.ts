@@ -15,6 +15,17 @@ export async function addLockEntry<K extends keyof ToolsLock>(
   name: string,
   entry: NonNullable<ToolsLock[K]>[string],
 ): Promise<void> {
+  await addLockEntries(changes, repo, kind, [[name, entry]]);
+}
+
+/** Several new entries in one edit (an import adds a tool per table and kind); none: no change. */
+export async function addLockEntries<K extends keyof ToolsLock>(
+  changes: ChangeList,
+  repo: RepoState,
+  kind: K,
+  entries: ReadonlyArray<readonly [string, NonNullable<ToolsLock[K]>[string]]>,
+): Promise<void> {
+  if (entries.length === 0) return;
   const text = await repo.readDisk(LOCK_FILE);
   let onDisk: ToolsLock = { tools: {} };
   if (text !== undefined) {
@@ -24,6 +35,7 @@ export async function addLockEntry<K extends keyof ToolsLock>(
       throw new SpecError([`${LOCK_FILE} is not valid JSON; fix it (or delete it to start afresh) before adding to it`]);
     }
   }
-  const lock: ToolsLock = { ...onDisk, [kind]: { ...onDisk[kind], [name]: entry } };
-  replaceChange(changes, { path: LOCK_FILE, class: 'scaffold', action: text === undefined ? 'create' : 'update', contents: lockText(lock), reason: `adds ${name}` });
+  const lock: ToolsLock = { ...onDisk, [kind]: { ...onDisk[kind], ...Object.fromEntries(entries) } };
+  const names = entries.map(([name]) => name).join(', ');
+  replaceChange(changes, { path: LOCK_FILE, class: 'scaffold', action: text === undefined ? 'create' : 'update', contents: lockText(lock), reason: `adds ${names}` });
 }

@@ -3,6 +3,7 @@ import { projectSlug, toolFileName, toolIdentifier, URI_TEMPLATE_VARIABLE } from
 import { callParams, type CompleteProjectSpec, type CompletePromptSpec, type CompleteResourceSpec, type CompleteToolSpec } from '../spec/tool-defaults.js';
 import { inputZodSource, paramZodSource } from '../spec/param-zod.js';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../version.js';
+import { queryContext, type QueryContext } from './query-context.js';
 import { INSPECTOR_MAJOR, NODE_FLOOR } from './dependency-versions.js';
 
 /** What a tool, a resource and a prompt each have: its name and where its files are. */
@@ -40,6 +41,8 @@ export interface ToolContext extends ItemContext {
   inputZod: string;
   /** Write tools: 'client' (the user confirms) or 'human' (an approver grants); 'none' otherwise. */
   approval: 'none' | 'client' | 'human';
+  /** A tool imported from a PostgreSQL schema: its query (templates/import/postgres/); null otherwise. */
+  query: QueryContext | null;
 }
 
 /** A resource as its templates see it (templates/resource/). */
@@ -149,6 +152,7 @@ export function toolContext(tool: CompleteToolSpec): ToolContext {
     // approvalId (human approval) is part of the input schema, not of the tool's own params.
     inputZod: inputZodSource(callParams(tool)),
     approval: tool.approval,
+    query: tool.query ? queryContext(tool.query) : null,
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import { APPROVAL_ID_PARAM, projectSlug, type ParamSpec, type ProjectSpec, type PromptSpec, type ResourceSpec, type ToolSpec } from './project-spec.js';
 
-export type CompleteToolSpec = Required<Omit<ToolSpec, 'rateLimit' | 'cache' | 'maxResponseTokens'>> & Pick<ToolSpec, 'rateLimit' | 'cache' | 'maxResponseTokens'>;
+export type CompleteToolSpec = Required<Omit<ToolSpec, 'rateLimit' | 'cache' | 'maxResponseTokens' | 'query'>> & Pick<ToolSpec, 'rateLimit' | 'cache' | 'maxResponseTokens' | 'query'>;
 export type CompleteResourceSpec = Required<Omit<ResourceSpec, 'uri' | 'uriTemplate' | 'rateLimit'>> & Pick<ResourceSpec, 'uri' | 'uriTemplate' | 'rateLimit'>;
 export type CompletePromptSpec = Required<Omit<PromptSpec, 'rateLimit'>> & Pick<PromptSpec, 'rateLimit'>;
 export type CompleteProjectSpec = Omit<ProjectSpec, 'tools' | 'title' | 'resources' | 'prompts'> & {
@@ -77,6 +77,7 @@ function completeTool(tool: ToolSpec, defaultBackend: ToolSpec['backend'] & stri
   if (tool.rateLimit) complete.rateLimit = tool.rateLimit;
   if (tool.cache) complete.cache = tool.cache;
   if (tool.maxResponseTokens !== undefined) complete.maxResponseTokens = tool.maxResponseTokens;
+  if (tool.query) complete.query = tool.query;
   return complete;
 }
 

@@ -88,9 +88,12 @@ function answers(spec: CompleteProjectSpec) {
       // Only when set: repos written before approvals existed keep an unchanged mcp-gen.json.
       ...(t.approval !== 'none' ? { approval: t.approval } : {}),
       params: t.params.map((p) => ({ name: p.name, type: p.type, description: p.description, required: p.required })),
+      // A tool imported from a database: what it queries (mcp-gen import postgres).
+      ...(t.query ? { query: t.query } : {}),
     })),
     // Only when there are some: a tools-only repo's mcp-gen.json stays as it was.
     ...(spec.resources.length > 0 ? { resources: spec.resources } : {}),
     ...(spec.prompts.length > 0 ? { prompts: spec.prompts } : {}),
+    ...(spec.postgresImport ? { postgresImport: spec.postgresImport } : {}),
   };
 }
