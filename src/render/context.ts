@@ -3,6 +3,7 @@ import { projectSlug, toolFileName, toolIdentifier, URI_TEMPLATE_VARIABLE } from
 import { callParams, type CompleteProjectSpec, type CompletePromptSpec, type CompleteResourceSpec, type CompleteToolSpec } from '../spec/tool-defaults.js';
 import { inputZodSource, paramZodSource } from '../spec/param-zod.js';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../version.js';
+import { queryContext, type QueryContext } from './query-context.js';
 import { INSPECTOR_MAJOR, NODE_FLOOR } from './dependency-versions.js';
 
 /** What a tool, a resource and a prompt each have: its name and where its files are. */
@@ -42,6 +43,8 @@ export interface ToolContext extends ItemContext {
   approval: 'none' | 'client' | 'human';
   /** A tool imported from an OpenAPI operation (templates/operation/): the API call its handler makes; null otherwise. */
   http: HttpContext | null;
+  /** A tool imported from a PostgreSQL schema: its query (templates/import/postgres/); null otherwise. */
+  query: QueryContext | null;
 }
 
 /** An imported tool's API call as its templates see it. */
@@ -167,6 +170,7 @@ export function toolContext(tool: CompleteToolSpec): ToolContext {
     inputZod: inputZodSource(callParams(tool)),
     approval: tool.approval,
     http: tool.http ? httpContext(tool.http, tool.params) : null,
+    query: tool.query ? queryContext(tool.query) : null,
   };
 }
 

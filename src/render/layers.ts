@@ -58,6 +58,8 @@ export const OPERATION_LAYER_ID = 'operation';
 /** Applied per resource and per prompt of the spec, as `tool` is per tool. */
 export const RESOURCE_LAYER_ID = 'resource';
 export const PROMPT_LAYER_ID = 'prompt';
+/** Applied after `tool` for each tool with a `query` (imported by `mcp-gen import postgres`). */
+export const IMPORT_POSTGRES_LAYER_ID = 'import/postgres';
 
 /** Reads one layer folder; a render reads each layer once, however many tools use it. */
 export function loadLayer(id: string, templatesDir = TEMPLATES_DIR): Promise<Layer> {

@@ -8,7 +8,7 @@ import { BACKEND_KINDS, type BackendKind } from '../spec/project-spec.js';
 import { FileTree } from './file-tree.js';
 import { compileTemplate, type CompiledTemplate, type RenderOptions as TemplateOptions } from './handlebars-env.js';
 import { knownSlots, slicePartials } from './slices.js';
-import { loadLayer, OPERATION_LAYER_ID, PROMPT_LAYER_ID, repoLayerIds, RESOURCE_LAYER_ID, TOOL_LAYER_ID, TEMPLATES_DIR, type Layer } from './layers.js';
+import { IMPORT_POSTGRES_LAYER_ID, loadLayer, OPERATION_LAYER_ID, PROMPT_LAYER_ID, repoLayerIds, RESOURCE_LAYER_ID, TOOL_LAYER_ID, TEMPLATES_DIR, type Layer } from './layers.js';
 import { renderContext, type RenderContext } from './context.js';
 import { packageJson } from './package-json.js';
 import { LOCK_FILE, lockText, toolsLock } from '../contract/tools-lock.js';
@@ -37,6 +37,10 @@ export async function renderProject(spec: CompleteProjectSpec, options: RenderOp
   // An imported tool's files come from the operation layer: merged, so a re-import brings the
   // document's changes into them and keeps the user's edits.
   for (const tool of context.tools) renderLayer(tree, tool.http ? operationLayer! : toolLayer, { ...context, tool }, templateOptions);
+  // A tool imported from a database: its own tool file, test and managed query over the tool layer's.
+  const imported = context.tools.filter((tool) => tool.query);
+  const importLayer = imported.length > 0 ? await loadLayer(IMPORT_POSTGRES_LAYER_ID, templatesDir) : undefined;
+  for (const tool of imported) renderLayer(tree, importLayer!, { ...context, tool }, templateOptions);
   for (const resource of context.resources) renderLayer(tree, resourceLayer!, { ...context, resource }, templateOptions);
   for (const prompt of context.prompts) renderLayer(tree, promptLayer!, { ...context, prompt }, templateOptions);
 

@@ -88,6 +88,53 @@ const VERSION = z.string().regex(SEMVER_PATTERN, { error: 'must be a semantic ve
 const SCOPES = z.array(z.string().regex(SCOPE_PATTERN, { error: 'must be an OAuth scope token (no spaces, quotes or backslashes)' })).optional();
 const RATE_LIMIT = z.object({ perMinute: z.number().int().min(1).max(1_000_000) }).strict().optional();
 
+/**
+ * What a tool imported from a PostgreSQL schema (`mcp-gen import postgres`) queries: enough for
+ * the templates to write its named, parameterized query, so a re-render needs no database.
+ */
+export const QUERY_KINDS = ['get', 'list', 'search', 'create', 'update'] as const;
+export type QueryKind = (typeof QUERY_KINDS)[number];
+export const COLUMN_TYPES = ['string', 'integer', 'number', 'boolean', 'json'] as const;
+// Quoted in every query (a " doubled); NUL is the one character an identifier cannot hold.
+const SQL_IDENTIFIER = z.string().min(1).max(63).regex(/^[^\u0000]+$/, { error: 'must be a PostgreSQL identifier (1-63 characters)' });
+// A type as format_type() prints it (`integer`, `character varying(80)`, `"Status"`, `numeric(10,2)[]`), cast to in SQL.
+const SQL_TYPE = z.string().min(1).max(200).regex(/^[A-Za-z0-9_ ."(),\[\]]+$/, { error: 'must be a PostgreSQL type name' });
+
+export const QueryColumnSpec = z
+  .object({
+    column: SQL_IDENTIFIER,
+    param: z.string().regex(PARAM_NAME_PATTERN, { error: 'must be an identifier' }).describe('Its name in arguments and results.'),
+    sqlType: SQL_TYPE,
+    type: z.enum(COLUMN_TYPES),
+    nullable: z.boolean().default(false),
+    description: z.string().max(1000).default(''),
+    /** create: the database fills it in (a default, identity or generated column); omitted: it must be given. */
+    defaulted: z.boolean().default(false),
+    /** Never written by create or update (generated, identity always, or the key of update). */
+    readOnly: z.boolean().default(false),
+  })
+  .strict();
+
+export const QuerySpec = z
+  .object({
+    schema: SQL_IDENTIFIER.default('public'),
+    table: SQL_IDENTIFIER,
+    kind: z.enum(QUERY_KINDS),
+    /** The tenant column (set from the credential, never an argument); absent on shared reference data. */
+    tenant: z.object({ column: SQL_IDENTIFIER, sqlType: SQL_TYPE }).strict().optional(),
+    /** The primary key's columns (without the tenant column), by column name: get and update find a row by them, list pages by them. */
+    key: z.array(SQL_IDENTIFIER).min(1),
+    /** Every column a row shows (the tenant column never does). */
+    columns: z.array(QueryColumnSpec).min(1),
+    /** list: the indexed columns it filters on, by column name. */
+    filters: z.array(SQL_IDENTIFIER).default([]),
+    /** search: the text columns it matches (ILIKE), by column name. */
+    search: z.array(SQL_IDENTIFIER).default([]),
+    /** list and search: the most rows one call returns. */
+    rowCap: z.number().int().min(1).max(1000).default(100),
+  })
+  .strict();
+
 export const ToolSpec = z
   .object({
     name: NAME,
@@ -116,6 +163,7 @@ export const ToolSpec = z
       .default('none')
       .describe('Write tools only. client: the user confirms in the client; human: an approver other than the caller grants each call.'),
     http: HttpBindingSpec.optional().describe('http backend: the API call the handler makes (written by mcp-gen import openapi).'),
+    query: QuerySpec.optional().describe('Written by `mcp-gen import postgres`: the table and columns the tool queries (postgres backend).'),
   })
   .strict();
 
@@ -217,6 +265,28 @@ export const OpenApiImportSpec = z
 
 export const BackendSpec = z.object({ kind: z.enum(BACKEND_KINDS) }).strict();
 
+/** Your curation of an imported tool, by the name the import gives it. */
+export const ImportOverrideSpec = z
+  .object({ name: NAME.optional(), description: DESCRIPTION, scopes: SCOPES, rateLimit: RATE_LIMIT })
+  .strict();
+
+export const PostgresImportSpec = z
+  .object({
+    source: z
+      .string()
+      .min(1)
+      .max(1000)
+      .describe('DATABASE_URL (the database that variable names when you import; the URL itself is never stored) or the path of a schema-only SQL dump.'),
+    schema: SQL_IDENTIFIER.default('public'),
+    tables: z.array(SQL_IDENTIFIER).optional().describe('The tables to import; every table of the schema when omitted.'),
+    tenantColumn: SQL_IDENTIFIER.default('tenant_id').describe('The column naming the tenant; a table without it is refused unless shared.'),
+    shared: z.array(SQL_IDENTIFIER).default([]).describe('Tables of reference data every tenant reads (no tenant column): read-only.'),
+    writes: z.boolean().default(false).describe('Also create_ and update_ tools for tenant tables, each with approval "human".'),
+    rowCap: z.number().int().min(1).max(1000).default(100).describe('The most rows one list or search call returns.'),
+    overrides: z.record(z.string(), ImportOverrideSpec).default({}).describe('Per tool, by its imported name: name, description, scopes, rateLimit.'),
+  })
+  .strict();
+
 export const ProjectSpec = z
   .object({
     $schema: z.string().optional(),
@@ -236,6 +306,7 @@ export const ProjectSpec = z
       .describe('Data the model can read into its context (a schema, a catalog, one record by URI template); each becomes src/resources/<name>.ts.'),
     prompts: z.array(PromptSpec).max(500).default([]).describe('Reusable prompts for common workflows; each becomes src/prompts/<name>.ts.'),
     openapi: OpenApiImportSpec.optional().describe('The OpenAPI document the http tools were imported from, and their curation (mcp-gen import openapi).'),
+    postgresImport: PostgresImportSpec.optional().describe('What `mcp-gen import postgres` imports, and your curation of it; re-imports start from here.'),
     /** Written by the generator: the version that last wrote the repo, migrations applied. */
     generator: z
       .object({ version: z.string(), migrations: z.array(z.string()).default([]) })
@@ -247,6 +318,9 @@ export const ProjectSpec = z
 
 export type ParamSpec = z.output<typeof ParamSpec>;
 export type ToolSpec = z.output<typeof ToolSpec>;
+export type QuerySpec = z.output<typeof QuerySpec>;
+export type QueryColumnSpec = z.output<typeof QueryColumnSpec>;
+export type PostgresImportSpec = z.output<typeof PostgresImportSpec>;
 export type BackendSpec = z.output<typeof BackendSpec>;
 export type ResourceSpec = z.output<typeof ResourceSpec>;
 export type PromptSpec = z.output<typeof PromptSpec>;
@@ -324,6 +398,9 @@ function checkCrossFieldRules(spec: z.output<z.ZodObject<any>>, ctx: z.Refinemen
     });
     checkHttpBinding(tool, i, backendKinds, ctx);
     checkApproval(s, tool, i, ctx);
+    if (tool.query && (tool.backend ?? s.backends[0]?.kind) !== 'postgres') {
+      ctx.addIssue({ code: 'custom', path: ['tools', i, 'query'], message: 'needs the postgres backend: set backend "postgres" (an imported table is queried there)' });
+    }
     if (tool.cache && tool.access === 'write') {
       ctx.addIssue({
         code: 'custom',

@@ -98,10 +98,13 @@ function answers(spec: CompleteProjectSpec) {
       })),
       // An imported tool's API call (mcp-gen import openapi): what its file is rendered from.
       ...(t.http ? { http: t.http } : {}),
+      // A tool imported from a database: what it queries (mcp-gen import postgres).
+      ...(t.query ? { query: t.query } : {}),
     })),
     // Only when there are some: a tools-only repo's mcp-gen.json stays as it was.
     ...(spec.resources.length > 0 ? { resources: spec.resources } : {}),
     ...(spec.prompts.length > 0 ? { prompts: spec.prompts } : {}),
     ...(spec.openapi ? { openapi: spec.openapi } : {}),
+    ...(spec.postgresImport ? { postgresImport: spec.postgresImport } : {}),
   };
 }

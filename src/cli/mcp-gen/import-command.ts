@@ -5,14 +5,15 @@
 import { Command } from 'commander';
 import type { Output } from '../output.js';
 import { importOpenApiCommand } from './import-openapi-command.js';
+import { importPostgresCommand } from './import-postgres-command.js';
 
 type SourceCommand = (output: Output, setExit: (code: number) => void) => Command;
 
 /** One entry per source, in the order help lists them. */
-const IMPORT_SOURCES: readonly SourceCommand[] = [importOpenApiCommand];
+const IMPORT_SOURCES: readonly SourceCommand[] = [importOpenApiCommand, importPostgresCommand];
 
 export function importCommand(output: Output, setExit: (code: number) => void): Command {
-  const cmd = new Command('import').description('Make tools from a description of a real system (an OpenAPI document)');
+  const cmd = new Command('import').description('Make tools from an existing system: an OpenAPI document, or PostgreSQL tables');
   for (const source of IMPORT_SOURCES) {
     cmd.addCommand(
       source(output, setExit)
