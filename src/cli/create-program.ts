@@ -3,6 +3,7 @@
  * first commit, the install and the next steps. Returns an exit code; never exits itself.
  */
 import { Command, Option } from 'commander';
+import { resolve } from 'node:path';
 import { AUTH_KINDS, BACKEND_KINDS, TRANSPORTS } from '../spec/project-spec.js';
 import { parseSpec } from '../spec/parse.js';
 import { lintAdvice, lintSpec } from '../lint/lint-repo.js';
@@ -24,6 +25,8 @@ interface CreateOptions extends CreateFlags {
   git: boolean;
   dryRun?: boolean;
   force?: boolean;
+  openapi?: string;
+  allowExternal?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -40,6 +43,8 @@ function program(output: Output): Command {
     .option('-b, --backend <kind>', `a backend the tools reach, repeatable: ${BACKEND_KINDS.join(' | ')} (default: sample)`, collect)
     .option('--tool <name[:read|:write][(params)]>', 'a tool to generate, repeatable, e.g. "search_customers:read(query:string?, limit:integer?)"; without a parameter list it takes none (default: three sample tools)', collect)
     .option('-c, --config <spec.json>', 'read the whole spec from a JSON file (flags given too override its fields)')
+    .option('--openapi <file|url>', 'a tool for each operation of this OpenAPI document (3.0, 3.1, Swagger 2.0), calling the API through the http backend (instead of the sample tools)')
+    .option('--allow-external', "with --openapi: read $refs to other files or URLs, and a document given as a URL")
     .option('-y, --yes', 'use defaults for everything not given; never prompt')
     .option('--no-install', 'do not run npm install')
     .option('--no-git', 'do not git init and commit')
@@ -76,11 +81,19 @@ async function create(dirArg: string | undefined, options: CreateOptions, output
   const dir = dirArg ?? (prompts ? await prompts.askForDirectory() : 'mcp-server');
   const input = await specInputFrom(options);
   let raw = input.raw;
+  // Imported operations are the tools: no sample tools to ask about or add.
+  if (options.openapi !== undefined) raw.tools ??= [];
   if (prompts) raw = await prompts.askForSpec(raw, dir);
   else {
     if (!options.yes && !output.interactive) output.err('note: no terminal to ask on; using defaults for what was not given (--yes silences this)');
     raw.name ??= packageNameFromDir(dir);
     raw.tools ??= defaultTools();
+  }
+  if (options.openapi !== undefined) {
+    const [{ withOpenApiTools, importFindings }, { printImport }] = await Promise.all([import('../commands/import-openapi.js'), import('./mcp-gen/import-openapi-command.js')]);
+    const imported = await withOpenApiTools(raw, { source: options.openapi, cwd: process.cwd(), allowExternal: options.allowExternal }, resolve(dir), input.label);
+    raw = imported.raw as typeof raw;
+    printImport(imported, importFindings(imported), output);
   }
   const spec = parseSpec(raw, input.label);
   // The files are rendered from the spec, so linting the spec lints what is written.
