@@ -41,10 +41,10 @@ export interface ToolContext extends ItemContext {
   inputZod: string;
   /** Write tools: 'client' (the user confirms) or 'human' (an approver grants); 'none' otherwise. */
   approval: 'none' | 'client' | 'human';
-  /** A tool imported from an OpenAPI operation (templates/operation/): the API call its handler makes; null otherwise. */
-  http: HttpContext | null;
   /** A tool imported from a PostgreSQL schema: its query (templates/import/postgres/); null otherwise. */
   query: QueryContext | null;
+  /** A tool imported from an OpenAPI operation (templates/operation/): the API call its handler makes; null otherwise. */
+  http: HttpContext | null;
 }
 
 /** An imported tool's API call as its templates see it. */
@@ -169,8 +169,8 @@ export function toolContext(tool: CompleteToolSpec): ToolContext {
     // approvalId (human approval) is part of the input schema, not of the tool's own params.
     inputZod: inputZodSource(callParams(tool)),
     approval: tool.approval,
-    http: tool.http ? httpContext(tool.http, tool.params) : null,
     query: tool.query ? queryContext(tool.query) : null,
+    http: tool.http ? httpContext(tool.http, tool.params) : null,
   };
 }
 

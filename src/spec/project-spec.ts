@@ -162,8 +162,8 @@ export const ToolSpec = z
       .enum(APPROVAL_MODES)
       .default('none')
       .describe('Write tools only. client: the user confirms in the client; human: an approver other than the caller grants each call.'),
-    http: HttpBindingSpec.optional().describe('http backend: the API call the handler makes (written by mcp-gen import openapi).'),
     query: QuerySpec.optional().describe('Written by `mcp-gen import postgres`: the table and columns the tool queries (postgres backend).'),
+    http: HttpBindingSpec.optional().describe('http backend: the API call the handler makes (written by mcp-gen import openapi).'),
   })
   .strict();
 
@@ -305,8 +305,8 @@ export const ProjectSpec = z
       .default([])
       .describe('Data the model can read into its context (a schema, a catalog, one record by URI template); each becomes src/resources/<name>.ts.'),
     prompts: z.array(PromptSpec).max(500).default([]).describe('Reusable prompts for common workflows; each becomes src/prompts/<name>.ts.'),
-    openapi: OpenApiImportSpec.optional().describe('The OpenAPI document the http tools were imported from, and their curation (mcp-gen import openapi).'),
     postgresImport: PostgresImportSpec.optional().describe('What `mcp-gen import postgres` imports, and your curation of it; re-imports start from here.'),
+    openapi: OpenApiImportSpec.optional().describe('The OpenAPI document the http tools were imported from, and their curation (mcp-gen import openapi).'),
     /** Written by the generator: the version that last wrote the repo, migrations applied. */
     generator: z
       .object({ version: z.string(), migrations: z.array(z.string()).default([]) })

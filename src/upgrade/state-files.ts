@@ -96,15 +96,15 @@ function answers(spec: CompleteProjectSpec) {
         ...(p.default !== undefined ? { default: p.default } : {}),
         ...(p.format ? { format: p.format } : {}),
       })),
-      // An imported tool's API call (mcp-gen import openapi): what its file is rendered from.
-      ...(t.http ? { http: t.http } : {}),
       // A tool imported from a database: what it queries (mcp-gen import postgres).
       ...(t.query ? { query: t.query } : {}),
+      // An imported tool's API call (mcp-gen import openapi): what its file is rendered from.
+      ...(t.http ? { http: t.http } : {}),
     })),
     // Only when there are some: a tools-only repo's mcp-gen.json stays as it was.
     ...(spec.resources.length > 0 ? { resources: spec.resources } : {}),
     ...(spec.prompts.length > 0 ? { prompts: spec.prompts } : {}),
-    ...(spec.openapi ? { openapi: spec.openapi } : {}),
     ...(spec.postgresImport ? { postgresImport: spec.postgresImport } : {}),
+    ...(spec.openapi ? { openapi: spec.openapi } : {}),
   };
 }

@@ -13,7 +13,7 @@ type SourceCommand = (output: Output, setExit: (code: number) => void) => Comman
 const IMPORT_SOURCES: readonly SourceCommand[] = [importOpenApiCommand, importPostgresCommand];
 
 export function importCommand(output: Output, setExit: (code: number) => void): Command {
-  const cmd = new Command('import').description('Make tools from an existing system: an OpenAPI document, or PostgreSQL tables');
+  const cmd = new Command('import').description('Make tools from a description of a real system (an OpenAPI document, a PostgreSQL schema)');
   for (const source of IMPORT_SOURCES) {
     cmd.addCommand(
       source(output, setExit)

@@ -36,9 +36,8 @@ const FLAG_OF: Record<string, string> = {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-/** `import postgres`, one of the sources `import-command.ts` lists. */
 export function importPostgresCommand(output: Output, setExit: (code: number) => void): Command {
-  const postgres = new Command('postgres')
+  return new Command('postgres')
     .description('Tools over PostgreSQL tables: get_, list_ and search_ per table (create_ and update_ with --writes), tenant-scoped by row-level security')
     .argument('[source]', 'DATABASE_URL (the database that variable names; default) or the path of a schema-only SQL dump (pg_dump --schema-only)')
     .option('--table <name>', 'a table to import, repeatable (default: every table of the schema)', collect)
@@ -54,7 +53,6 @@ export function importPostgresCommand(output: Output, setExit: (code: number) =>
     .action(async (source: string | undefined, options: ImportPostgresOptions) => {
       setExit(await runImport(source, options, output));
     });
-  return postgres;
 }
 
 async function runImport(source: string | undefined, options: ImportPostgresOptions, output: Output): Promise<number> {
