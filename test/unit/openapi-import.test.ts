@@ -272,6 +272,10 @@ describe('create-mcp-server --openapi', () => {
     expect(spec.backends).toEqual([{ kind: 'http' }]);
     expect(spec.tools).toHaveLength(7);
     expect(spec.tools.find((t: { name: string }) => t.name === 'delete_booking').approval).toBe('client');
+    // mcp-gen.json alone renders the imported tools: an upgrade needs no document.
+    const check = await mcpGenCli('upgrade', '--check', '-C', target);
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stdout).toContain('Up to date');
   });
 
   it('refuses a bad document with exit 2 and writes nothing', async () => {
