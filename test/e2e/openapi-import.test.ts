@@ -4,9 +4,9 @@
  * info.license is CC BY-NC-SA 4.0, so it is read from the package, never copied here. The repo
  * is installed, built and passes its own CI test job; `npm start` serves it against a stand-in
  * upstream on 127.0.0.1 that this test derives from the document, which checks every request's
- * method, path, query, body and the tenant's own credential; real SDK Clients list and call the tools; a DELETE waits for an approver. Then the
- * document changes and is imported again over a user's edit: the edit survives and the repo's
- * contract check reports the breaking changes.
+ * method, path, query, body and the tenant's own credential; real SDK Clients list and call the
+ * tools; a DELETE waits for an approver. Then the document changes and is imported again over a
+ * user's edit: the edit survives and the repo's contract check reports the breaking changes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
