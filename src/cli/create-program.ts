@@ -26,6 +26,8 @@ interface CreateOptions extends CreateFlags {
   git: boolean;
   dryRun?: boolean;
   force?: boolean;
+  openapi?: string;
+  allowExternal?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -43,6 +45,8 @@ function program(output: Output): Command {
     .option('--tool <name[:read|:write][(params)]>', 'a tool to generate, repeatable, e.g. "search_customers:read(query:string?, limit:integer?)"; without a parameter list it takes none (default: three sample tools)', collect)
     .option('--postgres-import <source>', 'tools over the tables of a PostgreSQL database: DATABASE_URL or a schema-only dump (see mcp-gen import postgres; choices in --config\'s postgresImport)')
     .option('-c, --config <spec.json>', 'read the whole spec from a JSON file (flags given too override its fields)')
+    .option('--openapi <file|url>', 'a tool for each operation of this OpenAPI document (3.0, 3.1, Swagger 2.0), calling the API through the http backend (instead of the sample tools)')
+    .option('--allow-external', "with --openapi: read $refs to other files or URLs, and a document given as a URL")
     .option('-y, --yes', 'use defaults for everything not given; never prompt')
     .option('--no-install', 'do not run npm install')
     .option('--no-git', 'do not git init and commit')
@@ -79,6 +83,8 @@ async function create(dirArg: string | undefined, options: CreateOptions, output
   const dir = dirArg ?? (prompts ? await prompts.askForDirectory() : 'mcp-server');
   const input = await specInputFrom(options);
   let raw = input.raw;
+  // Imported operations are the tools: no sample tools to ask about or add.
+  if (options.openapi !== undefined) raw.tools ??= [];
   if (prompts) raw = await prompts.askForSpec(raw, dir);
   else {
     if (!options.yes && !output.interactive) output.err('note: no terminal to ask on; using defaults for what was not given (--yes silences this)');
@@ -91,6 +97,12 @@ async function create(dirArg: string | undefined, options: CreateOptions, output
     const { expandPostgresImport } = await import('../commands/import-postgres.js');
     const source = options.postgresImport;
     ({ raw, migration: importMigration } = await expandPostgresImport(raw, { source, cwd: process.cwd(), target: resolve(dir), databaseUrl: process.env['DATABASE_URL'] }));
+  }
+  if (options.openapi !== undefined) {
+    const [{ withOpenApiTools, importFindings }, { printImport }] = await Promise.all([import('../commands/import-openapi.js'), import('./mcp-gen/import-openapi-command.js')]);
+    const imported = await withOpenApiTools(raw, { source: options.openapi, cwd: process.cwd(), allowExternal: options.allowExternal }, resolve(dir), input.label);
+    raw = imported.raw as typeof raw;
+    printImport(imported, importFindings(imported), output);
   }
   const spec = parseSpec(raw, input.label);
   // The files are rendered from the spec, so linting the spec lints what is written.

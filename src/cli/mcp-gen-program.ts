@@ -22,10 +22,10 @@ const SUBCOMMANDS: Record<string, () => Promise<CommandFactory>> = {
   'add-resource': async () => (await import('./mcp-gen/add-resource-command.js')).addResourceCommand,
   'add-prompt': async () => (await import('./mcp-gen/add-prompt-command.js')).addPromptCommand,
   'add-backend': async () => (await import('./mcp-gen/add-backend-command.js')).addBackendCommand,
+  import: async () => (await import('./mcp-gen/import-command.js')).importCommand,
   contract: async () => (await import('./mcp-gen/contract-command.js')).contractCommand,
   doctor: async () => (await import('./mcp-gen/doctor-command.js')).doctorCommand,
   lint: async () => (await import('./mcp-gen/lint-command.js')).lintCommand,
-  import: async () => (await import('./mcp-gen/import-postgres-command.js')).importCommand,
   upgrade: async () => (await import('./mcp-gen/upgrade-command.js')).upgradeCommand,
 };
 

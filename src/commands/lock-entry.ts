@@ -18,7 +18,7 @@ export async function addLockEntry<K extends keyof ToolsLock>(
   await addLockEntries(changes, repo, kind, [[name, entry]]);
 }
 
-/** Several new entries in one edit (an import adds a tool per table and kind); none: no change. */
+/** Several new entries in one edit (an import adds many tools at once); none: no change. */
 export async function addLockEntries<K extends keyof ToolsLock>(
   changes: ChangeList,
   repo: RepoState,
@@ -36,6 +36,7 @@ export async function addLockEntries<K extends keyof ToolsLock>(
     }
   }
   const lock: ToolsLock = { ...onDisk, [kind]: { ...onDisk[kind], ...Object.fromEntries(entries) } };
-  const names = entries.map(([name]) => name).join(', ');
-  replaceChange(changes, { path: LOCK_FILE, class: 'scaffold', action: text === undefined ? 'create' : 'update', contents: lockText(lock), reason: `adds ${names}` });
+  const names = entries.map(([name]) => name);
+  const reason = `adds ${names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`}`;
+  replaceChange(changes, { path: LOCK_FILE, class: 'scaffold', action: text === undefined ? 'create' : 'update', contents: lockText(lock), reason });
 }

@@ -43,6 +43,23 @@ export interface ToolContext extends ItemContext {
   approval: 'none' | 'client' | 'human';
   /** A tool imported from a PostgreSQL schema: its query (templates/import/postgres/); null otherwise. */
   query: QueryContext | null;
+  /** A tool imported from an OpenAPI operation (templates/operation/): the API call its handler makes; null otherwise. */
+  http: HttpContext | null;
+}
+
+/** An imported tool's API call as its templates see it. */
+export interface HttpContext {
+  method: string;
+  path: string;
+  /** `GET /pets/{petId}`, or the operationId when it has one. */
+  label: string;
+  /** A JS literal of the binding the handler passes to callOperation (src/backends/http/operation.ts). */
+  binding: string;
+  /** What a successful answer holds, for the output schema's `data`. */
+  responseDescription: string;
+  /** JS literals for the tool's test: arguments its schema accepts, and (null without parameters) ones it refuses. */
+  validArguments: string;
+  invalidArguments: string | null;
 }
 
 /** A resource as its templates see it (templates/resource/). */
@@ -153,7 +170,59 @@ export function toolContext(tool: CompleteToolSpec): ToolContext {
     inputZod: inputZodSource(callParams(tool)),
     approval: tool.approval,
     query: tool.query ? queryContext(tool.query) : null,
+    http: tool.http ? httpContext(tool.http, tool.params) : null,
   };
+}
+
+function httpContext(http: NonNullable<CompleteToolSpec['http']>, params: CompleteToolSpec['params']): HttpContext {
+  const binding = { method: http.method, path: http.path, params: http.params, fixed: http.fixed };
+  const literal = (value: Record<string, unknown>) => (Object.keys(value).length === 0 ? '{}' : JSON.stringify(value, null, 2));
+  const first = params[0];
+  return {
+    method: http.method,
+    path: http.path,
+    label: http.operationId ?? `${http.method} ${http.path}`,
+    binding: JSON.stringify(binding, null, 2),
+    responseDescription: http.response ?? 'The API\'s answer',
+    validArguments: literal(Object.fromEntries(params.filter((p) => p.required).map((p) => [p.name, sampleValue(p)]))),
+    invalidArguments: first
+      ? literal({ ...Object.fromEntries(params.filter((p) => p.required).map((p) => [p.name, sampleValue(p)])), [first.name]: wrongValue(first) })
+      : null,
+  };
+}
+
+const FORMAT_SAMPLES: Record<string, string> = {
+  'date-time': '2026-01-02T03:04:05Z',
+  date: '2026-01-02',
+  email: 'someone@example.com',
+  uri: 'https://example.com/',
+  uuid: '00000000-0000-4000-8000-000000000000',
+};
+
+/** A value the parameter's schema accepts. */
+function sampleValue(param: CompleteToolSpec['params'][number]): unknown {
+  if (param.default !== undefined) return param.default;
+  const first = param.enum?.[0];
+  switch (param.type) {
+    case 'string':
+      return first ?? (param.format ? FORMAT_SAMPLES[param.format] : 'a');
+    case 'number':
+    case 'integer':
+      return first ?? 1;
+    case 'boolean':
+      return true;
+    case 'string[]':
+      return [first ?? 'a'];
+    case 'object':
+      return {};
+    case 'array':
+      return [];
+  }
+}
+
+/** A value of the wrong type for the parameter. */
+function wrongValue(param: CompleteToolSpec['params'][number]): unknown {
+  return param.type === 'string' ? 42 : param.type === 'number' || param.type === 'integer' ? 'not a number' : param.type === 'boolean' ? 'yes' : 'a';
 }
 
 /** The names and paths every item's templates use. */
@@ -213,6 +282,7 @@ function cacheWriterFor(tool: ToolContext, tools: readonly ToolContext[]): ToolC
       other.write &&
       other.backend === tool.backend &&
       other.approval === 'none' &&
+      !other.http &&
       !other.params.some((param) => param.name === 'id' && param.required),
   );
   if (!writer) return null;

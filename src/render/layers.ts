@@ -53,6 +53,8 @@ export function repoLayerIds(spec: CompleteProjectSpec): string[] {
 }
 
 export const TOOL_LAYER_ID = 'tool';
+/** Applied instead of `tool` to a tool with an http binding (imported from an OpenAPI operation). */
+export const OPERATION_LAYER_ID = 'operation';
 /** Applied per resource and per prompt of the spec, as `tool` is per tool. */
 export const RESOURCE_LAYER_ID = 'resource';
 export const PROMPT_LAYER_ID = 'prompt';

@@ -8,7 +8,7 @@ import { BACKEND_KINDS, type BackendKind } from '../spec/project-spec.js';
 import { FileTree } from './file-tree.js';
 import { compileTemplate, type CompiledTemplate, type RenderOptions as TemplateOptions } from './handlebars-env.js';
 import { knownSlots, slicePartials } from './slices.js';
-import { IMPORT_POSTGRES_LAYER_ID, loadLayer, PROMPT_LAYER_ID, repoLayerIds, RESOURCE_LAYER_ID, TOOL_LAYER_ID, TEMPLATES_DIR, type Layer } from './layers.js';
+import { IMPORT_POSTGRES_LAYER_ID, loadLayer, OPERATION_LAYER_ID, PROMPT_LAYER_ID, repoLayerIds, RESOURCE_LAYER_ID, TOOL_LAYER_ID, TEMPLATES_DIR, type Layer } from './layers.js';
 import { renderContext, type RenderContext } from './context.js';
 import { packageJson } from './package-json.js';
 import { LOCK_FILE, lockText, toolsLock } from '../contract/tools-lock.js';
@@ -21,8 +21,9 @@ export async function renderProject(spec: CompleteProjectSpec, options: RenderOp
   const templatesDir = options.templatesDir ?? TEMPLATES_DIR;
   const layers = await Promise.all(repoLayerIds(spec).map((id) => loadLayer(id, templatesDir)));
   // The resource and prompt layers only for a spec that lists some.
-  const [toolLayer, resourceLayer, promptLayer] = await Promise.all([
+  const [toolLayer, operationLayer, resourceLayer, promptLayer] = await Promise.all([
     loadLayer(TOOL_LAYER_ID, templatesDir),
+    spec.tools.some((tool) => tool.http) ? loadLayer(OPERATION_LAYER_ID, templatesDir) : undefined,
     spec.resources.length > 0 ? loadLayer(RESOURCE_LAYER_ID, templatesDir) : undefined,
     spec.prompts.length > 0 ? loadLayer(PROMPT_LAYER_ID, templatesDir) : undefined,
   ]);
@@ -33,7 +34,9 @@ export async function renderProject(spec: CompleteProjectSpec, options: RenderOp
   const templateOptions = { partials: slicePartials(sliceOrder([...layers, toolLayer, ...itemLayers]), await knownSlots(templatesDir)) };
 
   for (const layer of layers) renderLayer(tree, layer, context, templateOptions);
-  for (const tool of context.tools) renderLayer(tree, toolLayer, { ...context, tool }, templateOptions);
+  // An imported tool's files come from the operation layer: merged, so a re-import brings the
+  // document's changes into them and keeps the user's edits.
+  for (const tool of context.tools) renderLayer(tree, tool.http ? operationLayer! : toolLayer, { ...context, tool }, templateOptions);
   // A tool imported from a database: its own tool file, test and managed query over the tool layer's.
   const imported = context.tools.filter((tool) => tool.query);
   const importLayer = imported.length > 0 ? await loadLayer(IMPORT_POSTGRES_LAYER_ID, templatesDir) : undefined;

@@ -2,7 +2,10 @@
  * The short form of a parameter list used by prompts (and later by `mcp-gen add-tool`):
  * `query:string?, limit:integer?, tags:string[]` -- `?` marks an optional parameter.
  */
-import { PARAM_TYPES, type ParamSpec, type ParamType } from './project-spec.js';
+import type { ParamSpec, ParamType } from './project-spec.js';
+
+/** The types a flag or a prompt may give; object and array are for imported operations. */
+const PARAM_TYPES = ['string', 'number', 'integer', 'boolean', 'string[]'] as const;
 
 export function parseParamList(text: string): { params: ParamSpec[]; problems: string[] } {
   const params: ParamSpec[] = [];

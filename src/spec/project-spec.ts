@@ -10,7 +10,14 @@ export const AUTH_KINDS = ['none', 'api-key', 'jwt', 'oauth'] as const;
 /** Backends a tool can reach; a spec lists each at most once, and its first is every tool's default. */
 export const BACKEND_KINDS = ['sample', 'postgres', 'http'] as const;
 export const ACCESS_KINDS = ['read', 'write'] as const;
-export const PARAM_TYPES = ['string', 'number', 'integer', 'boolean', 'string[]'] as const;
+/** object and array: any JSON object / array (an imported API's nested request fields). */
+export const PARAM_TYPES = ['string', 'number', 'integer', 'boolean', 'string[]', 'object', 'array'] as const;
+/** String formats a parameter may declare that zod checks (an imported API's `format`). */
+export const PARAM_FORMATS = ['date-time', 'date', 'email', 'uri', 'uuid'] as const;
+/** HTTP methods an imported operation may use, and where each of its arguments goes. */
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+/** body: one property of a JSON object body; json: the whole JSON body. */
+export const PARAM_LOCATIONS = ['path', 'query', 'header', 'body', 'json'] as const;
 /** none: runs when called; client: the user confirms in the client; human: an approver grants it out of band. */
 export const APPROVAL_MODES = ['none', 'client', 'human'] as const;
 /** A cached answer lives at most a day: longer is a copy of the data, not a cache. */
@@ -43,6 +50,33 @@ export const ParamSpec = z
     type: z.enum(PARAM_TYPES),
     description: z.string().max(1000).default('').describe('What the model should know about this parameter.'),
     required: z.boolean().default(true),
+    enum: z.array(z.union([z.string(), z.number()])).min(1).optional().describe('The only values allowed.'),
+    default: z.union([z.string(), z.number(), z.boolean()]).optional().describe('The value the tool uses when the argument is left out.'),
+    format: z.enum(PARAM_FORMATS).optional().describe('string parameters: a format zod checks.'),
+  })
+  .strict();
+
+const SCALAR = z.union([z.string(), z.number(), z.boolean()]);
+
+/**
+ * How a tool calls its HTTP API (a tool imported from an OpenAPI document): the method, the
+ * path template, where each parameter goes, and values sent on every call. The generated
+ * handler makes exactly this call through the http backend.
+ */
+export const HttpBindingSpec = z
+  .object({
+    method: z.enum(HTTP_METHODS),
+    path: z.string().min(1).max(2000).regex(/^\/[^\s]*$/, { error: 'must be a path starting with /, {name} for a path parameter' }),
+    /** tool parameter -> where it goes and its name on the wire (absent: same name, in the query). */
+    params: z
+      .record(z.string(), z.object({ in: z.enum(PARAM_LOCATIONS), name: z.string().min(1).max(200) }).strict())
+      .default({}),
+    /** Sent on every call, never an argument (an overlay's hidden parameters). */
+    fixed: z
+      .array(z.object({ in: z.enum(PARAM_LOCATIONS), name: z.string().min(1).max(200), value: SCALAR }).strict())
+      .default([]),
+    operationId: z.string().max(200).optional().describe('The operation it was imported from.'),
+    response: z.string().max(2000).optional().describe('What a successful answer holds.'),
   })
   .strict();
 
@@ -129,6 +163,7 @@ export const ToolSpec = z
       .default('none')
       .describe('Write tools only. client: the user confirms in the client; human: an approver other than the caller grants each call.'),
     query: QuerySpec.optional().describe('Written by `mcp-gen import postgres`: the table and columns the tool queries (postgres backend).'),
+    http: HttpBindingSpec.optional().describe('http backend: the API call the handler makes (written by mcp-gen import openapi).'),
   })
   .strict();
 
@@ -186,6 +221,48 @@ export const PromptSpec = z
   })
   .strict();
 
+const SELECTION = z
+  .object({
+    tags: z.array(z.string().min(1)).optional().describe('Operations with any of these tags.'),
+    paths: z.array(z.string().min(1)).optional().describe('Operations whose path matches any of these globs (/pets/*, /admin/**).'),
+    operations: z.array(z.string().min(1)).optional().describe('Operations by operationId, or by "METHOD /path".'),
+  })
+  .strict();
+
+/** The curation of one operation: what the import would derive, decided otherwise. */
+export const OperationOverrideSpec = z
+  .object({
+    name: NAME.optional(),
+    title: TITLE,
+    description: DESCRIPTION,
+    access: z.enum(ACCESS_KINDS).optional(),
+    approval: z.enum(APPROVAL_MODES).optional(),
+    scopes: SCOPES,
+    rateLimit: RATE_LIMIT,
+    hidden: z
+      .record(z.string(), SCALAR)
+      .optional()
+      .describe('Parameters (by their name in the document) the model never sees, sent with these values on every call.'),
+  })
+  .strict();
+
+/**
+ * `mcp-gen import openapi`: the document the imported tools come from and the user's curation
+ * of it. The import expands it into ordinary `tools` entries with an `http` binding; this block
+ * is what a re-import applies again to a changed document.
+ */
+export const OpenApiImportSpec = z
+  .object({
+    source: z.string().min(1).max(2000).describe('The document: a path relative to the repository, or a URL.'),
+    include: SELECTION.optional().describe('Only these operations (default: every operation).'),
+    exclude: SELECTION.optional().describe('Never these operations, even when included.'),
+    overrides: z
+      .record(z.string(), OperationOverrideSpec)
+      .default({})
+      .describe('Per operation (by operationId, or "METHOD /path"): name, title, description, access, approval, scopes, rate limit, hidden parameters.'),
+  })
+  .strict();
+
 export const BackendSpec = z.object({ kind: z.enum(BACKEND_KINDS) }).strict();
 
 /** Your curation of an imported tool, by the name the import gives it. */
@@ -229,6 +306,7 @@ export const ProjectSpec = z
       .describe('Data the model can read into its context (a schema, a catalog, one record by URI template); each becomes src/resources/<name>.ts.'),
     prompts: z.array(PromptSpec).max(500).default([]).describe('Reusable prompts for common workflows; each becomes src/prompts/<name>.ts.'),
     postgresImport: PostgresImportSpec.optional().describe('What `mcp-gen import postgres` imports, and your curation of it; re-imports start from here.'),
+    openapi: OpenApiImportSpec.optional().describe('The OpenAPI document the http tools were imported from, and their curation (mcp-gen import openapi).'),
     /** Written by the generator: the version that last wrote the repo, migrations applied. */
     generator: z
       .object({ version: z.string(), migrations: z.array(z.string()).default([]) })
@@ -246,6 +324,9 @@ export type PostgresImportSpec = z.output<typeof PostgresImportSpec>;
 export type BackendSpec = z.output<typeof BackendSpec>;
 export type ResourceSpec = z.output<typeof ResourceSpec>;
 export type PromptSpec = z.output<typeof PromptSpec>;
+export type HttpBindingSpec = z.output<typeof HttpBindingSpec>;
+export type OpenApiImportSpec = z.output<typeof OpenApiImportSpec>;
+export type OperationOverrideSpec = z.output<typeof OperationOverrideSpec>;
 export type ProjectSpec = z.output<typeof ProjectSpec>;
 /** What a user may write: every defaulted field optional. */
 export type ProjectSpecInput = z.input<typeof ProjectSpec>;
@@ -315,6 +396,7 @@ function checkCrossFieldRules(spec: z.output<z.ZodObject<any>>, ctx: z.Refinemen
         });
       }
     });
+    checkHttpBinding(tool, i, backendKinds, ctx);
     checkApproval(s, tool, i, ctx);
     if (tool.query && (tool.backend ?? s.backends[0]?.kind) !== 'postgres') {
       ctx.addIssue({ code: 'custom', path: ['tools', i, 'query'], message: 'needs the postgres backend: set backend "postgres" (an imported table is queried there)' });
@@ -396,6 +478,47 @@ function uniqueNames(list: ReadonlyArray<{ name: string }>, field: 'resources' |
     clash(files, toolFileName(name).toLowerCase(), (first) => `"${name}" would share the file src/${field}/${toolFileName(name)}.ts with ${field}[${first}]; rename one`);
     clash(ids, toolIdentifier(name), (first) => `"${name}" would share the TypeScript name ${toolIdentifier(name)} with ${field}[${first}]; rename one`);
   });
+}
+
+/**
+ * A tool with an `http` binding calls the http backend, and every parameter it takes is sent
+ * somewhere; the richer parameter forms (object, array, enum, default, format) are for such
+ * tools only, since the other tool templates fill in sample arguments of the five plain types.
+ */
+function checkHttpBinding(tool: ToolSpec, i: number, backendKinds: ReadonlySet<string>, ctx: z.RefinementCtx): void {
+  const params = tool.params ?? [];
+  if (!tool.http) {
+    params.forEach((p, j) => {
+      const rich = p.type === 'object' || p.type === 'array' ? `type "${p.type}"` : p.enum ? 'enum' : p.default !== undefined ? 'default' : p.format ? 'format' : undefined;
+      if (rich) ctx.addIssue({ code: 'custom', path: ['tools', i, 'params', j], message: `${rich} is only allowed on a tool with an http binding (one imported from an OpenAPI document)` });
+    });
+    return;
+  }
+  const path = ['tools', i, 'http'];
+  if ((tool.backend ?? [...backendKinds][0]) !== 'http') {
+    ctx.addIssue({ code: 'custom', path: ['tools', i, 'backend'], message: 'must be "http" on a tool with an http binding (add the http backend: mcp-gen add-backend http)' });
+  }
+  const expectedWrite = !['GET', 'HEAD'].includes(tool.http.method);
+  if (expectedWrite !== (tool.access === 'write')) {
+    ctx.addIssue({ code: 'custom', path: ['tools', i, 'access'], message: `must be "${expectedWrite ? 'write' : 'read'}" for an http ${tool.http.method} (a GET or HEAD reads; other methods change data)` });
+  }
+  for (const name of Object.keys(tool.http.params)) {
+    if (!params.some((p) => p.name === name)) ctx.addIssue({ code: 'custom', path: [...path, 'params', name], message: `"${name}" is not one of the tool's params` });
+  }
+  params.forEach((p, j) => {
+    if (!tool.http!.params[p.name]) ctx.addIssue({ code: 'custom', path: ['tools', i, 'params', j, 'name'], message: `"${p.name}" is not in http.params: say where the API takes it` });
+  });
+  const placeholders = [...tool.http.path.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1]!);
+  const pathParams = [
+    ...Object.entries(tool.http.params).filter(([, where]) => where.in === 'path').map(([, where]) => where.name),
+    ...tool.http.fixed.filter((f) => f.in === 'path').map((f) => f.name),
+  ];
+  for (const name of placeholders) {
+    if (!pathParams.includes(name)) ctx.addIssue({ code: 'custom', path: [...path, 'path'], message: `{${name}} has no parameter (in: "path") or fixed value` });
+  }
+  for (const name of pathParams) {
+    if (!placeholders.includes(name)) ctx.addIssue({ code: 'custom', path: [...path, 'params'], message: `path parameter "${name}" is not a {placeholder} of ${tool.http.path}` });
+  }
 }
 
 /** Approval gates writes, and `human` needs someone to grant it: an HTTP admin endpoint and distinct identities. */

@@ -5,7 +5,7 @@
  */
 import { APPROVAL_ID_PARAM, projectSlug, type ParamSpec, type ProjectSpec, type PromptSpec, type ResourceSpec, type ToolSpec } from './project-spec.js';
 
-export type CompleteToolSpec = Required<Omit<ToolSpec, 'rateLimit' | 'cache' | 'maxResponseTokens' | 'query'>> & Pick<ToolSpec, 'rateLimit' | 'cache' | 'maxResponseTokens' | 'query'>;
+export type CompleteToolSpec = Required<Omit<ToolSpec, 'rateLimit' | 'cache' | 'maxResponseTokens' | 'query' | 'http'>> & Pick<ToolSpec, 'rateLimit' | 'cache' | 'maxResponseTokens' | 'query' | 'http'>;
 export type CompleteResourceSpec = Required<Omit<ResourceSpec, 'uri' | 'uriTemplate' | 'rateLimit'>> & Pick<ResourceSpec, 'uri' | 'uriTemplate' | 'rateLimit'>;
 export type CompletePromptSpec = Required<Omit<PromptSpec, 'rateLimit'>> & Pick<PromptSpec, 'rateLimit'>;
 export type CompleteProjectSpec = Omit<ProjectSpec, 'tools' | 'title' | 'resources' | 'prompts'> & {
@@ -78,6 +78,7 @@ function completeTool(tool: ToolSpec, defaultBackend: ToolSpec['backend'] & stri
   if (tool.cache) complete.cache = tool.cache;
   if (tool.maxResponseTokens !== undefined) complete.maxResponseTokens = tool.maxResponseTokens;
   if (tool.query) complete.query = tool.query;
+  if (tool.http) complete.http = tool.http;
   return complete;
 }
 

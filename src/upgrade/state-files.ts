@@ -87,13 +87,24 @@ function answers(spec: CompleteProjectSpec) {
       ...(t.maxResponseTokens !== undefined ? { maxResponseTokens: t.maxResponseTokens } : {}),
       // Only when set: repos written before approvals existed keep an unchanged mcp-gen.json.
       ...(t.approval !== 'none' ? { approval: t.approval } : {}),
-      params: t.params.map((p) => ({ name: p.name, type: p.type, description: p.description, required: p.required })),
+      params: t.params.map((p) => ({
+        name: p.name,
+        type: p.type,
+        description: p.description,
+        required: p.required,
+        ...(p.enum ? { enum: p.enum } : {}),
+        ...(p.default !== undefined ? { default: p.default } : {}),
+        ...(p.format ? { format: p.format } : {}),
+      })),
       // A tool imported from a database: what it queries (mcp-gen import postgres).
       ...(t.query ? { query: t.query } : {}),
+      // An imported tool's API call (mcp-gen import openapi): what its file is rendered from.
+      ...(t.http ? { http: t.http } : {}),
     })),
     // Only when there are some: a tools-only repo's mcp-gen.json stays as it was.
     ...(spec.resources.length > 0 ? { resources: spec.resources } : {}),
     ...(spec.prompts.length > 0 ? { prompts: spec.prompts } : {}),
     ...(spec.postgresImport ? { postgresImport: spec.postgresImport } : {}),
+    ...(spec.openapi ? { openapi: spec.openapi } : {}),
   };
 }

@@ -6,8 +6,9 @@
  * the files that need code are written as a user would write them: test_error_handling's
  * handler throws a ToolError, the content fixtures return their images, audio and resources
  * with withContent, the logging and progress fixtures notify through ctx.clientLog and
- * ctx.progress, and the resources' reads and two prompts' gets return the contents the suite
- * expects. Each leg runs the suite
+ * ctx.progress, the resources' reads and two prompts' gets return the contents the suite
+ * expects, and the multi-round fixtures (2026-07-28) ask the client through ctx.input. Each leg
+ * runs the suite
  * with a checked-in baseline of expected failures: the suite itself fails on any other failure
  * or warning and on a baseline entry that passes; this test also fails when a baselined
  * scenario fails in a check other than the ones named below, and when the protocol-level
@@ -49,18 +50,6 @@ ALLOWED_2025['server-sse-multiple-streams'] = ['server-sse-multiple-streams-sess
 const ALLOWED_2026: Allowed = {
   ...Object.fromEntries(
     [
-      'input-required-result-basic-elicitation',
-      'input-required-result-basic-sampling',
-      'input-required-result-basic-list-roots',
-      'input-required-result-request-state',
-      'input-required-result-multiple-input-requests',
-      'input-required-result-multi-round',
-      'input-required-result-missing-input-response',
-      'input-required-result-non-tool-request',
-      'input-required-result-result-type',
-      'input-required-result-tampered-state',
-      'input-required-result-capability-check',
-      'input-required-result-ignore-extra-params',
       'json-schema-2020-12',
       'http-custom-header-server-validation',
       'tasks-lifecycle',
@@ -121,6 +110,19 @@ const MUST_PASS_2026 = [
   'http-header-validation',
   'input-required-result-unsupported-methods',
   'input-required-result-validate-input',
+  // Handlers that ask through ctx.input (the fixtures above).
+  'input-required-result-basic-elicitation',
+  'input-required-result-basic-sampling',
+  'input-required-result-basic-list-roots',
+  'input-required-result-request-state',
+  'input-required-result-multiple-input-requests',
+  'input-required-result-multi-round',
+  'input-required-result-missing-input-response',
+  'input-required-result-non-tool-request',
+  'input-required-result-result-type',
+  'input-required-result-tampered-state',
+  'input-required-result-capability-check',
+  'input-required-result-ignore-extra-params',
   ...RESOURCES_AND_PROMPTS,
   'sep-2164-resource-not-found',
   'caching',
@@ -139,6 +141,7 @@ beforeAll(async () => {
   await writeErrorFixture(join(dir, 'src', 'tools', 'test_error_handling.ts'));
   await writeResourceAndPromptFixtures(dir);
   await writeContentAndNotificationFixtures(dir);
+  await writeInputRequiredFixtures(dir);
   await npmRun(dir, 'build');
   server = await startHttp(dir, {
     AUDIT_LOG: join(root, 'audit.jsonl'),
@@ -306,6 +309,100 @@ const AUDIO_BASE64 = '${TEST_AUDIO_BASE64}';`,
       await ctx.progress(done, 100, \`Completed step \${done} of 100\`);
     }
     return { steps: 100 };
+  },
+`,
+  );
+}
+
+/**
+ * What a user writes in the scaffolded files of the everything server's multi-round fixtures
+ * (2026-07-28): handlers that ask the client through ctx.input, with the question keys the
+ * suite answers, and a prompt whose get asks for context first.
+ */
+async function writeInputRequiredFixtures(dir: string): Promise<void> {
+  const tool = (name: string) => join(dir, 'src', 'tools', `test_input_required_result_${name}.ts`);
+  // Each file imports and declares only what it uses (the build refuses unused names).
+  const helpers = {
+    nameForm: 'const nameForm = z.object({ name: z.string() });',
+    colorForm: 'const colorForm = z.object({ color: z.string() });',
+    confirmForm: 'const confirmForm = z.object({ ok: z.boolean() });',
+    askName: "const askName = () => elicit({ message: 'What is your name?', requestedSchema: nameForm });",
+    askModel: "const askModel = (text: string) => sample({ messages: [{ role: 'user', content: { type: 'text', text } }], maxTokens: 100 });",
+  };
+  const uses = (imports: string, ...names: Array<keyof typeof helpers>) =>
+    `import { defineTool, ${imports} } from '../tool-model/define-tool.js';\n\n${names.map((name) => helpers[name]).join('\n')}`;
+  const answered = "z.object({ answer: z.string().describe('What the client answered') })";
+  await rewriteTool(tool('elicitation'), uses('elicit', 'nameForm', 'askName'), answered, `  async handler(_input, ctx) {
+    const answer = ctx.input.accepted('user_name', nameForm);
+    if (!answer) return ctx.input.ask({ user_name: askName() });
+    return { answer: \`Hello, \${answer.name}!\` };
+  },
+`);
+  await rewriteTool(tool('sampling'), uses('sample', 'askModel'), answered, `  async handler(_input, ctx) {
+    const response = ctx.input.response('capital_question');
+    if (response.kind !== 'sampling') return ctx.input.ask({ capital_question: askModel('What is the capital of France?') });
+    const content = response.result.content;
+    const block = Array.isArray(content) ? content[0] : content;
+    return { answer: block?.type === 'text' ? block.text : '' };
+  },
+`);
+  await rewriteTool(tool('list_roots'), uses('listRoots'), answered, `  async handler(_input, ctx) {
+    const response = ctx.input.response('client_roots');
+    if (response.kind !== 'roots') return ctx.input.ask({ client_roots: listRoots() });
+    return { answer: response.roots.map((root) => root.uri).join(', ') };
+  },
+`);
+  // The state proves the answer belongs to this server's question: it comes back signed.
+  const confirmWithState = `  async handler(_input, ctx) {
+    const answer = ctx.input.accepted('confirm', confirmForm);
+    if (!ctx.input.state() || !answer) return ctx.input.ask({ confirm: elicit({ message: 'Please confirm', requestedSchema: confirmForm }) }, { asked: 'confirm' });
+    return { answer: answer.ok ? 'state-ok: confirmed' : 'state-ok: not confirmed' };
+  },
+`;
+  await rewriteTool(tool('request_state'), uses('elicit', 'confirmForm'), answered, confirmWithState);
+  await rewriteTool(tool('tampered_state'), uses('elicit', 'confirmForm'), answered, confirmWithState);
+  await rewriteTool(tool('multiple_inputs'), uses('elicit, listRoots, sample', 'nameForm', 'askName', 'askModel'), answered, `  async handler(_input, ctx) {
+    const name = ctx.input.accepted('user_name', nameForm);
+    const greeting = ctx.input.response('greeting');
+    const roots = ctx.input.response('client_roots');
+    if (!ctx.input.state() || !name || greeting.kind !== 'sampling' || roots.kind !== 'roots') {
+      return ctx.input.ask({ user_name: askName(), greeting: askModel('Generate a greeting'), client_roots: listRoots() }, { round: 1 });
+    }
+    return { answer: \`\${name.name}, with \${roots.roots.length} roots\` };
+  },
+`);
+  await rewriteTool(tool('multi_round'), uses('elicit', 'nameForm', 'colorForm'), answered, `  async handler(_input, ctx) {
+    const carried = ctx.input.state<{ name?: string }>();
+    if (carried?.name !== undefined) {
+      const color = ctx.input.accepted('step2', colorForm);
+      if (color) return { answer: \`\${carried.name} likes \${color.color}\` };
+    }
+    const name = carried ? ctx.input.accepted('step1', nameForm) : undefined;
+    if (name || carried?.name !== undefined) {
+      return ctx.input.ask({ step2: elicit({ message: 'Step 2: What is your favorite color?', requestedSchema: colorForm }) }, { name: name?.name ?? carried?.name });
+    }
+    return ctx.input.ask({ step1: elicit({ message: 'Step 1: What is your name?', requestedSchema: nameForm }) }, { step: 1 });
+  },
+`);
+  await rewriteTool(tool('capabilities'), uses('elicit, listRoots, sample, type InputRequest', 'nameForm', 'askName', 'askModel'), answered, `  async handler(_input, ctx) {
+    if (ctx.input.response('greeting').kind !== 'missing' || ctx.input.response('user_name').kind !== 'missing') return { answer: 'answered' };
+    // Only what this client declared it can answer.
+    const questions: Record<string, InputRequest> = {};
+    if (ctx.input.canAsk('sampling')) questions.greeting = askModel('Generate a greeting');
+    if (ctx.input.canAsk('elicitation')) questions.user_name = askName();
+    if (ctx.input.canAsk('roots')) questions.client_roots = listRoots();
+    return ctx.input.ask(questions);
+  },
+`);
+  await rewriteBody(
+    join(dir, 'src', 'prompts', 'test_input_required_result_prompt.ts'),
+    `import { definePrompt, elicit, userMessage } from '../tool-model/define-prompt.js';
+
+const contextForm = z.object({ context: z.string() });`,
+    `  async get(_args, ctx) {
+    const answer = ctx.input.accepted('user_context', contextForm);
+    if (!answer) return ctx.input.ask({ user_context: elicit({ message: 'What context should the prompt use?', requestedSchema: contextForm }) });
+    return { messages: [userMessage(\`Use this context: \${answer.context}\`)] };
   },
 `,
   );

@@ -140,7 +140,7 @@ describe('spec validation', () => {
     );
     expect(lines).toEqual([
       'tools[0].params[0].name: "1bad" must be an identifier: a letter or _, then letters, digits or _ (at most 64)',
-      'tools[0].params[1].type: "date" is not allowed; expected one of string, number, integer, boolean, string[]',
+      'tools[0].params[1].type: "date" is not allowed; expected one of string, number, integer, boolean, string[], object, array',
     ]);
     // Cross-field rules run once every field is valid on its own.
     const dup = [
@@ -155,6 +155,45 @@ describe('spec validation', () => {
       'tools[0].backend: "postgres" is not one of this spec\'s backends (sample)',
     ]);
     expect(problems(spec({ tools: [tool('get_x', { backend: 'mysql' })] }))[0]).toMatch(/^tools\[0\]\.backend: "mysql" is not allowed/);
+  });
+});
+
+describe('http bindings (imported tools)', () => {
+  const bound = (extra: Record<string, unknown> = {}, http: Record<string, unknown> = {}) =>
+    spec({
+      backends: [{ kind: 'http' }],
+      tools: [
+        tool('get_pet', {
+          params: [{ name: 'pet_id', type: 'string', format: 'uuid' }, { name: 'kind', type: 'string', enum: ['cat', 'dog'], required: false, default: 'cat' }],
+          http: { method: 'GET', path: '/pets/{petId}', params: { pet_id: { in: 'path', name: 'petId' }, kind: { in: 'query', name: 'kind' } }, ...http },
+          ...extra,
+        }),
+      ],
+    });
+
+  it('takes a binding with enum, default and format parameters', () => {
+    const parsed = parseSpec(bound());
+    expect(parsed.tools[0]!.http).toEqual({ method: 'GET', path: '/pets/{petId}', params: { pet_id: { in: 'path', name: 'petId' }, kind: { in: 'query', name: 'kind' } }, fixed: [] });
+  });
+
+  it('refuses a binding that does not say where each parameter goes, or leaves a placeholder empty', () => {
+    expect(problems(bound({}, { params: { pet_id: { in: 'path', name: 'id' } } }))).toEqual([
+      'tools[0].params[1].name: "kind" is not in http.params: say where the API takes it',
+      'tools[0].http.path: {petId} has no parameter (in: "path") or fixed value',
+      'tools[0].http.params: path parameter "id" is not a {placeholder} of /pets/{petId}',
+    ]);
+    expect(problems(bound({ access: 'write' }))).toEqual(['tools[0].access: must be "read" for an http GET (a GET or HEAD reads; other methods change data)']);
+    expect(problems(bound({}, { method: 'DELETE' }))).toEqual(['tools[0].access: must be "write" for an http DELETE (a GET or HEAD reads; other methods change data)']);
+    expect(problems({ ...bound(), backends: [{ kind: 'sample' }, { kind: 'http' }] })).toEqual([
+      'tools[0].backend: must be "http" on a tool with an http binding (add the http backend: mcp-gen add-backend http)',
+    ]);
+  });
+
+  it('keeps object, array, enum, default and format for bound tools', () => {
+    expect(problems(spec({ tools: [tool('search_customers', { params: [{ name: 'filter', type: 'object' }, { name: 'state', type: 'string', enum: ['a'] }] })] }))).toEqual([
+      'tools[0].params[0]: type "object" is only allowed on a tool with an http binding (one imported from an OpenAPI document)',
+      'tools[0].params[1]: enum is only allowed on a tool with an http binding (one imported from an OpenAPI document)',
+    ]);
   });
 });
 

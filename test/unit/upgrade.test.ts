@@ -291,13 +291,14 @@ describe.each(VERSIONS)('a hand edit of a generated (managed) file, from %s', (v
 });
 
 /**
- * What a repo needs to load its tools as `npm run contract` does (tsx and zod), linked from this
- * project's own node_modules: a real directory, so the repo's .gitignore (`node_modules/`) holds.
+ * What a repo needs to load its tools as `npm run contract` does (tsx, zod, and the MCP SDK the
+ * tool model's input-request builders come from), linked from this project's own node_modules:
+ * a real directory, so the repo's .gitignore (`node_modules/`) holds.
  */
 async function linkToolModules(dir: string) {
   const own = fileURLToPath(new URL('../../node_modules/', import.meta.url));
   await mkdir(join(dir, 'node_modules/.bin'), { recursive: true });
-  for (const name of ['tsx', 'zod']) await symlink(join(own, name), join(dir, 'node_modules', name));
+  for (const name of ['tsx', 'zod', '@modelcontextprotocol']) await symlink(join(own, name), join(dir, 'node_modules', name));
   await symlink('../tsx/dist/cli.mjs', join(dir, 'node_modules/.bin/tsx'));
 }
 

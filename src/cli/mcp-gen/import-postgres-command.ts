@@ -37,8 +37,8 @@ const FLAG_OF: Record<string, string> = {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-export function importCommand(output: Output, setExit: (code: number) => void): Command {
-  const postgres = new Command('postgres')
+export function importPostgresCommand(output: Output, setExit: (code: number) => void): Command {
+  return new Command('postgres')
     .description('Tools over PostgreSQL tables: get_, list_ and search_ per table (create_ and update_ with --writes), tenant-scoped by row-level security')
     .argument('[source]', 'DATABASE_URL (the database that variable names; default) or the path of a schema-only SQL dump (pg_dump --schema-only)')
     .option('--table <name>', 'a table to import, repeatable (default: every table of the schema)', collect)
@@ -54,8 +54,6 @@ export function importCommand(output: Output, setExit: (code: number) => void): 
     .action(async (source: string | undefined, options: ImportPostgresOptions) => {
       setExit(await runImport(source, options, output));
     });
-  postgres.exitOverride().configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) });
-  return new Command('import').description('Import tools from an existing system: postgres').addCommand(postgres);
 }
 
 async function runImport(source: string | undefined, options: ImportPostgresOptions, output: Output): Promise<number> {

@@ -21,6 +21,7 @@ import { Tracing } from './observability/tracing.js';
 import { createAuditLog, type AuditLog } from './pipeline/audit.js';
 import type { NamedStage } from './pipeline/call-context.js';
 import { ToolPipeline } from './pipeline/call-tool.js';
+import { InputStates } from './pipeline/input-states.js';
 import type { AnyPrompt } from './tool-model/define-prompt.js';
 import type { AnyResource } from './tool-model/define-resource.js';
 import type { AnyTool } from './tool-model/define-tool.js';
@@ -174,6 +175,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     budget: new ResponseBudget(config.responseBudget.maxTokens),
     outputRedactor: config.redaction.toolOutput ? redactor : undefined,
     clientMessages: { redactor, level: config.clientLogLevel },
+    inputStates: new InputStates(config.approvals.stateKey),
     audit,
     logger,
     rollout,

@@ -15,6 +15,7 @@ import { callBudgetsOf } from './limits/call-budgets.js';
 import { callTraceInfo } from './observability/tracing.js';
 import type { ToolPipeline } from './pipeline/call-tool.js';
 import type { CallRequest } from './pipeline/call-request.js';
+import { canAnswerKind } from './pipeline/client-capabilities.js';
 import type { AnyPrompt } from './tool-model/define-prompt.js';
 import type { AnyResource } from './tool-model/define-resource.js';
 import type { AnyTool } from './tool-model/define-tool.js';
@@ -77,7 +78,11 @@ export function createServerFactory(catalog: Catalog, pipeline: ToolPipeline, ro
 
   return (principal) => {
     // Tools are declared even when the tenant may use none (tool rollout): an empty list, not a missing capability.
-    const server = new McpServer(SERVER_INFO, { capabilities });
+    const server = new McpServer(SERVER_INFO, {
+      capabilities,
+      // An echoed requestState (input_required rounds) must be this server's, for this caller.
+      requestState: { verify: (state) => pipeline.verifyRequestState(state, principal) },
+    });
     // Anything disabled for this tenant does not exist for it: not listed, unknown if called.
     const enabled = (name: string) => !principal || rollout.isEnabled(name, principal.tenantId);
     for (const { tool, config } of registrations) {
@@ -113,9 +118,12 @@ const INVALID_PARAMS = -32602;
 
 /** What the pipeline needs of the SDK's request context. `toolName`: a tools/call's, whose rate-limit budgets the HTTP transport may have taken. */
 function callRequest(server: McpServer, ctx: ServerContext, toolName?: string): CallRequest {
+  const clientCapabilities = server.server.getClientCapabilities();
   return {
     signal: ctx.mcpReq.signal,
-    canConfirm: canElicitForm(server),
+    clientCapabilities,
+    // Approval `client` asks with a form.
+    canConfirm: canAnswerKind(clientCapabilities, 'elicitation'),
     inputResponses: ctx.mcpReq.inputResponses,
     requestState: ctx.mcpReq.requestState(),
     trace: callTraceInfo(ctx),
@@ -134,17 +142,6 @@ function describe(tool: AnyTool): string {
   const use = replacement ? ` Use ${replacement} instead.` : '';
   const until = removeAfter ? ` It will be removed after ${removeAfter}.` : '';
   return `${tool.description}\n\nDeprecated.${use}${until}`;
-}
-
-/**
- * Whether the client on this request can show a form (approval `client`): the capabilities it
- * declared on this request (2026-07-28) or at initialize (2025 era; none on stateless HTTP, where
- * the server cannot send it requests). A bare `elicitation: {}` means form, as in the spec.
- */
-function canElicitForm(server: McpServer): boolean {
-  const elicitation = server.server.getClientCapabilities()?.elicitation;
-  if (!elicitation) return false;
-  return elicitation.form !== undefined || elicitation.url === undefined;
 }
 
 function annotationsFor(tool: AnyTool): ToolAnnotations {

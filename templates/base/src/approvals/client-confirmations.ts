@@ -61,6 +61,16 @@ export class ClientConfirmations {
     });
   }
 
+  /** Whether this server signed the requestState as a confirmation question, and it has not expired. */
+  async authentic(state: string): Promise<boolean> {
+    try {
+      const payload = await this.codec.verify(state, NO_BINDING_CONTEXT);
+      return typeof payload.fingerprint === 'string';
+    } catch {
+      return false;
+    }
+  }
+
   /**
    * Checks an echoed requestState against the call it comes back with, and marks it answered:
    * `invalid` (forged, altered, expired), `mismatch` (another caller, tool or arguments),

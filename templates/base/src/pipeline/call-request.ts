@@ -1,5 +1,5 @@
 /** What a transport passes the pipeline about one tools/call request, besides its arguments. */
-import type { LoggingLevel, Notification } from '@modelcontextprotocol/server';
+import type { ClientCapabilities, LoggingLevel, Notification } from '@modelcontextprotocol/server';
 
 import type { Taken } from '../limits/limiter-store.js';
 import type { CallTraceInfo } from '../observability/tracing.js';
@@ -8,6 +8,8 @@ export interface CallRequest {
   signal: AbortSignal;
   /** Whether the client declared form elicitation on this request (approval `client` needs it). */
   canConfirm: boolean;
+  /** What the client declared it can answer on this request (ctx.input.canAsk, client-capabilities.ts). */
+  clientCapabilities?: ClientCapabilities | undefined;
   /** A retry after input_required: the client's answers, and the requestState it echoes. */
   inputResponses?: Record<string, unknown> | undefined;
   requestState?: unknown;

@@ -39,12 +39,25 @@ export class ToolPipeline {
   }
 
   /**
-   * Runs one tool call through every stage; always resolves to a tool result (or, for approval
-   * `client`, the question the client must answer first), never throws.
+   * Runs one tool call through every stage; always resolves to a tool result (or the question the
+   * client must answer first: approval `client`, ctx.input.ask), never throws.
    */
   async call(tool: AnyTool, args: unknown, principal: Principal | undefined, request: CallRequest): Promise<CallToolResult | InputRequiredResult> {
     const outcome = await this.run({ ...this.begin('tool', tool, args, principal, request), kind: 'tool', target: tool });
     return outcome.result as CallToolResult | InputRequiredResult;
+  }
+
+  /**
+   * The SDK's check of an echoed requestState, before the call reaches the stages: one this
+   * server signed, unexpired, and (a handler's) sealed for this caller. Throws otherwise, which
+   * the SDK answers with a JSON-RPC error (-32602). Which tool, resource or prompt a handler's
+   * state belongs to, and an approval's state, are checked in the stages, and audited there.
+   */
+  async verifyRequestState(requestState: string, principal: Principal | undefined): Promise<void> {
+    if (principal && (await this.deps.inputStates.authentic(requestState, principal))) return;
+    if (await this.deps.approvals.confirmations.authentic(requestState)) return;
+    this.deps.logger.warn({ tenant: principal?.tenantId, subject: principal?.subject }, 'refused a requestState this server did not sign for the caller, or that expired');
+    throw new Error('invalid requestState');
   }
 
   /**
@@ -146,7 +159,8 @@ const REFUSED = -32000;
 
 /** The answer of a resource read or prompt get, or its refusal as a protocol error carrying the error code. */
 function answerOrThrow(outcome: PipelineResult): PipelineResult['result'] {
-  if (outcome.outcome === 'ok') return outcome.result;
+  // A question (ctx.input.ask) is an answer too: the client retries with what it was asked for.
+  if (outcome.outcome === 'ok' || outcome.outcome === 'input_required') return outcome.result;
   const content = (outcome.result as CallToolResult).content;
   const text = Array.isArray(content) ? content.map((block) => (block.type === 'text' ? block.text : '')).join(' ') : outcome.outcome;
   const code = outcome.outcome === 'invalid' ? INVALID_PARAMS : outcome.errorCode === 'not_found' ? RESOURCE_NOT_FOUND : REFUSED;

@@ -9,6 +9,7 @@ import type { ApprovalDeps } from './approve.js';
 import type { AuditLog } from './audit.js';
 import type { CallLifecycle } from './call-lifecycle.js';
 import type { ClientMessageSettings } from './client-messages.js';
+import type { InputStates } from './input-states.js';
 import type { RateLimits } from './rate-limit.js';
 import type { ResponseBudget } from './response-budget.js';
 import type { ResponseCache } from './response-cache.js';
@@ -30,6 +31,8 @@ export interface PipelineDeps {
   budget: ResponseBudget;
   /** Handlers' messages to the client: redacted, and nothing below CLIENT_LOG_LEVEL. */
   clientMessages: ClientMessageSettings;
+  /** Seals and opens the state handlers carry between the rounds of a call (ctx.input.ask). */
+  inputStates: InputStates;
   /** REDACT_TOOL_OUTPUT=true: redact results before the model sees them. */
   outputRedactor?: Redactor | undefined;
 }

@@ -7,9 +7,11 @@ import type { CallToolResult, CompleteResult, ContentBlock, GetPromptResult, Inp
 
 /**
  * Every outcome an audit record can carry. `pending_approval`: the call waits for the user's
- * confirmation or an approver; `approval_granted` / `approval_denied`: an approver's decision.
+ * confirmation or an approver; `approval_granted` / `approval_denied`: an approver's decision;
+ * `input_required`: the handler asked the client for more (ctx.input.ask) and the call comes back
+ * with the answers.
  */
-export type Outcome = 'ok' | 'error' | 'invalid' | 'denied' | 'rate_limited' | 'pending_approval' | 'approval_granted' | 'approval_denied';
+export type Outcome = 'ok' | 'error' | 'invalid' | 'denied' | 'rate_limited' | 'pending_approval' | 'approval_granted' | 'approval_denied' | 'input_required';
 
 /** What the approval gate decided about a call (or an approver about a parked one), for the audit record. */
 export interface ApprovalRecord {
@@ -39,7 +41,7 @@ export interface PipelineResult {
   outcome: Outcome;
   errorCode: string | null;
   /**
-   * A tool result, or the question the client must answer first (approval `client`); a resource's
+   * A tool result, or the question the client must answer first (approval `client`, ctx.input.ask); a resource's
    * contents or a prompt's messages when ok (refused or failed, they are tool-style error results,
    * which the server answers as protocol errors: server.ts).
    */

@@ -6,10 +6,11 @@
  * and the model gets a short message with a reference to find that log line: no stack traces,
  * SQL or secrets leave the server.
  */
-import { isSpecType, type CompleteResult } from '@modelcontextprotocol/server';
+import { isSpecType, type CompleteResult, type InputRequiredResult } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
 
 import { isWithContent } from '../tool-model/content.js';
+import { isInputQuestion } from '../tool-model/input-requests.js';
 import { ToolError } from '../tool-model/tool-error.js';
 import type { ToolContext } from '../tool-model/tool-context.js';
 import type { CallContext } from './call-context.js';
@@ -20,11 +21,16 @@ export async function runHandler(call: CallContext, ctx: ToolContext): Promise<P
   try {
     if (call.kind === 'resource') {
       const body = await call.target.read(call.input, { ...ctx, uri: call.uri });
+      if (isInputQuestion(body)) return asked(body.result);
       return okAnswer({ contents: [{ uri: call.uri, mimeType: call.target.mimeType, ...body }] });
     }
-    if (call.kind === 'prompt') return okAnswer(await call.target.get(call.input, ctx));
+    if (call.kind === 'prompt') {
+      const messages = await call.target.get(call.input, ctx);
+      return isInputQuestion(messages) ? asked(messages.result) : okAnswer(messages);
+    }
     if (call.kind === 'completion') return okAnswer(await complete(call, ctx));
     output = await call.target.handler(call.input, ctx);
+    if (isInputQuestion(output)) return asked(output.result);
   } catch (error) {
     if (error instanceof ToolError) return errorResult('error', error.code, error.message);
     ctx.log.error({ err: error }, `${call.kind} handler failed`);
@@ -45,6 +51,11 @@ export async function runHandler(call: CallContext, ctx: ToolContext): Promise<P
     return errorResult('error', 'invalid_output', `${call.target.name} produced an invalid result. Reference: ${ctx.requestId}.`);
   }
   return okResult(checked.data, blocks);
+}
+
+/** The handler asked the client for more (ctx.input.ask): the question is the answer of this round. */
+function asked(question: InputRequiredResult): PipelineResult {
+  return { outcome: 'input_required', errorCode: null, result: question };
 }
 
 /** The spec's limit on suggestions in one answer. */

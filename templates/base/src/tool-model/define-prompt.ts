@@ -9,18 +9,21 @@ import type { z } from 'zod';
 
 import { checkCompleters, type Completer } from './completion.js';
 import { checkGoverned, type Governed } from './governed.js';
+import type { InputQuestion } from './input-requests.js';
 import type { ToolContext } from './tool-context.js';
 
 export type { ToolContext } from './tool-context.js';
 export { ToolError } from './tool-error.js';
 export type { Completer, CompletionContext } from './completion.js';
+export { elicit, listRoots, sample, type CallInput, type InputQuestion } from './input-requests.js';
 
 export interface PromptDefinition<Args extends z.ZodObject = z.ZodObject> extends Governed {
   /** What the prompt is for: clients show it when offering prompts. */
   description: string;
   /** Its arguments, each a string (optional ones `.optional()`); `z.object({})` for none. */
   arguments: Args;
-  get(args: z.output<Args>, ctx: ToolContext): Promise<PromptMessages> | PromptMessages;
+  /** Its messages; or `ctx.input.ask(...)` to ask the client for more first (input-requests.ts). */
+  get(args: z.output<Args>, ctx: ToolContext): Promise<PromptMessages | InputQuestion> | PromptMessages | InputQuestion;
   /** Suggestions for an argument as the user types it (completion/complete); none: no suggestions. */
   complete?: Readonly<Record<string, Completer>> | undefined;
 }

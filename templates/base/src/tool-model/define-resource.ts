@@ -8,11 +8,13 @@ import type { z } from 'zod';
 
 import { checkCompleters, type Completer } from './completion.js';
 import { checkGoverned, type Governed } from './governed.js';
+import type { InputQuestion } from './input-requests.js';
 import type { ToolContext } from './tool-context.js';
 
 export type { ToolContext } from './tool-context.js';
 export { ToolError } from './tool-error.js';
 export type { Completer, CompletionContext } from './completion.js';
+export { elicit, listRoots, sample, type CallInput, type InputQuestion } from './input-requests.js';
 
 /** What a read returns: text (JSON is text), or binary data as base64. */
 export type ResourceBody = { text: string } | { blob: string };
@@ -32,7 +34,8 @@ export interface ResourceDefinition<Variables extends z.ZodObject = z.ZodObject>
   mimeType: string;
   /** The template's variables, each a string, checked before `read`; `z.object({})` for one resource. */
   variables: Variables;
-  read(variables: z.output<Variables>, ctx: ResourceContext): Promise<ResourceBody> | ResourceBody;
+  /** Its contents; or `ctx.input.ask(...)` to ask the client for more first (input-requests.ts). */
+  read(variables: z.output<Variables>, ctx: ResourceContext): Promise<ResourceBody | InputQuestion> | ResourceBody | InputQuestion;
   /** A family of resources: suggestions for a variable as the user types it (completion/complete). */
   complete?: Readonly<Record<string, Completer>> | undefined;
 }

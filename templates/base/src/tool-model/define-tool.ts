@@ -8,11 +8,13 @@ import type { z } from 'zod';
 
 import type { WithContent } from './content.js';
 import { checkGoverned } from './governed.js';
+import type { InputQuestion } from './input-requests.js';
 import type { ToolContext } from './tool-context.js';
 
 export type { ClientLog, ClientLogLevel, ToolContext } from './tool-context.js';
 export { ToolError } from './tool-error.js';
 export { audio, embeddedResource, image, resourceLink, withContent, type BlockAnnotations, type WithContent } from './content.js';
+export { elicit, listRoots, sample, type CallInput, type InputQuestion, type InputRequest } from './input-requests.js';
 
 /** `read` tools are advertised with readOnlyHint, `write` tools with destructiveHint. */
 export type ToolAccess = 'read' | 'write';
@@ -66,8 +68,9 @@ export interface ToolDefinition<
    * structuredContent and text), or `withContent(result, blocks)` to send images, audio or
    * resources after it (content.ts). Throw a {@link ToolError} for an error the model should
    * read; anything else thrown becomes a generic "internal error" result and is logged, not shown.
+   * Or return `ctx.input.ask(...)` to ask the client for more first (input-requests.ts).
    */
-  handler(input: z.output<Input>, ctx: ToolContext): Promise<ToolReturn<z.input<Output>>> | ToolReturn<z.input<Output>>;
+  handler(input: z.output<Input>, ctx: ToolContext): Promise<ToolReturn<z.input<Output>> | InputQuestion> | ToolReturn<z.input<Output>> | InputQuestion;
 }
 
 /** What a handler returns: its structured result, alone or with more content blocks. */

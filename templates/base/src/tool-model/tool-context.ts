@@ -2,6 +2,7 @@
 import type { Principal } from '../auth/principal.js';
 import type { TenantBackends } from '../backends/index.js';
 import type { Logger } from '../observability/logger.js';
+import type { CallInput } from './input-requests.js';
 
 export interface ToolContext {
   /** Who is calling. */
@@ -30,6 +31,11 @@ export interface ToolContext {
    * client asked for (README, "Progress and messages to the client"). Never throws.
    */
   clientLog: ClientLog;
+  /**
+   * Asking the client for more mid-call (a form for the user, a message from its model, its
+   * roots), and the answers when the call comes back with them (input-requests.ts).
+   */
+  input: CallInput;
 }
 
 /** The levels a handler logs to the client at (MCP's syslog levels, the usual five). */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { createMcpHandler, type CallToolResult } from '@modelcontextprotocol/server';
+import { createMcpHandler, type CallToolResult, type ClientCapabilities } from '@modelcontextprotocol/server';
 
 import { createApp, type App } from '../../src/app.js';
 import type { AuditRecord } from '../../src/audit/audit-record.js';
@@ -52,6 +52,15 @@ export interface HarnessOptions {
 export type ConfirmAnswer = { action: 'accept'; content: Record<string, string | number | boolean | string[]> } | { action: 'decline' } | { action: 'cancel' };
 export const CONFIRM_YES: ConfirmAnswer = { action: 'accept', content: { confirm: true } };
 
+export interface ConnectOptions {
+  confirm?: ConfirmAnswer;
+  era?: 'modern' | 'legacy';
+  /** input_required comes back to the test (request(..., { allowInputRequired: true })) instead of being answered. */
+  manual?: boolean;
+  /** More capabilities the client declares (e.g. `sampling`, `roots`), for questions the test answers by hand. */
+  capabilities?: ClientCapabilities;
+}
+
 export interface Harness {
   client: Client;
   app: App;
@@ -63,7 +72,7 @@ export interface Harness {
   /** Every audit record written so far. */
   auditRecords(): Promise<AuditRecord[]>;
   /** A client for another principal against the same app (same backends, limits, audit). */
-  connectAs(principal: Partial<Principal>, options?: { confirm?: ConfirmAnswer; era?: 'modern' | 'legacy'; manual?: boolean }): Promise<Client>;
+  connectAs(principal: Partial<Principal>, options?: ConnectOptions): Promise<Client>;
   close(): Promise<void>;
 }
 
@@ -116,7 +125,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       { name: 'test-harness', version: '1.0.0' },
       {
         ...(era === 'legacy' ? {} : { versionNegotiation: { mode: 'auto' as const } }),
-        ...(confirm ? { capabilities: { elicitation: { form: {} } } } : {}),
+        capabilities: { ...(confirm ? { elicitation: { form: {} } } : {}), ...connectOptions.capabilities },
         // manual: input_required comes back to the test (request(..., { allowInputRequired: true })).
         ...(connectOptions.manual ? { inputRequired: { autoFulfill: false } } : {}),
       },

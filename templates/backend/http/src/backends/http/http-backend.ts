@@ -62,6 +62,7 @@ export type HttpApiSettings = Config['httpApi'];
 
 export type QueryValue = string | number | boolean | undefined;
 export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type ReadMethod = 'GET' | 'HEAD';
 
 /** An answer that was not a transient failure: 2xx, and 4xx other than 429 (the caller decides). */
 export interface ApiResponse<T = unknown> {
@@ -75,7 +76,7 @@ export interface ApiResponse<T = unknown> {
 /** One tenant's view: the only API tool handlers see. */
 export interface HttpApiBackend {
   /** GET `path` (relative to HTTP_API_BASE_URL): idempotent, so retried on transient failures. */
-  get<T = unknown>(path: string, query?: Record<string, QueryValue>): Promise<ApiResponse<T>>;
+  get<T = unknown>(path: string, query?: Record<string, QueryValue>, options?: ReadOptions): Promise<ApiResponse<T>>;
   /**
    * A call that changes data: write tools only. Exactly one attempt, unless the call is declared
    * safe to repeat (see {@link SendOptions}). A failure that leaves it unknown whether the API
@@ -84,9 +85,21 @@ export interface HttpApiBackend {
   send<T = unknown>(method: WriteMethod, path: string, options?: SendOptions): Promise<ApiResponse<T>>;
 }
 
+/** Request headers of the call's own (an API's header parameters); never the credential's header, which the backend sets. */
+export type CallHeaders = Record<string, string>;
+
+export interface ReadOptions {
+  /** HEAD asks for the headers only; default GET. */
+  method?: ReadMethod;
+  headers?: CallHeaders;
+}
+
 export interface SendOptions {
   /** Sent as JSON. */
   body?: unknown;
+  headers?: CallHeaders;
+  /** Sent as query parameters. */
+  query?: Record<string, QueryValue>;
   /** Sent as Idempotency-Key (use ctx.requestId). Retried on it only with HTTP_API_HONOURS_IDEMPOTENCY_KEY=true. */
   idempotencyKey?: string;
   /**
@@ -193,7 +206,7 @@ export class HttpApiStore {
 
   forTenant(tenantId: string, scope: BackendScope): HttpApiBackend {
     return {
-      get: (path, query) => this.call(tenantId, scope, 'GET', path, { query }),
+      get: (path, query, options = {}) => this.call(tenantId, scope, options.method ?? 'GET', path, { query, headers: options.headers }),
       send: (method, path, options = {}) => {
         if (scope.access !== 'write') {
           scope.onCall?.({ backend: 'http', operation: method, outcome: 'error', errorCode: 'read_only', latencyMs: 0 });
@@ -280,9 +293,9 @@ export class HttpApiStore {
   private async call<T>(
     tenantId: string,
     scope: BackendScope,
-    method: 'GET' | WriteMethod,
+    method: ReadMethod | WriteMethod,
     path: string,
-    options: { query?: Record<string, QueryValue> } & SendOptions,
+    options: SendOptions,
   ): Promise<ApiResponse<T>> {
     const started = performance.now();
     let attempts = 0;
@@ -303,6 +316,7 @@ export class HttpApiStore {
     }
     const url = this.urlFor(path, options.query);
     const headers: Record<string, string> = {
+      ...ownHeaders(options.headers),
       accept: 'application/json',
       [this.settings.authHeader]: this.settings.authHeader === 'authorization' ? `Bearer ${credential}` : credential,
     };
@@ -313,7 +327,7 @@ export class HttpApiStore {
       body = JSON.stringify(options.body);
       headers['content-type'] = 'application/json';
     }
-    const write = method !== 'GET';
+    const write = method !== 'GET' && method !== 'HEAD';
     const repeatable =
       !write || options.idempotent === true || (this.settings.honoursIdempotencyKey && options.idempotencyKey !== undefined);
     // Attempts that may have reached the API and got no answer saying what it did: a failed
@@ -443,6 +457,18 @@ export class HttpApiStore {
     }
     return url;
   }
+}
+
+/** Headers the backend sets itself (credential, body, request id) are not a call's to give. */
+const RESERVED_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'host', 'content-length', 'content-type', 'transfer-encoding', 'connection', 'idempotency-key', 'x-request-id']);
+
+function ownHeaders(headers: CallHeaders = {}): CallHeaders {
+  const own: CallHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const key = name.toLowerCase();
+    if (!RESERVED_HEADERS.has(key) && /^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(key)) own[key] = value;
+  }
+  return own;
 }
 
 /**

@@ -1,0 +1,63 @@
+/** `mcp-gen import openapi <file|url>`: an OpenAPI document -> one tool per selected operation. */
+import { Command } from 'commander';
+import { resolve } from 'node:path';
+import { EXIT_OK } from '../../user-error.js';
+import type { OpenApiImport } from '../../commands/import-openapi.js';
+import type { Output } from '../output.js';
+
+interface ImportOpenApiOptions {
+  dir: string;
+  dryRun?: boolean;
+  diff?: boolean;
+  allowExternal?: boolean;
+}
+
+export function importOpenApiCommand(output: Output, setExit: (code: number) => void): Command {
+  return new Command('openapi')
+    .description(
+      "Make a tool of each operation of an OpenAPI document (3.0, 3.1 or Swagger 2.0; JSON or YAML) that calls the API through the http backend, with the tenant's own credential; curate them in mcp-gen.json's openapi block and import again",
+    )
+    .argument('[file|url]', "the document (default: mcp-gen.json's openapi.source, to import it again)")
+    .option('-C, --dir <path>', 'the generated repository', '.')
+    .option('--allow-external', "read $refs to other files or URLs, and a document given as a URL (off: a document could make this process read files or call hosts)")
+    .option('--dry-run', 'list the tools it would make (access, approval) and the changes, and write nothing')
+    .option('--diff', 'with --dry-run, print unified diffs too')
+    .action(async (source: string | undefined, options: ImportOpenApiOptions) => {
+      setExit(await importOpenApi(source, options, output));
+    });
+}
+
+async function importOpenApi(source: string | undefined, options: ImportOpenApiOptions, output: Output): Promise<number> {
+  const [{ readRepoState }, { planImportOpenApi, importFindings }, { showOrWrite }] = await Promise.all([
+    import('../../upgrade/repo-state.js'),
+    import('../../commands/import-openapi.js'),
+    import('./repo-changes.js'),
+  ]);
+  const repo = await readRepoState(resolve(options.dir));
+  const plan = await planImportOpenApi(repo, { source, cwd: process.cwd(), allowExternal: options.allowExternal });
+  const { imported } = plan;
+  printImport(imported, importFindings(imported), output);
+  if (!(await showOrWrite(repo, plan.changes, options, output))) {
+    output.out('Dry run: nothing was written.');
+    return EXIT_OK;
+  }
+  if (imported.added.length > 0) output.out(`\nAdded ${imported.added.join(', ')}.`);
+  if (imported.removed.length > 0) output.out(`Removed ${imported.removed.join(', ')} (their entries stay in contracts/tools.lock.json until the contract is updated).`);
+  for (const path of plan.changes.conflicts) output.err(`conflict: ${path} has conflict markers to resolve`);
+  for (const path of plan.changes.handEdited) output.err(`warning: ${path} had been edited by hand; it was regenerated, and your version is in ${path}.orig`);
+  const base = imported.result.serverUrl ? ` Point HTTP_API_BASE_URL at the API (the document says ${imported.result.serverUrl}) and` : ' Point HTTP_API_BASE_URL at the API and';
+  output.out(`Next:${base} give each tenant its credential in HTTP_API_CREDENTIALS; then npm test and npm run contract (a changed or removed operation is a breaking change).`);
+  return EXIT_OK;
+}
+
+/** Each tool an import makes, with its access, approval and operation; then the notes. create-mcp-server --openapi prints the same. */
+export function printImport(imported: OpenApiImport, findings: readonly string[], output: Output): void {
+  const tools = imported.result.tools;
+  output.out(`${tools.length} tool${tools.length === 1 ? '' : 's'} from ${String((imported.raw.openapi as { source: string }).source)}:`);
+  const width = Math.max(...tools.map(({ tool }) => tool.name.length), 4);
+  for (const { tool } of tools) {
+    const approval = tool.approval === 'none' ? '' : `, approval ${tool.approval}`;
+    output.out(`  ${tool.name.padEnd(width)}  ${tool.access}${approval}  ${tool.http.method} ${tool.http.path}`);
+  }
+  for (const line of findings) output.err(`note: ${line}`);
+}

@@ -1,0 +1,100 @@
+/**
+ * One API operation as a tool calls it: the tools `mcp-gen import openapi` writes each hold an
+ * `Operation` (method, path template, where each argument goes) and hand it their input here.
+ *
+ * - path parameters are URL-encoded into the path template (`/pets/{petId}`): an argument can
+ *   never add a path segment or leave HTTP_API_BASE_URL;
+ * - query and header parameters go as given (headers the backend sets itself, the credential
+ *   first, are never the call's to give); body parameters make one JSON object, or a `json`
+ *   parameter is the whole body;
+ * - the call carries the tenant's own API credential (the backend adds it), never the MCP
+ *   client's token; GET and HEAD are retried on transient failures, other methods make one
+ *   attempt unless the tool declares the write safe to repeat;
+ * - an answer outside 2xx is the business error the model reads (`[not_found]`,
+ *   `[invalid_request]`, `[conflict]` …, see assertOk); a long answer is shortened.
+ */
+import { DEFAULT_SUMMARY_LIMITS, summarizeValue, type OmittedItems } from '../../pipeline/summarize.js';
+import { assertOk, type CallHeaders, type HttpApiBackend, type QueryValue, type ReadMethod, type WriteMethod } from './http-backend.js';
+
+export type ParamLocation = 'path' | 'query' | 'header' | 'body' | 'json';
+
+export interface Operation {
+  method: ReadMethod | WriteMethod;
+  /** Relative to HTTP_API_BASE_URL, with a `{name}` per path parameter. */
+  path: string;
+  /** Tool argument -> where it goes and its name on the wire. An argument not listed is not sent. */
+  params: Record<string, { in: ParamLocation; name: string }>;
+  /** Values sent on every call (parameters the model never sees). */
+  fixed: Array<{ in: ParamLocation; name: string; value: string | number | boolean }>;
+}
+
+export interface OperationResult {
+  /** The HTTP status the API answered. */
+  status: number;
+  /** Its answer: JSON as parsed, else text; absent when empty. */
+  data?: unknown;
+  /** Lists in `data` cut to DEFAULT_SUMMARY_LIMITS.maxItems: where, and how many items they had. */
+  omitted?: OmittedItems[];
+}
+
+export interface CallOptions {
+  /** Sent as Idempotency-Key on writes (the tool call's request id). */
+  idempotencyKey?: string;
+  /** The write may be repeated after a lost answer (see SendOptions.idempotent). */
+  idempotent?: boolean;
+}
+
+/** The request an operation makes for `input`: its path, query, headers and body. */
+export function requestFor(operation: Operation, input: Record<string, unknown>) {
+  const path: Record<string, string> = {};
+  const query: Record<string, QueryValue> = {};
+  const headers: CallHeaders = {};
+  let body: Record<string, unknown> | undefined;
+  let json: unknown;
+  const place = (where: { in: ParamLocation; name: string }, value: unknown) => {
+    if (value === undefined) return;
+    switch (where.in) {
+      case 'path':
+        path[where.name] = encodeURIComponent(String(value));
+        break;
+      case 'query':
+        query[where.name] = Array.isArray(value) ? value.map(String).join(',') : typeof value === 'object' && value !== null ? JSON.stringify(value) : (value as QueryValue);
+        break;
+      case 'header':
+        headers[where.name] = String(value);
+        break;
+      case 'body':
+        body = { ...body, [where.name]: value };
+        break;
+      case 'json':
+        json = value;
+        break;
+    }
+  };
+  for (const fixed of operation.fixed) place(fixed, fixed.value);
+  for (const [name, where] of Object.entries(operation.params)) place(where, input[name]);
+  const resolved = operation.path.replace(/\{([^{}]+)\}/g, (_, name: string) => {
+    const value = path[name];
+    if (value === undefined || value === '') throw new Error(`operation ${operation.method} ${operation.path}: no value for {${name}}`);
+    return value;
+  });
+  return { path: resolved, query, headers, body: json !== undefined ? json : body };
+}
+
+export async function callOperation(api: HttpApiBackend, operation: Operation, input: Record<string, unknown>, options: CallOptions = {}): Promise<OperationResult> {
+  const request = requestFor(operation, input);
+  const response =
+    operation.method === 'GET' || operation.method === 'HEAD'
+      ? await api.get(request.path, request.query, { method: operation.method, headers: request.headers })
+      : await api.send(operation.method, request.path, {
+          query: request.query,
+          headers: request.headers,
+          body: request.body,
+          idempotencyKey: options.idempotencyKey,
+          idempotent: options.idempotent,
+        });
+  assertOk(response);
+  if (response.body === undefined) return { status: response.status };
+  const summary = summarizeValue(response.body, DEFAULT_SUMMARY_LIMITS);
+  return { status: response.status, data: summary.value, ...(summary.lists.length > 0 ? { omitted: summary.lists } : {}) };
+}

@@ -1,0 +1,65 @@
+/**
+ * A stand-in for your API in the tests of the tools imported from its OpenAPI document: it
+ * records every request (method, path, query, headers, JSON body) and answers each with what
+ * the test set (`answer`), 200 `{}` by default. The tests check that a tool sends exactly the
+ * call its operation describes, with the tenant's own credential.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  /** The path without the query. */
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+  /** The parsed JSON body; undefined when there was none. */
+  body: unknown;
+}
+
+export interface RecordingApi {
+  url: string;
+  requests: RecordedRequest[];
+  /** How the next requests are answered. */
+  answer(status: number, body?: unknown): void;
+  close(): Promise<void>;
+}
+
+export async function startRecordingApi(): Promise<RecordingApi> {
+  const requests: RecordedRequest[] = [];
+  let reply: { status: number; body: unknown } = { status: 200, body: {} };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://stand-in');
+      const text = Buffer.concat(chunks).toString('utf8');
+      let body: unknown;
+      try {
+        body = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        body = text;
+      }
+      requests.push({ method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, body });
+      if (reply.body === undefined) {
+        res.writeHead(reply.status).end();
+        return;
+      }
+      res.writeHead(reply.status, { 'content-type': 'application/json' }).end(req.method === 'HEAD' ? undefined : JSON.stringify(reply.body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    requests,
+    answer: (status, body) => {
+      reply = { status, body };
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
