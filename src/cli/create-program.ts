@@ -21,6 +21,7 @@ import { terminalOutput, type Output } from './output.js';
 
 interface CreateOptions extends CreateFlags {
   yes?: boolean;
+  postgresImport?: string;
   install: boolean;
   git: boolean;
   dryRun?: boolean;
@@ -42,6 +43,7 @@ function program(output: Output): Command {
     .addOption(new Option('-a, --auth <kind>', `how clients authenticate: ${AUTH_KINDS.join(' | ')} (default: api-key)`))
     .option('-b, --backend <kind>', `a backend the tools reach, repeatable: ${BACKEND_KINDS.join(' | ')} (default: sample)`, collect)
     .option('--tool <name[:read|:write][(params)]>', 'a tool to generate, repeatable, e.g. "search_customers:read(query:string?, limit:integer?)"; without a parameter list it takes none (default: three sample tools)', collect)
+    .option('--postgres-import <source>', 'tools over the tables of a PostgreSQL database: DATABASE_URL or a schema-only dump (see mcp-gen import postgres; choices in --config\'s postgresImport)')
     .option('-c, --config <spec.json>', 'read the whole spec from a JSON file (flags given too override its fields)')
     .option('--openapi <file|url>', 'a tool for each operation of this OpenAPI document (3.0, 3.1, Swagger 2.0), calling the API through the http backend (instead of the sample tools)')
     .option('--allow-external', "with --openapi: read $refs to other files or URLs, and a document given as a URL")
@@ -87,7 +89,14 @@ async function create(dirArg: string | undefined, options: CreateOptions, output
   else {
     if (!options.yes && !output.interactive) output.err('note: no terminal to ask on; using defaults for what was not given (--yes silences this)');
     raw.name ??= packageNameFromDir(dir);
-    raw.tools ??= defaultTools();
+    // Importing tables: their tools instead of the sample ones.
+    raw.tools ??= options.postgresImport !== undefined || raw['postgresImport'] !== undefined ? [] : defaultTools();
+  }
+  let importMigration: string | undefined;
+  if (options.postgresImport !== undefined || raw['postgresImport'] !== undefined) {
+    const { expandPostgresImport } = await import('../commands/import-postgres.js');
+    const source = options.postgresImport;
+    ({ raw, migration: importMigration } = await expandPostgresImport(raw, { source, cwd: process.cwd(), target: resolve(dir), databaseUrl: process.env['DATABASE_URL'] }));
   }
   if (options.openapi !== undefined) {
     const [{ withOpenApiTools, importFindings }, { printImport }] = await Promise.all([import('../commands/import-openapi.js'), import('./mcp-gen/import-openapi-command.js')]);
@@ -100,6 +109,11 @@ async function create(dirArg: string | undefined, options: CreateOptions, output
   const advice = lintAdvice(await lintSpec(spec));
 
   const { target, changes, bytes } = await planCreate(spec, dir, { force: Boolean(options.force) });
+  if (importMigration !== undefined) {
+    const { nextMigrationPath } = await import('../commands/import-postgres.js');
+    const path = nextMigrationPath(changes.changes.map((c) => c.path));
+    changes.changes.push({ path, class: 'scaffold', action: 'create', contents: importMigration, reason: 'row-level security and grants for the imported tables' });
+  }
   if (options.dryRun) {
     output.out(formatListing(changes, { target, bytes }));
     for (const line of advice) output.err(line);

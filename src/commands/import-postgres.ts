@@ -7,7 +7,7 @@
  * what changed. New tools join the contract lock; a changed schema adds a migration.
  */
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { PostgresImportSpec, type ToolSpec } from '../spec/project-spec.js';
 import { describeIssues, SpecError, type FieldLabeler } from '../spec/issues.js';
 import { toolLockEntry } from '../contract/tools-lock.js';
@@ -95,6 +95,46 @@ function keepUserFields(tool: ImportedTool, before: ToolSpec | undefined): Recor
     ...(before.cache ? { cache: before.cache } : {}),
     ...(before.maxResponseTokens !== undefined ? { maxResponseTokens: before.maxResponseTokens } : {}),
   };
+}
+
+/**
+ * `create-mcp-server --postgres-import <source>` (and a --config with `postgresImport`): the raw
+ * spec of a new repo with the imported tools, the postgres backend and the overlay in it, and the
+ * migration to add. A dump's path is kept relative to the new repo.
+ */
+export async function expandPostgresImport(
+  raw: Record<string, unknown>,
+  options: { source: string | undefined; cwd: string; target: string; databaseUrl: string | undefined },
+): Promise<{ raw: Record<string, unknown>; migration: string }> {
+  const given = (raw['postgresImport'] ?? {}) as Record<string, unknown>;
+  const source = options.source ?? (given['source'] as string | undefined) ?? 'DATABASE_URL';
+  const rawOverlay = {
+    ...given,
+    source: source === 'DATABASE_URL' ? source : relative(options.target, resolve(options.cwd, source)),
+  };
+  const label: FieldLabeler = (path) => (path[0] === 'source' ? '--postgres-import' : `postgresImport.${path.map(String).join('.')}`);
+  const parsed = PostgresImportSpec.safeParse(rawOverlay);
+  if (!parsed.success) throw new SpecError(describeIssues(parsed.error.issues, rawOverlay, label));
+  const imported = await importPostgres(parsed.data, { repoDir: options.target, databaseUrl: options.databaseUrl, label: (field) => label([field]) });
+  const own = (raw['tools'] as Array<{ name?: string }> | undefined) ?? [];
+  const taken = imported.tools.filter((t) => own.some((o) => o.name === t.name)).map((t) => t.name);
+  if (taken.length > 0) throw new SpecError(taken.map((name) => `--tool: "${name}" is also a tool the import makes; give one of them another name (postgresImport.overrides)`));
+  const backends = (raw['backends'] as Array<{ kind: string }> | undefined) ?? [];
+  return {
+    raw: {
+      ...raw,
+      backends: backends.some((b) => b.kind === 'postgres') ? backends : [...backends, { kind: 'postgres' }],
+      tools: [...own, ...imported.tools],
+      postgresImport: parsed.data,
+    },
+    migration: imported.migration,
+  };
+}
+
+/** The path of the migration after those among `paths` (a new repo's rendered files). */
+export function nextMigrationPath(paths: readonly string[]): string {
+  const numbers = paths.filter((p) => p.startsWith(`${MIGRATIONS_DIR}/`)).map((p) => Number(/\/(\d+)_[^/]*$/.exec(p)?.[1] ?? 0));
+  return `${MIGRATIONS_DIR}/${String(Math.max(0, ...numbers) + 1).padStart(4, '0')}${MIGRATION_SUFFIX}`;
 }
 
 /** The next migration's path, or undefined when the last import migration already holds `sql`. */

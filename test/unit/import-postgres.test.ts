@@ -215,3 +215,22 @@ describe('mcp-gen import postgres', () => {
     expect(after['db/migrations/0006_postgres_import.sql']).toContain('ADD COLUMN IF NOT EXISTS "phone" text;');
   }, 300_000);
 });
+
+describe('create-mcp-server --postgres-import', () => {
+  it('creates a repo whose tools are the imported ones, with the migration and the overlay', async () => {
+    const dir = join(root.path, 'created');
+    const config = join(root.path, 'created.json');
+    await writeFile(config, JSON.stringify({ transport: 'http', auth: 'api-key', postgresImport: { tables: ['customers', 'countries'], shared: ['countries'], writes: true } }));
+    const run = await createCli(dir, '--yes', '--no-install', '--no-git', '--config', config, '--postgres-import', dump);
+    expect(run.code, run.stderr).toBe(0);
+    const spec = JSON.parse(await readFile(join(dir, 'mcp-gen.json'), 'utf8'));
+    expect(spec.backends).toEqual([{ kind: 'postgres' }]);
+    expect(spec.tools.map((t: { name: string }) => t.name)).toEqual([
+      'get_customer', 'list_customers', 'search_customers', 'create_customer', 'update_customer', 'get_country', 'list_countries', 'search_countries',
+    ]);
+    expect(spec.postgresImport).toMatchObject({ source: '../schema.sql', writes: true });
+    const tree = await readTree(dir);
+    expect(tree['db/migrations/0005_postgres_import.sql']).toContain('CREATE POLICY "customers_tenant_isolation"');
+    expect(Object.keys(JSON.parse(tree['contracts/tools.lock.json']!).tools)).toContain('update_customer');
+  }, 240_000);
+});

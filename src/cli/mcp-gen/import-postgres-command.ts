@@ -7,6 +7,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { readRepoState } from '../../upgrade/repo-state.js';
 import { planImportPostgres } from '../../commands/import-postgres.js';
 import { SpecError } from '../../spec/issues.js';
+import { toolFileName } from '../../spec/project-spec.js';
 import { EXIT_OK } from '../../user-error.js';
 import type { Output } from '../output.js';
 import { showOrWrite } from './repo-changes.js';
@@ -86,7 +87,9 @@ async function runImport(source: string | undefined, options: ImportPostgresOpti
     const approval = tool.approval === 'none' ? '' : `, approval ${tool.approval}`;
     lines.push(`  ${tool.name.padEnd(32)} ${tool.access}${approval}  (${tool.query!.kind} on ${tool.query!.table}${tool.query!.tenant ? '' : ', shared'})`);
   }
-  for (const name of result.removed) lines.push(`  ${name.padEnd(32)} removed (its table or kind is no longer imported)`);
+  for (const name of result.removed) {
+    lines.push(`  ${name.padEnd(32)} removed (its table or kind is no longer imported): no longer served; its files src/tools/${toolFileName(name)}.ts and its test are yours to delete`);
+  }
   if (result.addedBackend) lines.push('The postgres backend is added to the repo.');
   lines.push(result.migrationPath ? `Migration: ${result.migrationPath}` : 'No new migration: the last import\'s migration already holds this schema.');
   output.out(lines.join('\n'));

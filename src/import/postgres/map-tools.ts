@@ -154,6 +154,8 @@ function tableTools(schemaName: string, table: DbTable, shared: boolean, overlay
   const describe = (c: QueryColumnSpec) => c.description || `The ${words(c.column)} column (${ddlType.get(c.column)}).`;
   const asParam = (c: QueryColumnSpec, required: boolean): ParamSpec => ({ name: c.param, type: paramType(c.type), description: describe(c), required });
   const keyList = keyColumns.map((c) => c.param).join(' and ');
+  // What a row holds, in the model's first read of the tool (and what tells two tables' tools apart).
+  const fields = ` A row has ${columns.slice(0, 12).map((c) => c.param).join(', ')}${columns.length > 12 ? ' and more' : ''}.`;
   const rowCap = overlay.rowCap;
   const binding = (kind: QuerySpec['kind'], extra: Partial<QuerySpec> = {}): QuerySpec => ({
     schema: schemaName,
@@ -175,7 +177,7 @@ function tableTools(schemaName: string, table: DbTable, shared: boolean, overlay
     {
       name: named('get', toolName('get', one)),
       title: `Get ${words(one)}`,
-      description: `Get one ${words(one)} by its ${keyList}.${about}${scope} Returns the row, or not_found when there is none with that key.`,
+      description: `Get one ${words(one)} by its ${keyList}.${about}${scope}${fields} Returns the row, or not_found when there is none with that key.`,
       access: 'read',
       approval: 'none',
       backend: 'postgres',
@@ -186,7 +188,7 @@ function tableTools(schemaName: string, table: DbTable, shared: boolean, overlay
       name: named('list', toolName('list', many)),
       title: `List ${words(many)}`,
       description:
-        `List ${words(many)} page by page, in ${keyList} order${filters.length ? `, optionally only those with the given ${filters.map((c) => c.param).join(', ')}` : ''}.${about}${scope}` +
+        `List ${words(many)} page by page, in ${keyList} order${filters.length ? `, optionally only those with the given ${filters.map((c) => c.param).join(', ')}` : ''}.${about}${scope}${fields}` +
         ` Returns the rows and nextCursor: pass it as after for the next page.`,
       access: 'read',
       approval: 'none',
@@ -204,7 +206,7 @@ function tableTools(schemaName: string, table: DbTable, shared: boolean, overlay
       name: named('search', toolName('search', many)),
       title: `Search ${words(many)}`,
       description:
-        `Search ${words(many)} whose ${searchable.map((c) => c.param).join(', ')} contain the given text, ignoring case. Use it to find rows by a name or a word when the key is not known.${about}${scope} Returns the matching rows.`,
+        `Search ${words(many)} whose ${searchable.map((c) => c.param).join(', ')} contain the given text, ignoring case. Use it to find rows by a name or a word when the key is not known.${about}${scope}${fields} Returns the matching rows.`,
       access: 'read',
       approval: 'none',
       backend: 'postgres',
@@ -228,7 +230,7 @@ function tableTools(schemaName: string, table: DbTable, shared: boolean, overlay
       {
         name: named('update', toolName('update', one)),
         title: `Update ${words(one)}`,
-        description: `Update the ${words(one)} with the given ${keyList}: only the fields given change.${about} Each call waits for a human approver's grant. Returns the row as stored, or not_found.`,
+        description: `Update the ${words(one)} with the given ${keyList}: only the fields given change.${about}${fields} Each call waits for a human approver's grant. Returns the row as stored, or not_found.`,
         access: 'write',
         approval: 'human',
         backend: 'postgres',
