@@ -11,7 +11,7 @@
  */
 import { relative, resolve, sep } from 'node:path';
 import { SpecError, describeIssues, type FieldLabeler } from '../spec/issues.js';
-import { OpenApiImportSpec } from '../spec/project-spec.js';
+import { MAX_TOOLS, OpenApiImportSpec } from '../spec/project-spec.js';
 import { isUrl, loadOpenApiDocument } from '../import/openapi/load-document.js';
 import { importOpenApi, type ImportResult } from '../import/openapi/import-tools.js';
 import { COMMON_VERBS, lintTools } from '../lint/tool-rules.js';
@@ -78,6 +78,11 @@ export async function withOpenApiTools(raw: Record<string, unknown>, request: Op
   });
   if (own.length + imported.length === 0) {
     throw new SpecError([`${source}: no operation selected (check openapi.include and openapi.exclude); a server needs at least one tool`]);
+  }
+  if (own.length + imported.length > MAX_TOOLS) {
+    throw new SpecError([
+      `${source}: ${imported.length} operations selected${own.length > 0 ? ` beside ${own.length} other tools` : ''}; a server holds at most ${MAX_TOOLS} tools: choose the operations the model needs with openapi.include / openapi.exclude (by tag, path glob or operation) in mcp-gen.json or --config`,
+    ]);
   }
   const backends = (Array.isArray(raw.backends) ? raw.backends : undefined) as Array<{ kind: string }> | undefined;
   const withHttp = backends === undefined ? (own.length === 0 ? [{ kind: 'http' }] : [{ kind: 'sample' }, { kind: 'http' }]) : backends.some((b) => b.kind === 'http') ? backends : [...backends, { kind: 'http' }];

@@ -28,6 +28,9 @@ export const MAX_RESPONSE_TOKENS = 1_000_000;
 /** The argument a `human` approval tool is called again with, once granted. */
 export const APPROVAL_ID_PARAM = 'approvalId';
 
+/** The most tools a spec lists: a model cannot choose well among more (nor, often, among this many). */
+export const MAX_TOOLS = 500;
+
 export const TOOL_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,128}$/;
 export const PARAM_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const SCOPE_PATTERN = /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/; // RFC 6749 scope-token
@@ -298,7 +301,7 @@ export const ProjectSpec = z
     transport: z.enum(TRANSPORTS).default('http').describe('How clients connect: stdio, streamable HTTP, or both.'),
     auth: z.enum(AUTH_KINDS).default('api-key').describe('How clients authenticate; the credential decides the tenant.'),
     backends: z.array(BackendSpec).min(1).default([{ kind: 'sample' }]).describe('Systems the tools reach; the first is the default.'),
-    tools: z.array(ToolSpec).min(1).max(500).describe('One entry per tool; each becomes src/tools/<name>.ts, a dotted name a folder per namespace (crm.search: src/tools/crm/search.ts).'),
+    tools: z.array(ToolSpec).min(1).max(MAX_TOOLS).describe('One entry per tool; each becomes src/tools/<name>.ts, a dotted name a folder per namespace (crm.search: src/tools/crm/search.ts).'),
     resources: z
       .array(ResourceSpec)
       .max(500)

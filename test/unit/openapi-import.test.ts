@@ -278,6 +278,15 @@ describe('create-mcp-server --openapi', () => {
     expect(check.stdout).toContain('Up to date');
   });
 
+  it('refuses more operations than a server holds, saying how to choose', async () => {
+    const paths = Object.fromEntries(Array.from({ length: 501 }, (_, i) => [`/things${i}`, { get: { operationId: `listThings${i}`, responses: { '200': { description: 'ok' } } } }]));
+    const doc = await writeDoc({ openapi: '3.0.3', info: { title: 'big', version: '1' }, paths });
+    const target = join(root.path, 'too-big');
+    const run = await createCli(target, '--yes', '--no-install', '--no-git', '--openapi', doc, '--dry-run');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('501 operations selected; a server holds at most 500 tools: choose the operations the model needs with openapi.include / openapi.exclude');
+  });
+
   it('refuses a bad document with exit 2 and writes nothing', async () => {
     const target = join(root.path, 'refused');
     const run = await createCli(target, '--yes', '--no-install', '--no-git', '--openapi', join(root.path, 'nowhere.json'));
