@@ -44,6 +44,9 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], input: unkno
           : `${field}: ${show(value)} is not allowed; expected ${issue.expected}`;
       case 'too_small':
       case 'too_big':
+        // A list's size, not its items: a spec's tools can run to hundreds.
+        if (Array.isArray(value)) return `${field}: ${value.length} ${value.length === 1 ? 'item' : 'items'}; expected ${issue.code === 'too_big' ? `at most ${String(issue.maximum)}` : `at least ${String(issue.minimum)}`}`;
+        return `${field}: ${show(value)} ${issue.message}`;
       case 'invalid_format':
         return `${field}: ${show(value)} ${issue.message.replace(/^Invalid string: /, '')}`;
       default:
