@@ -21,6 +21,7 @@ afterEach(async () => {
 
 const confirmSchema = z.object({ confirm: z.boolean() });
 const nameSchema = z.object({ name: z.string() });
+const regionSchema = z.object({ region: z.enum(['eu', 'us']) });
 
 /** Asks the user to confirm, then says what they answered. */
 const confirmTool = defineTool({
@@ -33,9 +34,26 @@ const confirmTool = defineTool({
   inputSchema: z.object({}),
   outputSchema: z.object({ confirmed: z.boolean() }),
   handler(_input, ctx) {
-    const answer = ctx.input.accepted('confirm', confirmSchema);
-    if (!answer) return ctx.input.ask({ confirm: elicit({ message: 'Go on?', requestedSchema: confirmSchema }) });
-    return { confirmed: answer.confirm };
+    // Ask once: a declined or unfitting answer is an answer too (asking again would loop).
+    if (ctx.input.response('confirm').kind === 'missing') return ctx.input.ask({ confirm: elicit({ message: 'Go on?', requestedSchema: confirmSchema }) });
+    return { confirmed: ctx.input.accepted('confirm', confirmSchema)?.confirm ?? false };
+  },
+});
+
+/** Asks a form of its own (not a confirmation), once, and reports what the user did with it. */
+const regionTool = defineTool({
+  name: 'pick_region',
+  version: '1.0.0',
+  title: 'Pick region',
+  description: 'Asks the user for a region once, then reports what the user did with the form.',
+  access: 'read',
+  scopes: ['tools:read'],
+  inputSchema: z.object({}),
+  outputSchema: z.object({ action: z.string(), region: z.string().nullable() }),
+  handler(_input, ctx) {
+    const response = ctx.input.response('region');
+    if (response.kind === 'missing') return ctx.input.ask({ region: elicit({ message: 'Which region?', requestedSchema: regionSchema }) });
+    return { action: response.kind === 'elicit' ? response.action : response.kind, region: ctx.input.accepted('region', regionSchema)?.region ?? null };
   },
 });
 
@@ -102,7 +120,7 @@ const contextPrompt = definePrompt({
   },
 });
 
-const tools = [confirmTool, twoStepTool, askAnyTool];
+const tools = [confirmTool, regionTool, twoStepTool, askAnyTool];
 
 /** One round of a request driven by hand, as a client that keeps the input_required answer. */
 async function round(client: Client, method: 'tools/call' | 'prompts/get', params: Record<string, unknown>): Promise<CallToolResult | GetPromptResult | InputRequiredResult> {
@@ -122,6 +140,14 @@ describe('a handler that asks the client (ctx.input)', () => {
       [confirmTool.name, 'input_required', null],
       [confirmTool.name, 'ok', null],
     ]);
+  });
+
+  it("declines a form the test client does not know (its answer is for confirmations), and the handler goes on", async () => {
+    harness = await startHarness({ tools, prompts: [], resources: [], confirm: CONFIRM_YES });
+    const result = await harness.call(regionTool.name);
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect(result.structuredContent).toEqual({ action: 'decline', region: null });
+    expect((await harness.auditRecords()).map((record) => record.outcome)).toEqual(['input_required', 'ok']);
   });
 
   it('carries its state between rounds, and only for the caller and the tool it was given to', async () => {

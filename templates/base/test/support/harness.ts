@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { createMcpHandler, type CallToolResult, type ClientCapabilities } from '@modelcontextprotocol/server';
+import { createMcpHandler, type CallToolResult, type ClientCapabilities, type ElicitRequest } from '@modelcontextprotocol/server';
 
 import { createApp, type App } from '../../src/app.js';
 import type { AuditRecord } from '../../src/audit/audit-record.js';
@@ -51,6 +51,12 @@ export interface HarnessOptions {
 /** What the user does with a confirmation form. */
 export type ConfirmAnswer = { action: 'accept'; content: Record<string, string | number | boolean | string[]> } | { action: 'decline' } | { action: 'cancel' };
 export const CONFIRM_YES: ConfirmAnswer = { action: 'accept', content: { confirm: true } };
+
+/** Whether a form is the approval confirmation (src/pipeline/approve.ts): one boolean, `confirm`. */
+function isConfirmationForm(params: ElicitRequest['params']): boolean {
+  const properties = Object.entries('requestedSchema' in params ? params.requestedSchema.properties : {});
+  return properties.length === 1 && properties[0]![0] === 'confirm' && properties[0]![1].type === 'boolean';
+}
 
 export interface ConnectOptions {
   confirm?: ConfirmAnswer;
@@ -130,7 +136,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         ...(connectOptions.manual ? { inputRequired: { autoFulfill: false } } : {}),
       },
     );
-    if (confirm) client.setRequestHandler('elicitation/create', async () => confirm);
+    // The answer is for approval confirmations; any other form (a tool's own question) is
+    // declined, as a user who does not know it would, so a handler asking it goes on without it.
+    if (confirm) client.setRequestHandler('elicitation/create', async (request) => (isConfirmationForm(request.params) ? confirm : { action: 'decline' }));
     await client.connect(transport);
     clients.push(client);
     return client;
