@@ -20,9 +20,13 @@ import { testCredential } from './support/test-credential.js';
 const redisUrl = process.env['REDIS_URL'];
 
 describe.runIf(redisUrl)('rate limits shared through Redis', () => {
+  // A prefix per test: both call the same tool for the same tenant, and one's calls must not
+  // spend the other's budget, whichever runs first.
   const keyPrefix = testKeyPrefix();
+  const readinessPrefix = testKeyPrefix();
   afterAll(async () => {
     await deleteTestKeys(redisUrl!, keyPrefix);
+    await deleteTestKeys(redisUrl!, readinessPrefix);
   });
 
   it('lets exactly L of N concurrent calls through, across two server processes', async () => {
@@ -61,7 +65,7 @@ describe.runIf(redisUrl)('rate limits shared through Redis', () => {
   });
 
   it('reports Redis in readiness and tells a limited caller how long to wait', async () => {
-    const harness = await startHarness({ env: { REDIS_URL: redisUrl!, REDIS_KEY_PREFIX: keyPrefix, RATE_LIMIT_TENANT_PER_MINUTE: '1' } });
+    const harness = await startHarness({ env: { REDIS_URL: redisUrl!, REDIS_KEY_PREFIX: readinessPrefix, RATE_LIMIT_TENANT_PER_MINUTE: '1' } });
     try {
       expect(await harness.app.readiness()).toMatchObject({ ready: true, dependencies: { redis: true }, degraded: [] });
       const tool = tools[0]!.name;
