@@ -6,16 +6,26 @@
  * Each case runs N times after a warm-up; we report the median and the ratio to a bare
  * `node` start measured in the same run (the floor any CLI pays), so figures from different
  * machines compare.
+ *
+ * The OpenAPI import is timed on the largest document at hand, GitHub's REST API
+ * (api.github.com.json from @octokit/openapi, 1,223 operations): the whole document is read,
+ * validated and dereferenced; its four largest everyday tags (repos, actions, issues, pulls)
+ * become the tools, since a server holds at most 500. Both as a new repo (create-mcp-server
+ * --openapi --no-install) and as a re-import into it (mcp-gen import openapi --dry-run).
  */
 import { execa } from 'execa';
 import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const create = fileURLToPath(new URL('../bin/create-mcp-server.js', import.meta.url));
 const mcpGen = fileURLToPath(new URL('../bin/mcp-gen.js', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const GITHUB_DOCUMENT = createRequire(import.meta.url).resolve('@octokit/openapi/generated/api.github.com.json');
+const GITHUB_TAGS = ['repos', 'actions', 'issues', 'pulls'];
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 export interface BenchRow {
   name: string;
@@ -80,11 +90,31 @@ export async function benchGenerator(): Promise<BenchRow[]> {
     );
     record('mcp-gen upgrade --check on a 50-tool repo', await time(() => execa('node', [mcpGen, 'upgrade', '--check', '-C', repo], { reject: false })));
     record('mcp-gen upgrade on a 50-tool repo (up to date)', await time(() => execa('node', [mcpGen, 'upgrade', '--allow-dirty', '-C', repo], { reject: false })));
+
+    const { operations, config } = await githubImport(work);
+    let imports = 0;
+    let listed = '';
+    const created = await time(async () => {
+      const run = await execa('node', [create, join(work, `github-${imports++}`), '--config', config, '--openapi', GITHUB_DOCUMENT, '--yes', '--no-install', '--no-git']);
+      listed = run.stdout.slice(0, run.stdout.indexOf(' from '));
+    });
+    record(`create-mcp-server --openapi --no-install: GitHub's REST API, ${operations} operations, ${listed} (tags ${GITHUB_TAGS.join(', ')})`, created);
+    const importRepo = join(work, 'github-0');
+    record('mcp-gen import openapi --dry-run, the same again', await time(() => execa('node', [mcpGen, 'import', 'openapi', '--dry-run', '-C', importRepo])));
     const floor = rows[0]!.medianMs;
     return rows.map((r) => ({ ...r, ratio: r.medianMs / floor }));
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** The spec that selects GitHub's tags, and how many operations the document holds. */
+async function githubImport(work: string): Promise<{ operations: number; config: string }> {
+  const document = JSON.parse(await readFile(GITHUB_DOCUMENT, 'utf8')) as { paths: Record<string, Record<string, unknown>> };
+  const operations = Object.values(document.paths).reduce((sum, item) => sum + METHODS.filter((m) => item[m] !== undefined).length, 0);
+  const config = join(work, 'github.json');
+  await writeFile(config, JSON.stringify({ name: 'github-bench', transport: 'http', auth: 'api-key', openapi: { include: { tags: GITHUB_TAGS } } }));
+  return { operations, config };
 }
 
 export function generatorTable(rows: BenchRow[]): string {

@@ -4,6 +4,6 @@ process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(0);
   throw error;
 });
-import { runCreate } from '../dist/cli/create-program.js';
+import { runCreate } from '../dist/bundle/create-program.js';
 
 process.exitCode = await runCreate(process.argv.slice(2));

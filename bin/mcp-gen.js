@@ -4,6 +4,6 @@ process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(0);
   throw error;
 });
-import { runMcpGen } from '../dist/cli/mcp-gen-program.js';
+import { runMcpGen } from '../dist/bundle/mcp-gen-program.js';
 
 process.exitCode = await runMcpGen(process.argv.slice(2));

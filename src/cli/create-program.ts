@@ -16,7 +16,7 @@ import { EXIT_FAILURE, EXIT_OK } from '../user-error.js';
 import { reportError } from './report-error.js';
 import { packageNameFromDir, specInputFrom, type CreateFlags } from './spec-input.js';
 import { defaultTools } from './default-tools.js';
-import { nextSteps } from './next-steps.js';
+import { nextSteps, shellQuote } from './next-steps.js';
 import { terminalOutput, type Output } from './output.js';
 
 interface CreateOptions extends CreateFlags {
@@ -99,14 +99,15 @@ async function create(dirArg: string | undefined, options: CreateOptions, output
     ({ raw, migration: importMigration } = await expandPostgresImport(raw, { source, cwd: process.cwd(), target: resolve(dir), databaseUrl: process.env['DATABASE_URL'] }));
   }
   if (options.openapi !== undefined) {
-    const [{ withOpenApiTools, importFindings }, { printImport }] = await Promise.all([import('../commands/import-openapi.js'), import('./mcp-gen/import-openapi-command.js')]);
+    const [{ withOpenApiTools }, { printImport }] = await Promise.all([import('../commands/import-openapi.js'), import('./mcp-gen/import-openapi-command.js')]);
     const imported = await withOpenApiTools(raw, { source: options.openapi, cwd: process.cwd(), allowExternal: options.allowExternal }, resolve(dir), input.label);
     raw = imported.raw as typeof raw;
-    printImport(imported, importFindings(imported), output);
+    // The import's own notes; its tools are linted below with the rest.
+    printImport(imported, imported.result.findings, output);
   }
   const spec = parseSpec(raw, input.label);
   // The files are rendered from the spec, so linting the spec lints what is written.
-  const advice = lintAdvice(await lintSpec(spec));
+  const advice = lintAdvice(await lintSpec(spec), undefined, { seeAll: `mcp-gen lint -C ${shellQuote(dir)}` });
 
   const { target, changes, bytes } = await planCreate(spec, dir, { force: Boolean(options.force) });
   if (importMigration !== undefined) {

@@ -14,7 +14,7 @@ import { SpecError, describeIssues, type FieldLabeler } from '../spec/issues.js'
 import { MAX_TOOLS, OpenApiImportSpec } from '../spec/project-spec.js';
 import { isUrl, loadOpenApiDocument } from '../import/openapi/load-document.js';
 import { importOpenApi, type ImportResult } from '../import/openapi/import-tools.js';
-import { COMMON_VERBS, lintTools } from '../lint/tool-rules.js';
+import { COMMON_VERBS, lintTools, type LintReport } from '../lint/tool-rules.js';
 import { toolLockEntry } from '../contract/tools-lock.js';
 import type { RepoState } from '../upgrade/repo-state.js';
 import { addLockEntries } from './lock-entry.js';
@@ -95,8 +95,11 @@ export async function withOpenApiTools(raw: Record<string, unknown>, request: Op
   };
 }
 
-/** Lint findings the model would suffer from: descriptions alike, undescribed parameters (once), names. */
-export function importFindings(imported: OpenApiImport): string[] {
+/**
+ * The lint of the imported tools: descriptions alike, names, descriptions short of a sentence.
+ * Undescribed parameters are left out: the import's own notes name them, once per tool.
+ */
+export function importLint(imported: OpenApiImport): LintReport {
   const report = lintTools(
     imported.result.tools.map(({ tool }) => ({
       name: tool.name,
@@ -106,10 +109,9 @@ export function importFindings(imported: OpenApiImport): string[] {
       source: 'mcp-gen.json',
     })),
   );
-  const lint = report.findings
-    .filter((f) => f.rule !== 'param-description')
-    .map((f) => `${f.tool}: ${f.message}${f.other ? ` (${f.other})` : ''}`);
-  return [...imported.result.findings, ...lint];
+  const findings = report.findings.filter((f) => f.rule !== 'param-description');
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  return { tools: report.tools, errors, warnings: findings.length - errors, findings };
 }
 
 export interface ImportPlan extends Respec {

@@ -10,7 +10,7 @@
  */
 import { callParams, type CompleteProjectSpec, type CompleteToolSpec } from '../spec/tool-defaults.js';
 import { toolFileName } from '../spec/project-spec.js';
-import { formatReport, lintTools, type LintReport, type LintTool } from './tool-rules.js';
+import { formatReport, lintTools, type LintFinding, type LintReport, type LintTool } from './tool-rules.js';
 
 export { formatReport, lintTools, type LintFinding, type LintReport, type LintTool } from './tool-rules.js';
 
@@ -38,13 +38,47 @@ export async function lintSpec(spec: CompleteProjectSpec, readFile?: (path: stri
   return lintTools(tools);
 }
 
-/** The report for the end of `create` / `add-tool` (only `names`' findings, when given); nothing when clean. */
-export function lintAdvice(report: LintReport, names?: readonly string[]): string[] {
+/** Up to this many findings, a command's advice lists them one by one; past it, it sums them up. */
+export const ADVICE_LISTED = 12;
+
+export interface AdviceOptions {
+  /** The command that lists them all (default `mcp-gen lint`). */
+  seeAll?: string;
+}
+
+/**
+ * The report for the end of `create`, `add-tool` and an import (only `names`' findings, when
+ * given); nothing when clean. A few findings are listed; many (an imported API's hundreds) are
+ * counted by rule, errors first, each rule with its first finding, then the command that lists
+ * them all.
+ */
+export function lintAdvice(report: LintReport, names?: readonly string[], options: AdviceOptions = {}): string[] {
   const findings = names ? report.findings.filter((f) => names.includes(f.tool) || (f.other !== undefined && names.includes(f.other))) : report.findings;
   if (findings.length === 0) return [];
   const errors = findings.filter((f) => f.severity === 'error').length;
   const lines = formatReport({ tools: names?.length ?? report.tools, errors, warnings: findings.length - errors, findings });
-  return ['Tool descriptions to improve (mcp-gen lint; models pick and call tools by them):', ...lines.map((line) => `  ${line}`)];
+  const head = 'Tool descriptions to improve (mcp-gen lint; models pick and call tools by them):';
+  if (findings.length <= ADVICE_LISTED) return [head, ...lines.map((line) => `  ${line}`)];
+  const byRule = new Map<string, { first: LintFinding; count: number }>();
+  for (const finding of findings) {
+    const entry = byRule.get(finding.rule) ?? { first: finding, count: 0 };
+    entry.count += 1;
+    byRule.set(finding.rule, entry);
+  }
+  const rules = [...byRule].sort(([a, x], [b, y]) =>
+    x.first.severity !== y.first.severity ? (x.first.severity === 'error' ? -1 : 1) : y.count - x.count || a.localeCompare(b),
+  );
+  const width = Math.max(...rules.map(([rule]) => rule.length));
+  const digits = Math.max(...rules.map(([, { count }]) => String(count).length));
+  return [
+    head,
+    `  ${lines.at(-1)!.replace(/\.$/, '')}; by rule, each with its first:`,
+    ...rules.flatMap(([rule, { first, count }]) => [
+      `    ${rule.padEnd(width)}  ${String(count).padStart(digits)} ${first.severity}${count === 1 ? '' : 's'}`,
+      `      ${first.tool}: ${first.message}`,
+    ]),
+    `  all ${findings.length}: ${options.seeAll ?? 'mcp-gen lint'} (--json to filter them)`,
+  ];
 }
 
 const STRING = String.raw`("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')`;

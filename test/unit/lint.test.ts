@@ -8,6 +8,7 @@ import { readFile, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createCli, mcpGenCli } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
+import { ADVICE_LISTED, lintAdvice, lintTools } from '../../src/lint/lint-repo.js';
 
 let root: { path: string; remove: () => Promise<void> };
 let n = 0;
@@ -72,5 +73,34 @@ describe('mcp-gen lint', () => {
     expect(run.stderr).toContain('warning get_invoice: the description is shorter than a sentence');
     expect(run.stderr).toContain('warning get_invoice: parameter "id" has no description');
     expect(run.stderr).not.toContain('warning customers');
+  });
+
+  it('sums up many findings by rule, with the first few and the command that lists them all', () => {
+    // 20 tools alike: every pair overlaps; half lack a parameter description; one has no description.
+    const tools = Array.from({ length: 20 }, (_, i) => ({
+      name: `get_thing_${i}`,
+      description: i === 0 ? '' : 'Returns the thing with this id, for listing things.',
+      params: [{ name: 'id', description: i % 2 === 0 ? undefined : 'The id' }],
+    }));
+    const report = lintTools(tools);
+    const total = report.findings.length;
+    const advice = lintAdvice(report, undefined, { seeAll: 'mcp-gen lint -C repo' });
+    expect(advice).toEqual([
+      'Tool descriptions to improve (mcp-gen lint; models pick and call tools by them):',
+      `  20 tools: 1 error, ${total - 1} warnings; by rule, each with its first:`,
+      // Errors first, then the most frequent.
+      '    description-missing    1 error',
+      '      get_thing_0: no description: say in a sentence or two what it does and when to use it',
+      '    description-overlap  171 warnings',
+      "      get_thing_1: its description and get_thing_2's share 100 % of their word pairs: say what sets each apart",
+      '    param-description     10 warnings',
+      '      get_thing_0: parameter "id" has no description: say what it holds and its format',
+      `  all ${total}: mcp-gen lint -C repo (--json to filter them)`,
+    ]);
+    expect(total).toBe(1 + 171 + 10); // the 19 described tools overlap pairwise
+    // A few are still listed one by one.
+    const few = lintAdvice(lintTools(tools.slice(1, 3)));
+    expect(few.length).toBeLessThanOrEqual(ADVICE_LISTED + 2);
+    expect(few).toContain('  warning get_thing_2: parameter "id" has no description: say what it holds and its format [param-description]');
   });
 });

@@ -287,6 +287,24 @@ describe('create-mcp-server --openapi', () => {
     expect(run.stderr).toContain('501 operations selected; a server holds at most 500 tools: choose the operations the model needs with openapi.include / openapi.exclude');
   });
 
+  it('sums up the lint of many tools by rule instead of a line per finding', async () => {
+    const paths = Object.fromEntries(
+      Array.from({ length: 30 }, (_, i) => [`/things${i}/{id}`, { get: { operationId: `getThing${i}`, summary: 'Get a thing', description: 'Returns the thing with this id.', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'ok' } } } }]),
+    );
+    const doc = await writeDoc({ openapi: '3.0.3', info: { title: 'alike', version: '1' }, paths });
+    const target = join(root.path, 'alike');
+    const run = await createCli(target, '--yes', '--no-install', '--no-git', '--openapi', doc, '--dry-run');
+    expect(run.code, run.stderr).toBe(0);
+    const stderr = run.stderr.split('\n');
+    // 30 notes of the import (one per tool: its undescribed parameter), then the lint summed up: 435 overlaps, 30 undescribed parameters.
+    expect(stderr.filter((line) => line.startsWith('note: ')).length).toBe(30);
+    expect(stderr).toContain('  30 tools: 0 errors, 465 warnings; by rule, each with its first:');
+    expect(stderr).toContain('    description-overlap  435 warnings');
+    expect(stderr).toContain('    param-description     30 warnings');
+    expect(stderr).toContain(`  all 465: mcp-gen lint -C ${target} (--json to filter them)`);
+    expect(stderr.length).toBeLessThan(50);
+  });
+
   it('refuses a bad document with exit 2 and writes nothing', async () => {
     const target = join(root.path, 'refused');
     const run = await createCli(target, '--yes', '--no-install', '--no-git', '--openapi', join(root.path, 'nowhere.json'));

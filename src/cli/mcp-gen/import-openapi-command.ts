@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { EXIT_OK } from '../../user-error.js';
 import type { OpenApiImport } from '../../commands/import-openapi.js';
 import type { Output } from '../output.js';
+import { shellQuote } from '../next-steps.js';
 
 interface ImportOpenApiOptions {
   dir: string;
@@ -28,15 +29,17 @@ export function importOpenApiCommand(output: Output, setExit: (code: number) => 
 }
 
 async function importOpenApi(source: string | undefined, options: ImportOpenApiOptions, output: Output): Promise<number> {
-  const [{ readRepoState }, { planImportOpenApi, importFindings }, { showOrWrite }] = await Promise.all([
+  const [{ readRepoState }, { planImportOpenApi, importLint }, { showOrWrite }, { lintAdvice }] = await Promise.all([
     import('../../upgrade/repo-state.js'),
     import('../../commands/import-openapi.js'),
     import('./repo-changes.js'),
+    import('../../lint/lint-repo.js'),
   ]);
   const repo = await readRepoState(resolve(options.dir));
   const plan = await planImportOpenApi(repo, { source, cwd: process.cwd(), allowExternal: options.allowExternal });
   const { imported } = plan;
-  printImport(imported, importFindings(imported), output);
+  printImport(imported, imported.result.findings, output);
+  for (const line of lintAdvice(importLint(imported), undefined, { seeAll: seeAllCommand(options.dir) })) output.err(line);
   if (!(await showOrWrite(repo, plan.changes, options, output))) {
     output.out('Dry run: nothing was written.');
     return EXIT_OK;
@@ -48,6 +51,11 @@ async function importOpenApi(source: string | undefined, options: ImportOpenApiO
   const base = imported.result.serverUrl ? ` Point HTTP_API_BASE_URL at the API (the document says ${imported.result.serverUrl}) and` : ' Point HTTP_API_BASE_URL at the API and';
   output.out(`Next:${base} give each tenant its credential in HTTP_API_CREDENTIALS; then npm test and npm run contract (a changed or removed operation is a breaking change).`);
   return EXIT_OK;
+}
+
+/** `mcp-gen lint`, run where the user is, for the repo at `dir`. */
+export function seeAllCommand(dir: string): string {
+  return dir === '.' ? 'mcp-gen lint' : `mcp-gen lint -C ${shellQuote(dir)}`;
 }
 
 /** Each tool an import makes, with its access, approval and operation; then the notes. create-mcp-server --openapi prints the same. */

@@ -7,6 +7,7 @@
  * hosts.
  */
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { createRequire } from 'node:module';
 import { isAbsolute, resolve } from 'node:path';
 import { SpecError } from '../../spec/issues.js';
 
@@ -39,10 +40,7 @@ export async function loadOpenApiDocument(source: string, options: LoadOptions):
   const location = isUrl(source) ? source : isAbsolute(source) ? source : resolve(options.baseDir, source);
   let document: Record<string, unknown>;
   try {
-    document = (await SwaggerParser.validate(location, {
-      resolve: { external: allowExternal, http: allowExternal ? { timeout: 10_000 } : false },
-      dereference: { circular: true },
-    })) as unknown as Record<string, unknown>;
+    document = await parseValidateDereference(location, allowExternal);
   } catch (error) {
     throw new SpecError([`${source}: ${documentProblem(error)}`]);
   }
@@ -54,6 +52,48 @@ export async function loadOpenApiDocument(source: string, options: LoadOptions):
   }
   const version = String(document.openapi ?? document.swagger ?? '');
   return { document, version };
+}
+
+/**
+ * The checks of `SwaggerParser.validate`, in a cheaper order. `validate` dereferences the whole
+ * document first (circular `$ref`s left as they are), validates that expansion against the
+ * specification's JSON Schema (every use of a shared schema walked again), then dereferences a
+ * second time for the circular ones: 1.2 s of a 1.6 s import of GitHub's 1,223 operations.
+ * Here the schema validates the document as written, where a `$ref` is a Reference Object the
+ * specification's schema allows in those places (the schema it was written for), and the
+ * document is dereferenced once: every object is still checked where it is defined, and what
+ * `validate` found besides (a `$ref` whose target is the wrong kind of object, say a schema used
+ * as a parameter) the import reads as the kind it expects, and skips what it cannot use. The
+ * validators are swagger-parser's own (its version is pinned).
+ */
+async function parseValidateDereference(location: string, allowExternal: boolean): Promise<Record<string, unknown>> {
+  const options = {
+    resolve: { external: allowExternal, http: allowExternal ? { timeout: 10_000 } : (false as const) },
+    dereference: { circular: true as const },
+  };
+  const parser = new SwaggerParser();
+  const parsed = await parser.parse(location, options);
+  validators().validateSchema(parsed);
+  const document = (await parser.dereference(location, parsed, options)) as unknown as Record<string, unknown>;
+  validators().validateSpec(document);
+  return document;
+}
+
+interface Validators {
+  validateSchema(api: object): void;
+  validateSpec(api: object): void;
+}
+
+let loaded: Validators | undefined;
+function validators(): Validators {
+  if (loaded === undefined) {
+    const require = createRequire(import.meta.url);
+    loaded = {
+      validateSchema: require('@apidevtools/swagger-parser/lib/validators/schema.js') as Validators['validateSchema'],
+      validateSpec: require('@apidevtools/swagger-parser/lib/validators/spec.js') as Validators['validateSpec'],
+    };
+  }
+  return loaded;
 }
 
 /** What was wrong, in a line or a few: the parser's message without its stack. */
