@@ -29,7 +29,7 @@ export function catalogTools(apiTitle: string, count: number): CatalogToolSpec[]
       access: 'read',
       version: '1.0.0',
       backend: 'http',
-      scopes: [],
+      scopes: ['tools:read'],
       approval: 'none',
       catalogRole: 'search',
       params: [
@@ -46,7 +46,7 @@ export function catalogTools(apiTitle: string, count: number): CatalogToolSpec[]
       access: 'read',
       version: '1.0.0',
       backend: 'http',
-      scopes: [],
+      scopes: ['tools:read'],
       approval: 'none',
       catalogRole: 'describe',
       params: [{ name: 'operation', type: 'string', description: 'The operation name search_operations returned.', required: true }],
@@ -58,7 +58,7 @@ export function catalogTools(apiTitle: string, count: number): CatalogToolSpec[]
       access: 'write',
       version: '1.0.0',
       backend: 'http',
-      scopes: [],
+      scopes: ['tools:read'],
       approval: 'none',
       catalogRole: 'call',
       params: [
