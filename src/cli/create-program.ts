@@ -27,6 +27,7 @@ interface CreateOptions extends CreateFlags {
   dryRun?: boolean;
   force?: boolean;
   openapi?: string;
+  openapiMode?: string;
   allowExternal?: boolean;
 }
 
@@ -46,6 +47,7 @@ function program(output: Output): Command {
     .option('--postgres-import <source>', 'tools over the tables of a PostgreSQL database: DATABASE_URL or a schema-only dump (see mcp-gen import postgres; choices in --config\'s postgresImport)')
     .option('-c, --config <spec.json>', 'read the whole spec from a JSON file (flags given too override its fields)')
     .option('--openapi <file|url>', 'a tool for each operation of this OpenAPI document (3.0, 3.1, Swagger 2.0), calling the API through the http backend (instead of the sample tools)')
+    .option('--openapi-mode <mode>', 'with --openapi: tools (one per operation), catalog (a governed catalog: search_operations, describe_operation, call_operation) or auto (the catalog above 40 operations)')
     .option('--allow-external', "with --openapi: read $refs to other files or URLs, and a document given as a URL")
     .option('-y, --yes', 'use defaults for everything not given; never prompt')
     .option('--no-install', 'do not run npm install')
@@ -100,7 +102,12 @@ async function create(dirArg: string | undefined, options: CreateOptions, output
   }
   if (options.openapi !== undefined) {
     const [{ withOpenApiTools }, { printImport }] = await Promise.all([import('../commands/import-openapi.js'), import('./mcp-gen/import-openapi-command.js')]);
-    const imported = await withOpenApiTools(raw, { source: options.openapi, cwd: process.cwd(), allowExternal: options.allowExternal }, resolve(dir), input.label);
+    const imported = await withOpenApiTools(
+      raw,
+      { source: options.openapi, cwd: process.cwd(), allowExternal: options.allowExternal, mode: options.openapiMode, chooseCatalog: prompts?.askCatalog },
+      resolve(dir),
+      input.label,
+    );
     raw = imported.raw as typeof raw;
     // The import's own notes; its tools are linted below with the rest.
     printImport(imported, imported.result.findings, output);

@@ -206,3 +206,13 @@ const APPROVAL_HINTS: Record<string, string> = {
   client: 'the user confirms each call in the client',
   human: 'an approver other than the caller grants each call (HTTP)',
 };
+
+/** An OpenAPI import over the catalog threshold: a governed catalog, or one tool per operation? */
+export async function askCatalog(count: number, threshold: number): Promise<boolean> {
+  return answered(
+    await p.confirm({
+      message: `${count} operations are selected (more than ${threshold}). Serve them as a governed catalog (search_operations, describe_operation, call_operation: each call still authorized, rate-limited, approved and audited as its operation)? No makes one tool per operation.`,
+      initialValue: true,
+    }),
+  );
+}

@@ -45,6 +45,8 @@ export interface ToolContext extends ItemContext {
   query: QueryContext | null;
   /** A tool imported from an OpenAPI operation (templates/operation/): the API call its handler makes; null otherwise. */
   http: HttpContext | null;
+  /** One of a governed catalog's three tools: rendered by the catalog layer. */
+  catalogRole: string | null;
 }
 
 /** An imported tool's API call as its templates see it. */
@@ -108,15 +110,31 @@ export interface RenderContext {
   networked: boolean;
   /** Whether any tool needs each approval mode. */
   approvals: { client: boolean; human: boolean; any: boolean };
+  /** A governed catalog (`openapi.mode` "catalog"): its three tools, and its operations as the data module's text. */
+  catalog: CatalogContext | null;
   tool?: ToolContext;
   resource?: ResourceContext;
   prompt?: PromptContext;
+}
+
+export interface CatalogContext {
+  search: ToolContext;
+  describe: ToolContext;
+  call: ToolContext;
+  count: number;
+  /** The operations as a TypeScript array of JSON strings, one operation a line (src/api-catalog/operations.ts). */
+  operations: string;
+  /** Two read operations without a rate limit of their own, a write one without approval, one with approval human: for the generated tests. */
+  sample: { read: string | null; otherRead: string | null; write: string | null; human: string | null };
 }
 
 export function renderContext(spec: CompleteProjectSpec): RenderContext {
   const kinds = new Set(spec.backends.map((b) => b.kind as string));
   const tools = spec.tools.map(toolContext);
   for (const tool of tools) if (tool.cache) tool.cacheWriter = cacheWriterFor(tool, tools);
+  const operations = spec.catalog?.operations ?? [];
+  // A catalog's operations are governed as tools are: their scopes and approvals count.
+  const governed = [...spec.tools, ...operations];
   return {
     generator: { name: GENERATOR_NAME, version: GENERATOR_VERSION },
     node: { floor: NODE_FLOOR },
@@ -137,12 +155,50 @@ export function renderContext(spec: CompleteProjectSpec): RenderContext {
     resources: spec.resources.map(resourceContext),
     prompts: spec.prompts.map(promptContext),
     hasWriteTools: tools.some((t) => t.write),
-    scopes: [...new Set([...tools, ...spec.resources, ...spec.prompts].flatMap((t) => t.scopes))].sort(),
+    scopes: [...new Set([...governed, ...spec.resources, ...spec.prompts].flatMap((t) => t.scopes))].sort(),
     networked: isNetworked(spec),
     approvals: {
-      client: tools.some((t) => t.approval === 'client'),
-      human: tools.some((t) => t.approval === 'human'),
-      any: tools.some((t) => t.approval !== 'none'),
+      client: governed.some((t) => t.approval === 'client'),
+      human: governed.some((t) => t.approval === 'human'),
+      any: governed.some((t) => t.approval !== 'none'),
+    },
+    catalog: spec.catalog ? catalogContext(spec.tools, spec.catalog.operations, tools) : null,
+  };
+}
+
+function catalogContext(specTools: readonly CompleteToolSpec[], operations: readonly CompleteToolSpec[], tools: readonly ToolContext[]): CatalogContext {
+  const role = (name: 'search' | 'describe' | 'call') => tools[specTools.findIndex((tool) => tool.catalogRole === name)]!;
+  const lines = operations.map((op) => {
+    const http = op.http!;
+    const entry = {
+      name: op.name,
+      title: op.title,
+      description: op.description,
+      access: op.access,
+      approval: op.approval,
+      scopes: op.scopes,
+      ...(op.rateLimit ? { rateLimit: op.rateLimit } : {}),
+      version: op.version,
+      tags: http.tags ?? [],
+      params: callParams(op),
+      operation: { method: http.method, path: http.path, params: http.params, fixed: http.fixed },
+      ...(http.response ? { response: http.response } : {}),
+    };
+    // Each a string of JSON, parsed at start-up: a literal of a thousand objects is too much for tsc to type.
+    return `  ${JSON.stringify(JSON.stringify(entry))},`;
+  });
+  const reads = operations.filter((op) => op.access === 'read' && !op.rateLimit);
+  return {
+    search: role('search'),
+    describe: role('describe'),
+    call: role('call'),
+    count: operations.length,
+    operations: lines.length === 0 ? '[]' : `[\n${lines.join('\n')}\n]`,
+    sample: {
+      read: reads[0]?.name ?? null,
+      otherRead: reads[1]?.name ?? null,
+      write: operations.find((op) => op.access === 'write' && op.approval === 'none')?.name ?? null,
+      human: operations.find((op) => op.approval === 'human')?.name ?? null,
     },
   };
 }
@@ -171,6 +227,7 @@ export function toolContext(tool: CompleteToolSpec): ToolContext {
     approval: tool.approval,
     query: tool.query ? queryContext(tool.query) : null,
     http: tool.http ? httpContext(tool.http, tool.params) : null,
+    catalogRole: tool.catalogRole ?? null,
   };
 }
 

@@ -49,6 +49,8 @@ export function repoLayerIds(spec: CompleteProjectSpec): string[] {
   ids.push(`auth/${spec.auth}`);
   for (const backend of spec.backends) ids.push(`backend/${backend.kind}`);
   if (isNetworked(spec)) ids.push('deploy');
+  // A governed catalog: its three tools, its operations' data and the code that serves them.
+  if (spec.catalog) ids.push('catalog');
   return ids;
 }
 

@@ -36,7 +36,11 @@ export async function renderProject(spec: CompleteProjectSpec, options: RenderOp
   for (const layer of layers) renderLayer(tree, layer, context, templateOptions);
   // An imported tool's files come from the operation layer: merged, so a re-import brings the
   // document's changes into them and keeps the user's edits.
-  for (const tool of context.tools) renderLayer(tree, tool.http ? operationLayer! : toolLayer, { ...context, tool }, templateOptions);
+  // A catalog's three tools come from the catalog layer (a repo layer).
+  const catalogTools = new Set(spec.tools.filter((tool) => tool.catalogRole).map((tool) => tool.name));
+  for (const tool of context.tools) {
+    if (!catalogTools.has(tool.name)) renderLayer(tree, tool.http ? operationLayer! : toolLayer, { ...context, tool }, templateOptions);
+  }
   // A tool imported from a database: its own tool file, test and managed query over the tool layer's.
   const imported = context.tools.filter((tool) => tool.query);
   const importLayer = imported.length > 0 ? await loadLayer(IMPORT_POSTGRES_LAYER_ID, templatesDir) : undefined;

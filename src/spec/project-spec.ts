@@ -27,6 +27,14 @@ export const MIN_RESPONSE_TOKENS = 100;
 export const MAX_RESPONSE_TOKENS = 1_000_000;
 /** The argument a `human` approval tool is called again with, once granted. */
 export const APPROVAL_ID_PARAM = 'approvalId';
+/** How an OpenAPI import serves the operations it selects: by the threshold rule, one tool each, or a governed catalog. */
+export const OPENAPI_MODES = ['auto', 'tools', 'catalog'] as const;
+/** The three tools of a governed catalog (`openapi.mode` "catalog"), by their role. */
+export const CATALOG_ROLES = ['search', 'describe', 'call'] as const;
+/** The most operations a governed catalog holds. */
+export const MAX_CATALOG_OPERATIONS = 5000;
+/** Above this many selected operations an import uses the catalog (mode "auto"). */
+export const DEFAULT_CATALOG_THRESHOLD = 40;
 
 /** The most tools a spec lists: a model cannot choose well among more (nor, often, among this many). */
 export const MAX_TOOLS = 500;
@@ -80,6 +88,7 @@ export const HttpBindingSpec = z
       .default([]),
     operationId: z.string().max(200).optional().describe('The operation it was imported from.'),
     response: z.string().max(2000).optional().describe('What a successful answer holds.'),
+    tags: z.array(z.string().max(200)).max(50).optional().describe("The operation's tags in the document (a catalog's search matches them)."),
   })
   .strict();
 
@@ -167,6 +176,10 @@ export const ToolSpec = z
       .describe('Write tools only. client: the user confirms in the client; human: an approver other than the caller grants each call.'),
     query: QuerySpec.optional().describe('Written by `mcp-gen import postgres`: the table and columns the tool queries (postgres backend).'),
     http: HttpBindingSpec.optional().describe('http backend: the API call the handler makes (written by mcp-gen import openapi).'),
+    catalogRole: z
+      .enum(CATALOG_ROLES)
+      .optional()
+      .describe("One of a governed catalog's three tools (search_operations, describe_operation, call_operation), written by mcp-gen import openapi."),
   })
   .strict();
 
@@ -263,6 +276,32 @@ export const OpenApiImportSpec = z
       .record(z.string(), OperationOverrideSpec)
       .default({})
       .describe('Per operation (by operationId, or "METHOD /path"): name, title, description, access, approval, scopes, rate limit, hidden parameters.'),
+    mode: z
+      .enum(OPENAPI_MODES)
+      .default('auto')
+      .describe('tools: one tool per operation; catalog: three tools (search_operations, describe_operation, call_operation) over a governed catalog of the operations; auto: the catalog above catalogThreshold operations.'),
+    catalogThreshold: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_CATALOG_OPERATIONS)
+      .default(DEFAULT_CATALOG_THRESHOLD)
+      .describe('mode auto: more selected operations than this make a catalog.'),
+  })
+  .strict();
+
+/**
+ * A governed catalog (`openapi.mode` "catalog"): the imported operations as data the catalog's
+ * three tools serve; each call of one still goes through the pipeline with its own scopes,
+ * access, approval, rate limit and audit record.
+ */
+export const CatalogSpec = z
+  .object({
+    operations: z
+      .array(ToolSpec)
+      .min(1)
+      .max(MAX_CATALOG_OPERATIONS)
+      .describe('One entry per operation, as an imported tool would be (each with its http binding).'),
   })
   .strict();
 
@@ -310,6 +349,7 @@ export const ProjectSpec = z
     prompts: z.array(PromptSpec).max(500).default([]).describe('Reusable prompts for common workflows; each becomes src/prompts/<name>.ts.'),
     postgresImport: PostgresImportSpec.optional().describe('What `mcp-gen import postgres` imports, and your curation of it; re-imports start from here.'),
     openapi: OpenApiImportSpec.optional().describe('The OpenAPI document the http tools were imported from, and their curation (mcp-gen import openapi).'),
+    catalog: CatalogSpec.optional().describe('Written by mcp-gen import openapi in catalog mode: the operations the catalog tools serve.'),
     /** Written by the generator: the version that last wrote the repo, migrations applied. */
     generator: z
       .object({ version: z.string(), migrations: z.array(z.string()).default([]) })
@@ -330,6 +370,8 @@ export type PromptSpec = z.output<typeof PromptSpec>;
 export type HttpBindingSpec = z.output<typeof HttpBindingSpec>;
 export type OpenApiImportSpec = z.output<typeof OpenApiImportSpec>;
 export type OperationOverrideSpec = z.output<typeof OperationOverrideSpec>;
+export type CatalogSpec = z.output<typeof CatalogSpec>;
+export type CatalogRole = (typeof CATALOG_ROLES)[number];
 export type ProjectSpec = z.output<typeof ProjectSpec>;
 /** What a user may write: every defaulted field optional. */
 export type ProjectSpecInput = z.input<typeof ProjectSpec>;
@@ -413,6 +455,42 @@ function checkCrossFieldRules(spec: z.output<z.ZodObject<any>>, ctx: z.Refinemen
     }
   });
   checkResourcesAndPrompts(s, ctx);
+  checkCatalog(s, backendKinds, ctx);
+}
+
+/**
+ * A catalog's operations: unique names that no tool, resource or prompt has (rate limits,
+ * rollout and audit records name them alike), each an http operation; and the catalog's three
+ * tools exactly when there is a catalog.
+ */
+function checkCatalog(spec: ProjectSpec, backendKinds: ReadonlySet<string>, ctx: z.RefinementCtx): void {
+  const roles = spec.tools.filter((tool) => tool.catalogRole !== undefined);
+  if (!spec.catalog) {
+    spec.tools.forEach((tool, i) => {
+      if (tool.catalogRole) ctx.addIssue({ code: 'custom', path: ['tools', i, 'catalogRole'], message: 'needs a catalog (mcp-gen import openapi --mode catalog writes both)' });
+    });
+    return;
+  }
+  for (const role of CATALOG_ROLES) {
+    if (!roles.some((tool) => tool.catalogRole === role)) ctx.addIssue({ code: 'custom', path: ['catalog'], message: `needs the tool with catalogRole "${role}" (mcp-gen import openapi --mode catalog writes it)` });
+  }
+  const others = new Set([...spec.tools, ...spec.resources, ...spec.prompts].map((item) => item.name));
+  const seen = new Map<string, number>();
+  spec.catalog.operations.forEach((operation, i) => {
+    const path = ['catalog', 'operations', i];
+    const first = seen.get(operation.name);
+    if (first !== undefined) ctx.addIssue({ code: 'custom', path: [...path, 'name'], message: `"${operation.name}" is a duplicate of catalog.operations[${first}]` });
+    else seen.set(operation.name, i);
+    if (others.has(operation.name)) ctx.addIssue({ code: 'custom', path: [...path, 'name'], message: `"${operation.name}" is also a tool's, resource's or prompt's name; they share one namespace` });
+    if (!operation.http) ctx.addIssue({ code: 'custom', path: [...path, 'http'], message: 'is required: a catalog operation is an API call' });
+    if (operation.catalogRole) ctx.addIssue({ code: 'custom', path: [...path, 'catalogRole'], message: 'is for tools only' });
+    // The tool checks, with their `tools[i]` paths moved under this operation.
+    const here = {
+      addIssue: (issue: { path?: PropertyKey[] }) => ctx.addIssue({ ...issue, path: [...path, ...(issue.path ?? []).slice(2)] } as Parameters<z.RefinementCtx['addIssue']>[0]),
+    } as unknown as z.RefinementCtx;
+    checkHttpBinding(operation, 0, backendKinds, here);
+    checkApproval(spec, operation, 0, here);
+  });
 }
 
 /** Resources and prompts: unique names and files, one URI form each, known backends, declared arguments. */
@@ -490,6 +568,8 @@ function uniqueNames(list: ReadonlyArray<{ name: string }>, field: 'resources' |
  */
 function checkHttpBinding(tool: ToolSpec, i: number, backendKinds: ReadonlySet<string>, ctx: z.RefinementCtx): void {
   const params = tool.params ?? [];
+  // A catalog tool's arguments are the catalog's (an operation's arguments as one object).
+  if (tool.catalogRole) return;
   if (!tool.http) {
     params.forEach((p, j) => {
       const rich = p.type === 'object' || p.type === 'array' ? `type "${p.type}"` : p.enum ? 'enum' : p.default !== undefined ? 'default' : p.format ? 'format' : undefined;

@@ -5,23 +5,28 @@
  */
 import { APPROVAL_ID_PARAM, projectSlug, type ParamSpec, type ProjectSpec, type PromptSpec, type ResourceSpec, type ToolSpec } from './project-spec.js';
 
-export type CompleteToolSpec = Required<Omit<ToolSpec, 'rateLimit' | 'cache' | 'maxResponseTokens' | 'query' | 'http'>> & Pick<ToolSpec, 'rateLimit' | 'cache' | 'maxResponseTokens' | 'query' | 'http'>;
+export type CompleteToolSpec = Required<Omit<ToolSpec, 'rateLimit' | 'cache' | 'maxResponseTokens' | 'query' | 'http' | 'catalogRole'>> &
+  Pick<ToolSpec, 'rateLimit' | 'cache' | 'maxResponseTokens' | 'query' | 'http' | 'catalogRole'>;
 export type CompleteResourceSpec = Required<Omit<ResourceSpec, 'uri' | 'uriTemplate' | 'rateLimit'>> & Pick<ResourceSpec, 'uri' | 'uriTemplate' | 'rateLimit'>;
 export type CompletePromptSpec = Required<Omit<PromptSpec, 'rateLimit'>> & Pick<PromptSpec, 'rateLimit'>;
-export type CompleteProjectSpec = Omit<ProjectSpec, 'tools' | 'title' | 'resources' | 'prompts'> & {
+export type CompleteProjectSpec = Omit<ProjectSpec, 'tools' | 'title' | 'resources' | 'prompts' | 'catalog'> & {
   title: string;
   tools: CompleteToolSpec[];
+  /** A governed catalog's operations, completed as tools are. */
+  catalog?: { operations: CompleteToolSpec[] };
   resources: CompleteResourceSpec[];
   prompts: CompletePromptSpec[];
 };
 
 export function completeSpec(spec: ProjectSpec): CompleteProjectSpec {
   const defaultBackend = spec.backends[0]!.kind;
+  const { catalog, ...rest } = spec;
   return {
-    ...spec,
+    ...rest,
     // The package name as typed (`crm-mcp`): a title made of it would guess at its words' case.
     title: spec.title ?? projectSlug(spec.name),
     tools: spec.tools.map((tool) => completeTool(tool, defaultBackend)),
+    ...(catalog ? { catalog: { operations: catalog.operations.map((operation) => completeTool(operation, defaultBackend)) } } : {}),
     resources: spec.resources.map((resource) => completeResource(resource, defaultBackend)),
     prompts: spec.prompts.map(completePrompt),
   };
@@ -79,6 +84,7 @@ function completeTool(tool: ToolSpec, defaultBackend: ToolSpec['backend'] & stri
   if (tool.maxResponseTokens !== undefined) complete.maxResponseTokens = tool.maxResponseTokens;
   if (tool.query) complete.query = tool.query;
   if (tool.http) complete.http = tool.http;
+  if (tool.catalogRole) complete.catalogRole = tool.catalogRole;
   return complete;
 }
 

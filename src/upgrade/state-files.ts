@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { FileTree } from '../render/file-tree.js';
-import type { CompleteProjectSpec } from '../spec/tool-defaults.js';
+import type { CompleteProjectSpec, CompleteToolSpec } from '../spec/tool-defaults.js';
 import { specJsonSchemaText } from '../spec/json-schema.js';
 import { GENERATOR_VERSION } from '../version.js';
 import { BASE_ARCHIVE, encodeBaseArchive } from './base-archive.js';
@@ -74,37 +74,46 @@ function answers(spec: CompleteProjectSpec) {
     transport: spec.transport,
     auth: spec.auth,
     backends: spec.backends.map((b) => ({ kind: b.kind })),
-    tools: spec.tools.map((t) => ({
-      name: t.name,
-      title: t.title,
-      description: t.description,
-      access: t.access,
-      version: t.version,
-      scopes: t.scopes,
-      backend: t.backend,
-      ...(t.rateLimit ? { rateLimit: { perMinute: t.rateLimit.perMinute } } : {}),
-      ...(t.cache ? { cache: { ttlSeconds: t.cache.ttlSeconds } } : {}),
-      ...(t.maxResponseTokens !== undefined ? { maxResponseTokens: t.maxResponseTokens } : {}),
-      // Only when set: repos written before approvals existed keep an unchanged mcp-gen.json.
-      ...(t.approval !== 'none' ? { approval: t.approval } : {}),
-      params: t.params.map((p) => ({
-        name: p.name,
-        type: p.type,
-        description: p.description,
-        required: p.required,
-        ...(p.enum ? { enum: p.enum } : {}),
-        ...(p.default !== undefined ? { default: p.default } : {}),
-        ...(p.format ? { format: p.format } : {}),
-      })),
-      // A tool imported from a database: what it queries (mcp-gen import postgres).
-      ...(t.query ? { query: t.query } : {}),
-      // An imported tool's API call (mcp-gen import openapi): what its file is rendered from.
-      ...(t.http ? { http: t.http } : {}),
-    })),
+    tools: spec.tools.map(toolAnswers),
     // Only when there are some: a tools-only repo's mcp-gen.json stays as it was.
     ...(spec.resources.length > 0 ? { resources: spec.resources } : {}),
     ...(spec.prompts.length > 0 ? { prompts: spec.prompts } : {}),
     ...(spec.postgresImport ? { postgresImport: spec.postgresImport } : {}),
     ...(spec.openapi ? { openapi: spec.openapi } : {}),
+    // A governed catalog (mcp-gen import openapi): the operations its tools serve.
+    ...(spec.catalog ? { catalog: { operations: spec.catalog.operations.map(toolAnswers) } } : {}),
+  };
+}
+
+/** One tool (or catalog operation) of the spec, in a fixed key order. */
+function toolAnswers(t: CompleteToolSpec) {
+  return {
+    name: t.name,
+    title: t.title,
+    description: t.description,
+    access: t.access,
+    version: t.version,
+    scopes: t.scopes,
+    backend: t.backend,
+    ...(t.rateLimit ? { rateLimit: { perMinute: t.rateLimit.perMinute } } : {}),
+    ...(t.cache ? { cache: { ttlSeconds: t.cache.ttlSeconds } } : {}),
+    ...(t.maxResponseTokens !== undefined ? { maxResponseTokens: t.maxResponseTokens } : {}),
+    // Only when set: repos written before approvals existed keep an unchanged mcp-gen.json.
+    ...(t.approval !== 'none' ? { approval: t.approval } : {}),
+    params: t.params.map((p) => ({
+      name: p.name,
+      type: p.type,
+      description: p.description,
+      required: p.required,
+      ...(p.enum ? { enum: p.enum } : {}),
+      ...(p.default !== undefined ? { default: p.default } : {}),
+      ...(p.format ? { format: p.format } : {}),
+    })),
+    // A tool imported from a database: what it queries (mcp-gen import postgres).
+    ...(t.query ? { query: t.query } : {}),
+    // An imported tool's API call (mcp-gen import openapi): what its file is rendered from.
+    ...(t.http ? { http: t.http } : {}),
+    // One of a governed catalog's three tools.
+    ...(t.catalogRole ? { catalogRole: t.catalogRole } : {}),
   };
 }

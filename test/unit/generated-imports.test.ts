@@ -10,6 +10,15 @@ import { renderProject } from '../../src/render/render-project.js';
 import { parseSpec } from '../../src/spec/parse.js';
 import { AUTH_KINDS, BACKEND_KINDS, TRANSPORTS } from '../../src/spec/project-spec.js';
 import { cycles, importGraph } from '../support/import-cycles.js';
+import { catalogTools } from '../../src/import/openapi/catalog-tools.js';
+
+/** A governed catalog of two operations, served by every variant with the http backend. */
+const CATALOG = {
+  operations: [
+    { name: 'list_things', access: 'read', backend: 'http', http: { method: 'GET', path: '/things' } },
+    { name: 'create_thing', access: 'write', backend: 'http', params: [{ name: 'label', type: 'string' }], http: { method: 'POST', path: '/things', params: { label: { in: 'body', name: 'label' } } } },
+  ],
+};
 
 /** Every non-empty subset of the backends, the first of each as the default. */
 function backendSets(): (typeof BACKEND_KINDS)[number][][] {
@@ -76,10 +85,14 @@ describe('generated imports', () => {
             transport,
             auth,
             backends: kinds.map((kind) => ({ kind })),
-            tools: kinds.flatMap((kind) => [
-              { name: `${kind}_read`, access: 'read', backend: kind },
-              { name: `${kind}_write`, access: 'write', backend: kind },
-            ]),
+            tools: [
+              ...kinds.flatMap((kind) => [
+                { name: `${kind}_read`, access: 'read', backend: kind },
+                { name: `${kind}_write`, access: 'write', backend: kind },
+              ]),
+              ...(kinds.includes('http') ? catalogTools('Things', 2) : []),
+            ],
+            ...(kinds.includes('http') ? { catalog: CATALOG } : {}),
             // Every other variant also serves resources (one and a family per backend) and prompts,
             // so both a repo with them and one without are checked.
             ...(++variant % 2 === 0

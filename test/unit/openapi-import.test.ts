@@ -282,9 +282,10 @@ describe('create-mcp-server --openapi', () => {
     const paths = Object.fromEntries(Array.from({ length: 501 }, (_, i) => [`/things${i}`, { get: { operationId: `listThings${i}`, responses: { '200': { description: 'ok' } } } }]));
     const doc = await writeDoc({ openapi: '3.0.3', info: { title: 'big', version: '1' }, paths });
     const target = join(root.path, 'too-big');
-    const run = await createCli(target, '--yes', '--no-install', '--no-git', '--openapi', doc, '--dry-run');
+    const run = await createCli(target, '--yes', '--no-install', '--no-git', '--openapi', doc, '--openapi-mode', 'tools', '--dry-run');
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('501 operations selected; a server holds at most 500 tools: choose the operations the model needs with openapi.include / openapi.exclude');
+    expect(run.stderr).toContain('or serve them as a governed catalog (--mode catalog)');
   });
 
   it('sums up the lint of many tools by rule instead of a line per finding', async () => {
@@ -356,7 +357,7 @@ describe('mcp-gen import openapi', () => {
     const spec = JSON.parse(await readFile(join(repo, 'mcp-gen.json'), 'utf8'));
     expect(spec.backends).toEqual([{ kind: 'sample' }, { kind: 'http' }]);
     expect(spec.tools.map((t: { name: string }) => t.name)).toEqual(['search_notes', 'list_orders', 'place_order', 'get_order_by_id', 'update_order', 'delete_orders_by_order_id']);
-    expect(spec.openapi).toEqual({ source: `../${doc.split('/').at(-1)}`, overrides: {} });
+    expect(spec.openapi).toEqual({ source: `../${doc.split('/').at(-1)}`, overrides: {}, mode: 'auto', catalogThreshold: 40 });
     const lock = JSON.parse(await readFile(join(repo, 'contracts/tools.lock.json'), 'utf8'));
     expect(Object.keys(lock.tools).sort()).toEqual(['delete_orders_by_order_id', 'get_order_by_id', 'list_orders', 'place_order', 'search_notes', 'update_order']);
     const manifest = JSON.parse(await readFile(join(repo, '.mcp-gen/manifest.json'), 'utf8'));

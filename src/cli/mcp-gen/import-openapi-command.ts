@@ -11,6 +11,8 @@ interface ImportOpenApiOptions {
   dryRun?: boolean;
   diff?: boolean;
   allowExternal?: boolean;
+  mode?: string;
+  yes?: boolean;
 }
 
 export function importOpenApiCommand(output: Output, setExit: (code: number) => void): Command {
@@ -21,7 +23,9 @@ export function importOpenApiCommand(output: Output, setExit: (code: number) => 
     .argument('[file|url]', "the document (default: mcp-gen.json's openapi.source, to import it again)")
     .option('-C, --dir <path>', 'the generated repository', '.')
     .option('--allow-external', "read $refs to other files or URLs, and a document given as a URL (off: a document could make this process read files or call hosts)")
-    .option('--dry-run', 'list the tools it would make (access, approval) and the changes, and write nothing')
+    .option('--mode <mode>', 'tools: one tool per operation; catalog: a governed catalog of three tools (search_operations, describe_operation, call_operation); auto: the catalog above openapi.catalogThreshold (default 40) operations. Recorded as openapi.mode')
+    .option('-y, --yes', 'never prompt: mode auto follows the threshold')
+    .option('--dry-run', 'say which mode, list the operations it would serve (access, approval) and the changes, and write nothing')
     .option('--diff', 'with --dry-run, print unified diffs too')
     .action(async (source: string | undefined, options: ImportOpenApiOptions) => {
       setExit(await importOpenApi(source, options, output));
@@ -36,7 +40,8 @@ async function importOpenApi(source: string | undefined, options: ImportOpenApiO
     import('../../lint/lint-repo.js'),
   ]);
   const repo = await readRepoState(resolve(options.dir));
-  const plan = await planImportOpenApi(repo, { source, cwd: process.cwd(), allowExternal: options.allowExternal });
+  const chooseCatalog = output.interactive && !options.yes ? (await import('../prompts.js')).askCatalog : undefined;
+  const plan = await planImportOpenApi(repo, { source, cwd: process.cwd(), allowExternal: options.allowExternal, mode: options.mode, chooseCatalog });
   const { imported } = plan;
   printImport(imported, imported.result.findings, output);
   for (const line of lintAdvice(importLint(imported), undefined, { seeAll: seeAllCommand(options.dir) })) output.err(line);
@@ -61,7 +66,14 @@ export function seeAllCommand(dir: string): string {
 /** Each tool an import makes, with its access, approval and operation; then the notes. create-mcp-server --openapi prints the same. */
 export function printImport(imported: OpenApiImport, findings: readonly string[], output: Output): void {
   const tools = imported.result.tools;
-  output.out(`${tools.length} tool${tools.length === 1 ? '' : 's'} from ${String((imported.raw.openapi as { source: string }).source)}:`);
+  const source = String((imported.raw.openapi as { source: string }).source);
+  if (imported.mode === 'catalog') {
+    output.out(`Mode: catalog (${imported.reason}): the tools search_operations, describe_operation and call_operation serve`);
+    output.out(`${tools.length} operation${tools.length === 1 ? '' : 's'} from ${source}, each called with its own scopes, access, approval, rate limit and audit record:`);
+  } else {
+    output.out(`Mode: tools (${imported.reason}): one tool per operation.`);
+    output.out(`${tools.length} tool${tools.length === 1 ? '' : 's'} from ${source}:`);
+  }
   const width = Math.max(...tools.map(({ tool }) => tool.name.length), 4);
   for (const { tool } of tools) {
     const approval = tool.approval === 'none' ? '' : `, approval ${tool.approval}`;

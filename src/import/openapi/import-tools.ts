@@ -29,6 +29,8 @@ export interface ImportResult {
   findings: string[];
   /** The API's base URL as the document gives it (servers[0], or Swagger 2.0's host and basePath). */
   serverUrl?: string;
+  /** The document's info.title. */
+  title?: string;
 }
 
 const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/;
@@ -70,7 +72,9 @@ export function importOpenApi(document: Record<string, unknown>, overlay: OpenAp
     tools.push({ tool: toolFor(op, name, override, options, findings), operation: op });
   }
   const serverUrl = serverUrlOf(document);
-  return { tools, findings, ...(serverUrl ? { serverUrl } : {}) };
+  const info = document.info as { title?: unknown } | undefined;
+  const title = typeof info?.title === 'string' && info.title.trim() ? info.title.trim().slice(0, 100) : undefined;
+  return { tools, findings, ...(serverUrl ? { serverUrl } : {}), ...(title ? { title } : {}) };
 }
 
 function serverUrlOf(document: Record<string, unknown>): string | undefined {

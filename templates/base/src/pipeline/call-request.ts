@@ -20,6 +20,11 @@ export interface CallRequest {
   /** The call's rate-limit budgets, when the transport took them already (src/limits/call-budgets.ts). */
   budgets?: Taken | undefined;
   /**
+   * The tool the client called, when it routed the call to another (an API catalog's
+   * call_operation to the operation it names): the budgets above are that tool's.
+   */
+  routedFrom?: string | undefined;
+  /**
    * Sends a notification about this request: over HTTP on the request's own SSE stream (the SDK
    * switches the answer to SSE for it), over stdio on stdout. The handler's `ctx.progress` uses it.
    */

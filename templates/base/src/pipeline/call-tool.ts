@@ -43,6 +43,14 @@ export class ToolPipeline {
    * client must answer first: approval `client`, ctx.input.ask), never throws.
    */
   async call(tool: AnyTool, args: unknown, principal: Principal | undefined, request: CallRequest): Promise<CallToolResult | InputRequiredResult> {
+    // A tool that stands for others (an API catalog's call_operation): the call is a call of the
+    // tool it names, through the same stages with that tool's policy and audit record.
+    const routed = tool.route?.(args);
+    if (routed) {
+      const inner = { ...request, routedFrom: tool.name };
+      const outcome = await this.run({ ...this.begin('tool', routed.tool, routed.args, principal, inner), kind: 'tool', target: routed.tool });
+      return outcome.result as CallToolResult | InputRequiredResult;
+    }
     const outcome = await this.run({ ...this.begin('tool', tool, args, principal, request), kind: 'tool', target: tool });
     return outcome.result as CallToolResult | InputRequiredResult;
   }

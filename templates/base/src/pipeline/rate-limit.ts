@@ -43,10 +43,17 @@ export class RateLimits {
 
   /**
    * `undefined` when the call may proceed, else the rate_limited result to return instead.
-   * `taken`: the budgets were already taken for this call (by the HTTP transport), with this answer.
+   * `taken`: the budgets were already taken for this call (by the HTTP transport), with this answer;
+   * `routed`: for the tool the call was routed from (CallRequest.routedFrom).
    */
-  async check(tool: Governed, principal: Principal, taken?: Taken): Promise<PipelineResult | undefined> {
-    const answer = taken ?? (await this.store.take([this.budgets(tool, principal)]))[0]!;
+  async check(tool: Governed, principal: Principal, taken?: Taken, routed = false): Promise<PipelineResult | undefined> {
+    let answer = taken ?? (await this.store.take([this.budgets(tool, principal)]))[0]!;
+    if (routed && taken?.ok) {
+      // A routed call (an API catalog's call_operation): the transport took the tenant and
+      // client budgets with the catalog tool's; the operation's own budget is taken here.
+      const own = (await this.store.take([[this.budgets(tool, principal)[1]!]]))[0]!;
+      answer = own.ok || own.unavailable ? own : { ...own, over: [false, ...own.over] };
+    }
     if (answer.ok) return undefined;
     const tenant = principal.tenantId;
     const wait = answer.retryAfterSeconds;

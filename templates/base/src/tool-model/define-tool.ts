@@ -64,6 +64,13 @@ export interface ToolDefinition<
   inputSchema: Input;
   outputSchema: Output;
   /**
+   * A tool that stands for others (an API catalog's call_operation): given the call's arguments,
+   * the tool it names and that tool's arguments. The pipeline then runs the call as a call of
+   * that tool, with its scopes, access, rate limit, approval and audit record. `undefined`: the
+   * call runs as a call of this tool (its handler says what is wrong).
+   */
+  route?(args: unknown): { tool: AnyTool; args: unknown } | undefined;
+  /**
    * Returns the structured result (validated against outputSchema and sent as both
    * structuredContent and text), or `withContent(result, blocks)` to send images, audio or
    * resources after it (content.ts). Throw a {@link ToolError} for an error the model should

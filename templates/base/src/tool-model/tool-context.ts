@@ -11,6 +11,11 @@ export interface ToolContext {
   tenant: string;
   /** Every backend, already scoped to `tenant`: a handler cannot name another tenant. */
   backends: TenantBackends;
+  /**
+   * Whether the caller's tenant may use the tool (or catalog operation) of this name (tool
+   * rollout). A catalog's search lists only what it may.
+   */
+  enabled?: ((name: string) => boolean) | undefined;
   /** A logger bound to this call (request id, tool, tenant). Writes to stderr, for operators: the client never sees it. */
   log: Logger;
   /** Aborted when the client cancels or the server shuts down: pass it to slow I/O. */

@@ -12,7 +12,7 @@ import { runHandler } from '../run-handler.js';
 
 export const handler: NamedStage = {
   name: 'handler',
-  build: ({ backends, lifecycle, clientMessages, inputStates }) => async (call) => {
+  build: ({ backends, lifecycle, clientMessages, inputStates, rollout }) => async (call) => {
     const principal = caller(call);
     // A later round of a call whose handler asked the client (ctx.input.ask): its state must be
     // one this server sealed for this caller and target. A client approval's state is the gate's.
@@ -37,6 +37,7 @@ export const handler: NamedStage = {
         requestId: call.requestId,
         onCall: (backendCall) => call.backendCalls.push(backendCall),
       }),
+      enabled: (name) => rollout.isEnabled(name, principal.tenantId),
       log: call.log,
       signal,
       requestId: call.requestId,

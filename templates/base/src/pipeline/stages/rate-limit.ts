@@ -3,5 +3,5 @@ import { caller, type NamedStage } from '../call-context.js';
 
 export const rateLimit: NamedStage = {
   name: 'rate-limit',
-  build: ({ rateLimits }) => async (call, next) => (await rateLimits.check(call.target, caller(call), call.request.budgets)) ?? next(),
+  build: ({ rateLimits }) => async (call, next) => (await rateLimits.check(call.target, caller(call), call.request.budgets, call.request.routedFrom !== undefined)) ?? next(),
 };
