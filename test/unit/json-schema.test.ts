@@ -9,10 +9,12 @@ describe('schema/mcp-gen.schema.json', () => {
   });
 
   it('describes the spec: enums, required fields and the tool name pattern', () => {
-    const schema = specJsonSchema() as { properties: Record<string, any>; required: string[] };
+    const schema = specJsonSchema() as { properties: Record<string, any>; required: string[]; $defs: Record<string, any> };
     expect(schema.required).toEqual(['name', 'tools']);
     expect(schema.properties.transport.enum).toEqual(['stdio', 'http', 'both']);
-    const tool = schema.properties.tools.items;
+    expect(schema.properties.tools.items).toEqual({ $ref: '#/$defs/tool' });
+    expect(schema.properties.catalog.properties.operations.items).toEqual({ $ref: '#/$defs/tool' });
+    const tool = schema.$defs.tool;
     expect(tool.properties.name.pattern).toBe('^[A-Za-z0-9_.-]{1,128}$');
     expect(tool.properties.access.enum).toEqual(['read', 'write']);
     expect(tool.additionalProperties).toBe(false);
