@@ -16,7 +16,7 @@ import { catalogTools } from '../import/openapi/catalog-tools.js';
 import { isUrl, loadOpenApiDocument } from '../import/openapi/load-document.js';
 import { importOpenApi, type ImportResult } from '../import/openapi/import-tools.js';
 import { COMMON_VERBS, lintTools, type LintReport } from '../lint/tool-rules.js';
-import { toolLockEntry } from '../contract/tools-lock.js';
+import { toolLockEntry, operationLockEntry } from '../contract/tools-lock.js';
 import type { RepoState } from '../upgrade/repo-state.js';
 import { addLockEntries } from './lock-entry.js';
 import { currentSpec, inMcpGenJson, respec, type Respec } from './respec.js';
@@ -49,6 +49,9 @@ export interface OpenApiImport {
   /** Imported tool names the spec did not have before, and those it no longer has. */
   added: string[];
   removed: string[];
+  /** The same for a catalog's operations (each has a lock entry of its own). */
+  addedOperations: string[];
+  removedOperations: string[];
 }
 
 type RawTool = Record<string, unknown> & { name?: unknown; http?: unknown; catalogRole?: unknown };
@@ -138,6 +141,8 @@ export async function withOpenApiTools(raw: Record<string, unknown>, request: Op
       reason,
       added: catalog.filter((t) => !before.has(String(t.name))).map((t) => String(t.name)),
       removed: [...before.keys()].filter((name) => !names.has(name)),
+      addedOperations: operations.map((op) => String(op.name)).filter((name) => !previousOperations.has(name)),
+      removedOperations: [...previousOperations.keys()].filter((name) => !operations.some((op) => op.name === name)),
     };
   }
   const imported = result.tools.map(({ tool }) => keep(tool, before.get(tool.name) ?? previousOperations.get(tool.name)) as typeof tool);
@@ -155,6 +160,8 @@ export async function withOpenApiTools(raw: Record<string, unknown>, request: Op
     reason,
     added: imported.filter((t) => !before.has(t.name)).map((t) => t.name),
     removed: [...before.keys()].filter((name) => !names.has(name)),
+    addedOperations: [],
+    removedOperations: [...previousOperations.keys()],
   };
 }
 
@@ -220,6 +227,14 @@ export async function planImportOpenApi(repo: RepoState, request: OpenApiRequest
     repo,
     'tools',
     plan.spec.tools.filter((tool) => added.has(tool.name)).map((tool) => [tool.name, toolLockEntry(tool)]),
+  );
+  // A catalog's new operations join the lock too; a changed or removed one keeps its entry, for the contract check.
+  const addedOperations = new Set(imported!.addedOperations);
+  await addLockEntries(
+    plan.changes,
+    repo,
+    'operations',
+    (plan.spec.catalog?.operations ?? []).filter((op) => addedOperations.has(op.name)).map((op) => [op.name, operationLockEntry(op)]),
   );
   return { ...plan, imported: imported! };
 }

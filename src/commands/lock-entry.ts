@@ -26,7 +26,10 @@ export async function addLockEntries<K extends keyof ToolsLock>(
   entries: ReadonlyArray<readonly [string, NonNullable<ToolsLock[K]>[string]]>,
 ): Promise<void> {
   if (entries.length === 0) return;
-  const text = await repo.readDisk(LOCK_FILE);
+  // A second edit of the same plan (an import's tools, then its catalog operations) builds on the first.
+  const pending = changes.changes.find((c) => c.path === LOCK_FILE && (c.action === 'create' || c.action === 'update') && c.contents !== undefined);
+  const onDiskText = await repo.readDisk(LOCK_FILE);
+  const text = pending ? String(pending.contents) : onDiskText;
   let onDisk: ToolsLock = { tools: {} };
   if (text !== undefined) {
     try {
@@ -37,6 +40,7 @@ export async function addLockEntries<K extends keyof ToolsLock>(
   }
   const lock: ToolsLock = { ...onDisk, [kind]: { ...onDisk[kind], ...Object.fromEntries(entries) } };
   const names = entries.map(([name]) => name);
-  const reason = `adds ${names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`}`;
-  replaceChange(changes, { path: LOCK_FILE, class: 'scaffold', action: text === undefined ? 'create' : 'update', contents: lockText(lock), reason });
+  const added = `${names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`}`;
+  const reason = pending?.reason?.startsWith('adds ') ? `${pending.reason}, ${added}` : `adds ${added}`;
+  replaceChange(changes, { path: LOCK_FILE, class: 'scaffold', action: onDiskText === undefined ? 'create' : 'update', contents: lockText(lock), reason });
 }

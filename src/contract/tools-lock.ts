@@ -35,10 +35,24 @@ export interface PromptLockEntry {
   arguments: Array<{ name: string; description?: string; required: boolean }>;
 }
 
+/**
+ * An operation of a governed catalog (`catalog.operations`): call_operation routes to it, so the
+ * contract check classifies it as it does a tool, and by its approval too.
+ */
+export interface OperationLockEntry {
+  version: string;
+  title: string;
+  description: string;
+  access: 'read' | 'write';
+  approval: 'none' | 'client' | 'human';
+  inputSchema: Record<string, unknown>;
+}
+
 export interface ToolsLock {
   tools: Record<string, ToolLockEntry>;
   resources?: Record<string, ResourceLockEntry>;
   prompts?: Record<string, PromptLockEntry>;
+  operations?: Record<string, OperationLockEntry>;
 }
 
 export function toolsLock(spec: CompleteProjectSpec): ToolsLock {
@@ -48,6 +62,21 @@ export function toolsLock(spec: CompleteProjectSpec): ToolsLock {
     tools,
     ...(spec.resources.length > 0 ? { resources: Object.fromEntries(spec.resources.map((r) => [r.name, resourceLockEntry(r)])) } : {}),
     ...(spec.prompts.length > 0 ? { prompts: Object.fromEntries(spec.prompts.map((p) => [p.name, promptLockEntry(p)])) } : {}),
+    ...(spec.catalog && spec.catalog.operations.length > 0
+      ? { operations: Object.fromEntries(spec.catalog.operations.map((op) => [op.name, operationLockEntry(op)])) }
+      : {}),
+  };
+}
+
+/** One catalog operation's lock entry: its input schema is the one call_operation checks its arguments against. */
+export function operationLockEntry(operation: CompleteProjectSpec['tools'][number]): OperationLockEntry {
+  return {
+    version: operation.version,
+    title: operation.title,
+    description: operation.description,
+    access: operation.access,
+    approval: operation.approval,
+    inputSchema: inputSchemaOf(callParams(operation)),
   };
 }
 
@@ -104,13 +133,14 @@ function listedInputSchema(schema: ReturnType<typeof inputZodSchema>): Record<st
   return { type: 'object', ...rest };
 }
 
-/** The lock as committed: each kind sorted by name (resources and prompts only when there are some), two-space JSON. */
+/** The lock as committed: each kind sorted by name (resources, prompts and operations only when there are some), two-space JSON. */
 export function lockText(lock: ToolsLock): string {
   const sorted = <T>(entries: Record<string, T>) => Object.fromEntries(Object.entries(entries).sort(([a], [b]) => (a < b ? -1 : 1)));
   const doc = {
     tools: sorted(lock.tools),
     ...(lock.resources && Object.keys(lock.resources).length > 0 ? { resources: sorted(lock.resources) } : {}),
     ...(lock.prompts && Object.keys(lock.prompts).length > 0 ? { prompts: sorted(lock.prompts) } : {}),
+    ...(lock.operations && Object.keys(lock.operations).length > 0 ? { operations: sorted(lock.operations) } : {}),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

@@ -7,9 +7,10 @@ import {
   type ChangeClass,
   type ContractDoc,
   type JsonSchema,
+  type OperationContract,
   type ToolContract,
 } from '../../templates/base/scripts/contract/classify.js';
-import type { ToolLockEntry } from '../../src/contract/tools-lock.js';
+import type { OperationLockEntry, ToolLockEntry } from '../../src/contract/tools-lock.js';
 
 const T = 'search_customers';
 const TODAY = '2026-01-15';
@@ -352,7 +353,75 @@ describe('checkVersions', () => {
   });
 });
 
+describe('catalog operations (the tools call_operation routes to)', () => {
+  const op = (extra: Partial<OperationContract> = {}): OperationContract => ({
+    version: '1.0.0',
+    title: 'Get a thing',
+    description: 'Returns one thing.',
+    access: 'read',
+    approval: 'none',
+    inputSchema: jsonIn(z.strictObject({ thingId: z.string() })),
+    ...extra,
+  });
+  const catalog = (operations: Record<string, OperationContract>): ContractDoc => ({ tools: { call_operation: tool() }, operations });
+  const classify = (before: Record<string, OperationContract>, after: Record<string, OperationContract>) => {
+    const findings = classifyChanges(catalog(before), catalog(after), { today: TODAY });
+    return { findings: findings.map((f) => f.message), violations: checkVersions(catalog(before), catalog(after), findings) };
+  };
+
+  it('classifies a removed operation as breaking, for a new major version of the server', () => {
+    const { findings, violations } = classify({ get_thing: op() }, {});
+    expect(findings).toEqual(['get_thing: operation was removed: clients calling it would get "not_found" (breaking)']);
+    expect(violations).toHaveLength(1);
+    expect(violations[0]!.message).toBe('get_thing: operation was removed, which is a breaking change for the server as a whole: release it as a new major version of the server');
+  });
+
+  it('classifies a new operation as minor, starting at any version', () => {
+    const { findings, violations } = classify({}, { get_thing: op({ version: '4.2.0' }) });
+    expect(findings).toEqual(['get_thing: new operation (minor)']);
+    expect(violations).toEqual([]);
+  });
+
+  it("classifies an operation's input as a tool's: a new required parameter needs a major bump, an optional one a minor", () => {
+    const required = op({ inputSchema: jsonIn(z.strictObject({ thingId: z.string(), region: z.string() })) });
+    const breaking = classify({ get_thing: op() }, { get_thing: required });
+    expect(breaking.findings).toEqual(['get_thing: parameter "region" was added as a required parameter (breaking)']);
+    expect(breaking.violations[0]!.message).toMatch(/^get_thing: breaking changes .* need a major version bump, to 2\.0\.0 or later, but the version is still 1\.0\.0$/);
+    expect(classify({ get_thing: op() }, { get_thing: { ...required, version: '2.0.0' } }).violations).toEqual([]);
+
+    const optional = op({ version: '1.1.0', inputSchema: jsonIn(z.strictObject({ thingId: z.string(), region: z.string().optional() })) });
+    const minor = classify({ get_thing: op() }, { get_thing: optional });
+    expect(minor.findings).toEqual(['get_thing: parameter "region" was added (optional) (minor)']);
+    expect(minor.violations).toEqual([]);
+  });
+
+  it('classifies access and approval: read to write and a stricter approval break, the reverse is minor', () => {
+    const write = op({ access: 'write' });
+    expect(classify({ t: op() }, { t: write }).findings).toEqual(['t: access changed from read to write: a read-only client would now change data (breaking)']);
+    expect(classify({ t: write }, { t: op() }).findings).toEqual(['t: access changed from write to read (minor)']);
+    expect(classify({ t: write }, { t: op({ access: 'write', approval: 'human' }) }).findings).toEqual([
+      't: approval changed from none to human: calls that ran at once would now wait for a confirmation or an approver (breaking)',
+    ]);
+    expect(classify({ t: op({ access: 'write', approval: 'human' }) }, { t: op({ access: 'write', approval: 'client' }) }).findings).toEqual([
+      't: approval changed from human to client (minor)',
+    ]);
+  });
+
+  it('classifies title and description changes as patches, and nothing when nothing changed', () => {
+    expect(classify({ t: op() }, { t: op({ title: 'Fetch a thing', description: 'Fetches one thing.' }) }).findings).toEqual([
+      't: description changed (patch)',
+      't: title changed (patch)',
+    ]);
+    expect(classify({ t: op() }, { t: op() })).toEqual({ findings: [], violations: [] });
+  });
+});
+
 describe('types', () => {
+  it('a tools.lock.json operation entry is an OperationContract', () => {
+    const asContract = (entry: OperationLockEntry): OperationContract => entry;
+    expect(asContract({ version: '1.0.0', title: 't', description: 'd', access: 'write', approval: 'human', inputSchema: { type: 'object' } }).approval).toBe('human');
+  });
+
   it('a tools.lock.json entry is a ToolContract', () => {
     const asContract = (entry: ToolLockEntry): ToolContract => entry;
     expect(asContract({ version: '1.0.0', title: 't', description: 'd', access: 'read', inputSchema: { type: 'object' } }).version).toBe('1.0.0');

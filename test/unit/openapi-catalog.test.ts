@@ -1,12 +1,18 @@
 /**
  * The governed catalog of an OpenAPI import: the threshold rule, --mode and openapi.mode, the
  * dry run's listing, the overlay's errors, the spec it writes (three tools, the operations as
- * data), and a mode switch on re-import.
+ * data), a mode switch on re-import, and the operations' entries in the contract lock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { parseSpec } from '../../src/spec/parse.js';
+import { callParams } from '../../src/spec/tool-defaults.js';
+import { toolsLock } from '../../src/contract/tools-lock.js';
+import { currentSpec } from '../../src/commands/respec.js';
+import { readRepoState } from '../../src/upgrade/repo-state.js';
+import { checkVersions, classifyChanges, type ContractDoc } from '../../templates/base/scripts/contract/classify.js';
 import { renderProject } from '../../src/render/render-project.js';
 import { createCli, mcpGenCli } from '../support/run-cli.js';
 import { readTree, tempDir } from '../support/temp-dir.js';
@@ -223,5 +229,72 @@ describe('the catalog in the spec', () => {
     expect(one.get('src/tools/search_operations.ts')).toBeDefined();
     expect(one.get('test/api-catalog.test.ts')).toBeDefined();
     expect([...one.entries()].map(([path]) => path).filter((path) => path.startsWith('test/tools/'))).toEqual([]);
+  });
+});
+
+describe('the catalog in the contract lock', () => {
+  type Lock = { tools: Record<string, unknown>; operations?: Record<string, { access: string; approval: string; inputSchema: { properties?: Record<string, unknown>; required?: string[] } }> };
+  const readLock = async (repo: string) => JSON.parse(await readFile(join(repo, 'contracts/tools.lock.json'), 'utf8')) as Lock;
+
+  it('locks every operation; a re-import adds the new ones and keeps a changed or removed one for the contract check to classify', async () => {
+    const repo = await newRepo('locked');
+    const first = await mcpGenCli('import', 'openapi', await writeDoc(document(8)), '-C', repo, '--mode', 'catalog');
+    expect(first.code, first.stderr).toBe(0);
+    const lock = await readLock(repo);
+    const spec = JSON.parse(await readFile(join(repo, 'mcp-gen.json'), 'utf8'));
+    expect(Object.keys(lock.operations!)).toEqual(spec.catalog.operations.map((op: { name: string }) => op.name).sort());
+    expect(lock.operations!.get_thing0).toMatchObject({ access: 'read', approval: 'none', inputSchema: { type: 'object', required: ['thingId'] } });
+    expect(lock.operations!.delete_thing6).toMatchObject({ access: 'write', approval: 'human' });
+    expect(Object.keys(lock.operations!.delete_thing6!.inputSchema.properties!)).toEqual(['thingId', 'approvalId']);
+
+    // The document changes: things1 is gone, things0 needs a region, things8 is new.
+    const changed = document(9) as { paths: Record<string, { get?: { parameters: unknown[] } }> };
+    delete changed.paths['/things1/{thingId}'];
+    changed.paths['/things0/{thingId}']!.get!.parameters.push({ name: 'region', in: 'query', required: true, description: 'The region', schema: { type: 'string' } });
+    const again = await mcpGenCli('import', 'openapi', await writeDoc(changed), '-C', repo);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('Added 1 operation to the catalog: get_thing8.');
+    expect(again.stdout).toContain('Removed 1 operation from the catalog: get_thing1 (their entries stay in contracts/tools.lock.json');
+    const after = await readLock(repo);
+    expect(after.operations!.get_thing8).toBeDefined();
+    expect(after.operations!.get_thing1).toEqual(lock.operations!.get_thing1);
+    expect(after.operations!.get_thing0).toEqual(lock.operations!.get_thing0);
+    expect(after.tools).toEqual(lock.tools);
+
+    // What the repo's contract check makes of the lock and the catalog now.
+    const now = toolsLock(currentSpec(await readRepoState(repo))) as ContractDoc;
+    const findings = classifyChanges(after as ContractDoc, now, { today: '2026-01-15' });
+    expect(findings.map((f) => f.message)).toEqual([
+      'get_thing0: description changed (patch)',
+      'get_thing0: parameter "region" was added as a required parameter (breaking)',
+      'get_thing1: operation was removed: clients calling it would get "not_found" (breaking)',
+    ]);
+    expect(checkVersions(after as ContractDoc, now, findings).map((v) => v.tool)).toEqual(['get_thing0', 'get_thing1']);
+  });
+
+  it("records the input schema the server checks: the generator's lock entries are what the repo's contract check computes", async () => {
+    const repo = await newRepo('locked-same');
+    const doc = document(8) as { paths: Record<string, { get?: { parameters: unknown[] } }> };
+    doc.paths['/things0/{thingId}']!.get!.parameters.push(
+      { name: 'state', in: 'query', description: 'Which state', schema: { type: 'string', enum: ['open', 'closed'], default: 'open' } },
+      { name: 'since', in: 'query', description: 'Changed since', schema: { type: 'string', format: 'date-time' } },
+      { name: 'per_page', in: 'query', description: 'Page size', schema: { type: 'integer' } },
+    );
+    expect((await mcpGenCli('import', 'openapi', await writeDoc(doc), '-C', repo, '--mode', 'catalog')).code).toBe(0);
+    const spec = currentSpec(await readRepoState(repo));
+    // The repo's own modules, as its contract check loads them (not type-checked here: they import the rest of the repo).
+    const load = (path: string) => import(`../../templates/${path}`);
+    const { currentContract } = (await load('base/scripts/contract/contract-doc.js')) as { currentContract: (catalog: unknown) => ContractDoc };
+    const { inputSchemaOf: catalogInputSchema } = (await load('catalog/src/api-catalog/input-schema.js')) as { inputSchemaOf: (params: unknown) => z.ZodObject };
+    // The server's side: call_operation routes to one tool per operation, its input schema built from the data as the server builds it.
+    const operations = spec.catalog!.operations.map((op) => ({
+      name: op.name, version: op.version, title: op.title, description: op.description, access: op.access, approval: op.approval, scopes: op.scopes,
+      inputSchema: catalogInputSchema(callParams(op)),
+      outputSchema: z.object({}),
+      handler: () => ({}),
+    }));
+    const call = { ...operations[0]!, name: 'call_operation', approval: undefined, routes: () => operations };
+    const served = currentContract({ tools: [call], resources: [], prompts: [] });
+    expect(served.operations).toEqual((await readLock(repo)).operations);
   });
 });

@@ -51,12 +51,20 @@ async function importOpenApi(source: string | undefined, options: ImportOpenApiO
   }
   if (imported.added.length > 0) output.out(`\nAdded ${imported.added.join(', ')}.`);
   if (imported.removed.length > 0) output.out(`Removed ${imported.removed.join(', ')} (their entries stay in contracts/tools.lock.json until the contract is updated).`);
+  if (imported.addedOperations.length > 0) output.out(`Added ${counted(imported.addedOperations.length, 'operation')} to the catalog${listed(imported.addedOperations)}.`);
+  if (imported.removedOperations.length > 0) {
+    output.out(`Removed ${counted(imported.removedOperations.length, 'operation')} from the catalog${listed(imported.removedOperations)} (their entries stay in contracts/tools.lock.json until the contract is updated).`);
+  }
   for (const path of plan.changes.conflicts) output.err(`conflict: ${path} has conflict markers to resolve`);
   for (const path of plan.changes.handEdited) output.err(`warning: ${path} had been edited by hand; it was regenerated, and your version is in ${path}.orig`);
   const base = imported.result.serverUrl ? ` Point HTTP_API_BASE_URL at the API (the document says ${imported.result.serverUrl}) and` : ' Point HTTP_API_BASE_URL at the API and';
   output.out(`Next:${base} give each tenant its credential in HTTP_API_CREDENTIALS; then npm test and npm run contract (a changed or removed operation is a breaking change).`);
   return EXIT_OK;
 }
+
+const counted = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+/** A few names, or none when there are many (a catalog can gain hundreds at once). */
+const listed = (names: readonly string[]) => (names.length <= 10 ? `: ${names.join(', ')}` : '');
 
 /** `mcp-gen lint`, run where the user is, for the repo at `dir`. */
 export function seeAllCommand(dir: string): string {

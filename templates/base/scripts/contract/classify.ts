@@ -1,6 +1,6 @@
 /**
  * Semver classification of the contract: compares the committed lock ("before") with the
- * current tools, resources and prompts ("after"; classify-items.ts for the latter two), classifies every difference as breaking / minor / patch, and checks
+ * current tools, resources, prompts and routed operations ("after"; classify-items.ts for resources and prompts), classifies every difference as breaking / minor / patch, and checks
  * that each tool's version moved at least as far as its changes demand. Agents depend on these
  * schemas, so when in doubt a change is breaking. Pure: no disk, no clock unless `today` is omitted.
  */
@@ -20,11 +20,26 @@ export interface ToolContract {
   deprecated?: { replacement?: string; removeAfter?: string /* YYYY-MM-DD */ };
 }
 
+/**
+ * An operation of an API catalog: a tool reached through another (call_operation's `route`),
+ * classified as a tool is, and by who must agree before a call of it runs.
+ */
+export interface OperationContract {
+  version: string;
+  title?: string;
+  description?: string;
+  access: 'read' | 'write';
+  approval: 'none' | 'client' | 'human';
+  inputSchema: JsonSchema;
+}
+
 export interface ContractDoc {
   tools: Record<string, ToolContract>;
   /** Present when the server serves resources (prompts): one entry each, by name. */
   resources?: Record<string, ResourceContract>;
   prompts?: Record<string, PromptContract>;
+  /** Present when a tool routes calls to others (an API catalog's operations): one entry each, by name. */
+  operations?: Record<string, OperationContract>;
 }
 
 export interface Finding {
@@ -61,17 +76,11 @@ export function classifyChanges(before: ContractDoc, after: ContractDoc, options
     if (!old) { add(name, 'minor', 'tool', 'new tool'); continue; }
     if (!now) { add(name, 'breaking', 'tool', removalSentence(old, after, today)); continue; }
 
-    if (old.access !== now.access) {
-      if (now.access === 'write') add(name, 'breaking', 'access', 'access changed from read to write: a read-only client would now change data');
-      else add(name, 'minor', 'access', 'access changed from write to read');
-    }
-    if ((old.title ?? '') !== (now.title ?? '')) add(name, 'patch', 'title', 'title changed');
-    if ((old.description ?? '') !== (now.description ?? '')) add(name, 'patch', 'description', 'description changed');
+    classifyCallable(old, now, (cls, path, sentence) => add(name, cls, path, sentence));
     if (!old.deprecated && now.deprecated) add(name, 'minor', 'deprecated', deprecationSentence(now.deprecated));
     else if (old.deprecated && !now.deprecated) add(name, 'patch', 'deprecated', 'tool is no longer deprecated');
     else if (JSON.stringify(old.deprecated) !== JSON.stringify(now.deprecated)) add(name, 'patch', 'deprecated', 'deprecation details changed');
 
-    for (const change of compareSchemas(old.inputSchema, now.inputSchema, 'input')) add(name, change.class, change.path, change.message);
     if (old.outputSchema && !now.outputSchema) add(name, 'breaking', 'output', 'output schema was removed: clients can no longer rely on the shape of results');
     else if (!old.outputSchema && now.outputSchema) add(name, 'minor', 'output', 'output schema was added');
     else if (old.outputSchema && now.outputSchema) {
@@ -84,9 +93,39 @@ export function classifyChanges(before: ContractDoc, after: ContractDoc, options
   for (const name of keysOf(before.prompts, after.prompts)) {
     classifyPrompt(before.prompts?.[name], after.prompts?.[name], (cls, path, sentence) => add(name, cls, path, sentence));
   }
+  for (const name of keysOf(before.operations, after.operations)) {
+    const old = before.operations?.[name];
+    const now = after.operations?.[name];
+    if (!old) { add(name, 'minor', 'operation', 'new operation'); continue; }
+    if (!now) { add(name, 'breaking', 'operation', 'operation was removed: clients calling it would get "not_found"'); continue; }
+    classifyCallable(old, now, (cls, path, sentence) => add(name, cls, path, sentence));
+    if (old.approval !== now.approval) {
+      if (APPROVAL_RANK[now.approval] > APPROVAL_RANK[old.approval]) {
+        add(name, 'breaking', 'approval', `approval changed from ${old.approval} to ${now.approval}: calls that ran at once would now wait for a confirmation or an approver`);
+      } else add(name, 'minor', 'approval', `approval changed from ${old.approval} to ${now.approval}`);
+    }
+  }
   return findings.sort(
     (x, y) => compareText(x.tool, y.tool) || compareText(x.path, y.path) || RANK[y.class] - RANK[x.class] || compareText(x.message, y.message),
   );
+}
+
+/** Who must agree before a call runs, from none to an approver other than the caller. */
+const APPROVAL_RANK: Record<OperationContract['approval'], number> = { none: 0, client: 1, human: 2 };
+
+/** What tools and operations share: access, title, description and the input schema. */
+function classifyCallable(
+  old: Pick<ToolContract, 'access' | 'title' | 'description' | 'inputSchema'>,
+  now: typeof old,
+  add: (cls: ChangeClass, path: string, sentence: string) => void,
+): void {
+  if (old.access !== now.access) {
+    if (now.access === 'write') add('breaking', 'access', 'access changed from read to write: a read-only client would now change data');
+    else add('minor', 'access', 'access changed from write to read');
+  }
+  if ((old.title ?? '') !== (now.title ?? '')) add('patch', 'title', 'title changed');
+  if ((old.description ?? '') !== (now.description ?? '')) add('patch', 'description', 'description changed');
+  for (const change of compareSchemas(old.inputSchema, now.inputSchema, 'input')) add(change.class, change.path, change.message);
 }
 
 function removalSentence(old: ToolContract, after: ContractDoc, today: string): string {
@@ -184,11 +223,12 @@ function compareSemver(x: Semver, y: Semver): number {
 }
 
 /** Every item's version and kind, by name. */
-function versions(doc: ContractDoc): Map<string, { version: string; kind: 'tool' | 'resource' | 'prompt' }> {
-  const all = new Map<string, { version: string; kind: 'tool' | 'resource' | 'prompt' }>();
+function versions(doc: ContractDoc): Map<string, { version: string; kind: 'tool' | 'resource' | 'prompt' | 'operation' }> {
+  const all = new Map<string, { version: string; kind: 'tool' | 'resource' | 'prompt' | 'operation' }>();
   for (const [name, tool] of Object.entries(doc.tools)) all.set(name, { version: tool.version, kind: 'tool' });
   for (const [name, resource] of Object.entries(doc.resources ?? {})) all.set(name, { version: resource.version, kind: 'resource' });
   for (const [name, prompt] of Object.entries(doc.prompts ?? {})) all.set(name, { version: prompt.version, kind: 'prompt' });
+  for (const [name, operation] of Object.entries(doc.operations ?? {})) all.set(name, { version: operation.version, kind: 'operation' });
   return all;
 }
 

@@ -52,6 +52,7 @@ function print(report: ContractReport): void {
     counted(Object.keys(report.current.tools).length, 'tool'),
     ...(report.current.resources ? [counted(Object.keys(report.current.resources).length, 'resource')] : []),
     ...(report.current.prompts ? [counted(Object.keys(report.current.prompts).length, 'prompt')] : []),
+    ...(report.current.operations ? [counted(Object.keys(report.current.operations).length, 'operation')] : []),
   ];
   if (contractHolds(report)) out(`The contract holds for ${items.join(', ')}.`);
 }

@@ -50,6 +50,19 @@ export function checkConsumers(tools: readonly AnyTool[], url: URL = CONSUMERS_U
       if (!parsed.success) {
         const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(arguments)'}: ${issue.message}`);
         breaks.push({ consumer, file, tool: tool.name, message: `calls[${index}] is no longer accepted: ${problems.join('; ')}` });
+        continue;
+      }
+      if (!tool.routes) continue;
+      // A call of a tool that routes (an API catalog's call_operation) runs as the operation it names.
+      const routed = tool.route?.(call.arguments ?? {});
+      if (!routed) {
+        breaks.push({ consumer, file, tool: tool.name, message: `calls[${index}]: the operation it names no longer exists` });
+        continue;
+      }
+      const accepted = (routed.tool.inputSchema as z.ZodType).safeParse(routed.args);
+      if (!accepted.success) {
+        const problems = accepted.error.issues.map((issue) => `${issue.path.join('.') || '(arguments)'}: ${issue.message}`);
+        breaks.push({ consumer, file, tool: routed.tool.name, message: `calls[${index}] (through ${tool.name}) is no longer accepted: ${problems.join('; ')}` });
       }
     }
   }

@@ -71,6 +71,12 @@ export interface ToolDefinition<
    */
   route?(args: unknown): { tool: AnyTool; args: unknown } | undefined;
   /**
+   * With `route`: every tool it may route to (an API catalog's operations). The contract check
+   * records each as an operation of the lock, so a changed or removed one is classified as a
+   * tool's would be. Only the contract check calls it.
+   */
+  routes?(): readonly AnyTool[];
+  /**
    * Returns the structured result (validated against outputSchema and sent as both
    * structuredContent and text), or `withContent(result, blocks)` to send images, audio or
    * resources after it (content.ts). Throw a {@link ToolError} for an error the model should
