@@ -126,7 +126,9 @@ export async function withOpenApiTools(raw: Record<string, unknown>, request: Op
     if (count > MAX_CATALOG_OPERATIONS) {
       throw new SpecError([`${source}: ${count} operations selected; a catalog holds at most ${MAX_CATALOG_OPERATIONS}: choose with openapi.include / openapi.exclude`]);
     }
-    const catalog = catalogTools(result.title ?? 'the API', count).map((tool) => keep(tool, before.get(tool.name)));
+    // call_operation writes only when an operation does: a catalog of reads is advertised read-only.
+    const access = result.tools.some(({ tool }) => tool.access === 'write') ? 'write' : 'read';
+    const catalog = catalogTools(result.title ?? 'the API', count, access).map((tool) => keep(tool, before.get(tool.name)));
     // A catalog's search matches the operations' tags too.
     const operations = result.tools.map(({ tool, operation }) => {
       const tags = operation.tags.slice(0, 50).map((tag) => tag.slice(0, 200));

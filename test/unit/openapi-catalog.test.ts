@@ -232,6 +232,30 @@ describe('the catalog in the spec', () => {
   });
 });
 
+describe('call_operation access', () => {
+  it('is read when every operation reads, write once one writes: a contract change the check classifies', async () => {
+    const repo = await newRepo('reads-only');
+    const reads = await mcpGenCli('import', 'openapi', await writeDoc(document(4)), '-C', repo, '--mode', 'catalog');
+    expect(reads.code, reads.stderr).toBe(0);
+    const call = async () => (JSON.parse(await readFile(join(repo, 'mcp-gen.json'), 'utf8')).tools as Array<{ name: string; access: string; description: string }>).find((t) => t.name === 'call_operation')!;
+    expect((await call()).access).toBe('read');
+    expect((await call()).description).toContain('every operation only reads');
+    expect(await readFile(join(repo, 'src/tools/call_operation.ts'), 'utf8')).toContain("access: 'read',");
+    const lock = JSON.parse(await readFile(join(repo, 'contracts/tools.lock.json'), 'utf8'));
+    expect(lock.tools.call_operation.access).toBe('read');
+
+    // A write operation joins (create_thing4, a POST): call_operation writes now, and says approval may apply.
+    const writes = await mcpGenCli('import', 'openapi', await writeDoc(document(5)), '-C', repo);
+    expect(writes.code, writes.stderr).toBe(0);
+    expect((await call()).access).toBe('write');
+    expect((await call()).description).toContain('a write may need approval');
+    expect(await readFile(join(repo, 'src/tools/call_operation.ts'), 'utf8')).toContain("access: 'write',");
+    const now = toolsLock(currentSpec(await readRepoState(repo))) as ContractDoc;
+    const findings = classifyChanges(lock as ContractDoc, now, { today: '2026-01-15' }).filter((f) => f.tool === 'call_operation');
+    expect(findings.map((f) => f.message)).toContain('call_operation: access changed from read to write: a read-only client would now change data (breaking)');
+  });
+});
+
 describe('the catalog in the contract lock', () => {
   type Lock = { tools: Record<string, unknown>; operations?: Record<string, { access: string; approval: string; inputSchema: { properties?: Record<string, unknown>; required?: string[] } }> };
   const readLock = async (repo: string) => JSON.parse(await readFile(join(repo, 'contracts/tools.lock.json'), 'utf8')) as Lock;

@@ -18,9 +18,17 @@ export const CATALOG_TOOL_NAMES: Record<CatalogRole, string> = {
   call: 'call_operation',
 };
 
-/** The three tools, described for the API the document names. */
-export function catalogTools(apiTitle: string, count: number): CatalogToolSpec[] {
+/**
+ * The three tools, described for the API the document names. call_operation is a write tool
+ * (advertised with destructiveHint) only when some operation writes: a catalog of reads is
+ * advertised read-only. Either way each call runs with its operation's own access and approval.
+ */
+export function catalogTools(apiTitle: string, count: number, access: 'read' | 'write' = 'write'): CatalogToolSpec[] {
   const api = apiTitle.trim() || 'the API';
+  const governed =
+    access === 'write'
+      ? 'Each call is authorized, rate-limited, approved and audited as that operation: a write may need approval, and then returns an approval id to call again with (as arguments.approvalId).'
+      : 'Each call is authorized, rate-limited and audited as that operation; every operation only reads.';
   return [
     {
       name: CATALOG_TOOL_NAMES.search,
@@ -54,8 +62,8 @@ export function catalogTools(apiTitle: string, count: number): CatalogToolSpec[]
     {
       name: CATALOG_TOOL_NAMES.call,
       title: `Call an operation of ${api}`,
-      description: `Calls one operation of ${api} with its arguments and returns the API's answer (status and data). Use it once describe_operation told you the operation's arguments. Each call is authorized, rate-limited, approved and audited as that operation: a write may need approval, and then returns an approval id to call again with (as arguments.approvalId).`,
-      access: 'write',
+      description: `Calls one operation of ${api} with its arguments and returns the API's answer (status and data). Use it once describe_operation told you the operation's arguments. ${governed}`,
+      access,
       version: '1.0.0',
       backend: 'http',
       scopes: ['tools:read'],
