@@ -18,8 +18,10 @@ import { packageNameFromDir, specInputFrom, type CreateFlags } from './spec-inpu
 import { defaultTools } from './default-tools.js';
 import { nextSteps, shellQuote } from './next-steps.js';
 import { terminalOutput, type Output } from './output.js';
+import { addPostgresImportOptions, POSTGRES_FLAG_OF, postgresImportFlags, type PostgresImportFlags } from './postgres-import-flags.js';
+import { SpecError } from '../spec/issues.js';
 
-interface CreateOptions extends CreateFlags {
+interface CreateOptions extends CreateFlags, PostgresImportFlags {
   yes?: boolean;
   postgresImport?: string;
   install: boolean;
@@ -34,7 +36,7 @@ interface CreateOptions extends CreateFlags {
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 function program(output: Output): Command {
-  return new Command('create-mcp-server')
+  const command = new Command('create-mcp-server')
     .description('Generate a production MCP server repository: auth, tenant isolation, rate limits, audit, health, tests.')
     .version(GENERATOR_VERSION, '-V, --version')
     .argument('[dir]', 'directory to create (default: asked, or "mcp-server" with --yes)')
@@ -44,7 +46,8 @@ function program(output: Output): Command {
     .addOption(new Option('-a, --auth <kind>', `how clients authenticate: ${AUTH_KINDS.join(' | ')} (default: api-key)`))
     .option('-b, --backend <kind>', `a backend the tools reach, repeatable: ${BACKEND_KINDS.join(' | ')} (default: sample)`, collect)
     .option('--tool <name[:read|:write][(params)]>', 'a tool to generate, repeatable, e.g. "search_customers:read(query:string?, limit:integer?)"; without a parameter list it takes none (default: three sample tools)', collect)
-    .option('--postgres-import <source>', 'tools over the tables of a PostgreSQL database: DATABASE_URL or a schema-only dump (see mcp-gen import postgres; choices in --config\'s postgresImport)')
+    .option('--postgres-import <source>', 'tools over the tables of a PostgreSQL database: DATABASE_URL or a schema-only dump (as mcp-gen import postgres; choose tables with the flags below, or in --config\'s postgresImport)');
+  return addPostgresImportOptions(command, 'with --postgres-import: ')
     .option('-c, --config <spec.json>', 'read the whole spec from a JSON file (flags given too override its fields)')
     .option('--openapi <file|url>', 'a tool for each operation of this OpenAPI document (3.0, 3.1, Swagger 2.0), calling the API through the http backend (instead of the sample tools)')
     .option('--openapi-mode <mode>', 'with --openapi: tools (one per operation), catalog (a governed catalog: search_operations, describe_operation, call_operation) or auto (the catalog above 40 operations)')
@@ -61,6 +64,7 @@ Examples:
   $ npm create mcp-server                       # asks for everything
   $ create-mcp-server crm-mcp --yes --transport both --tool search_customers:read --tool create_note:write
   $ create-mcp-server crm-mcp --config spec.json --dry-run
+  $ DATABASE_URL=postgres://me@db/crm create-mcp-server crm-mcp --yes --postgres-import DATABASE_URL --table customers --table countries --shared countries --writes
 
 Exit codes: 0 done, 2 input refused (nothing written), 1 failure.`,
     )
@@ -95,10 +99,22 @@ async function create(dirArg: string | undefined, options: CreateOptions, output
     raw.tools ??= options.postgresImport !== undefined || raw['postgresImport'] !== undefined ? [] : defaultTools();
   }
   let importMigration: string | undefined;
+  const tableFlags = postgresImportFlags(options);
   if (options.postgresImport !== undefined || raw['postgresImport'] !== undefined) {
     const { expandPostgresImport } = await import('../commands/import-postgres.js');
     const source = options.postgresImport;
-    ({ raw, migration: importMigration } = await expandPostgresImport(raw, { source, cwd: process.cwd(), target: resolve(dir), databaseUrl: process.env['DATABASE_URL'] }));
+    ({ raw, migration: importMigration } = await expandPostgresImport(raw, {
+      source,
+      cwd: process.cwd(),
+      target: resolve(dir),
+      databaseUrl: process.env['DATABASE_URL'],
+      flags: tableFlags,
+      flagOf: POSTGRES_FLAG_OF,
+    }));
+  } else if (Object.keys(tableFlags).length > 0) {
+    throw new SpecError(
+      Object.keys(tableFlags).map((field) => `${POSTGRES_FLAG_OF[field]}: applies to an import of PostgreSQL tables; add --postgres-import <DATABASE_URL|dump.sql> (or a --config with postgresImport)`),
+    );
   }
   if (options.openapi !== undefined) {
     const [{ withOpenApiTools }, { printImport }] = await Promise.all([import('../commands/import-openapi.js'), import('./mcp-gen/import-openapi-command.js')]);

@@ -104,15 +104,32 @@ function keepUserFields(tool: ImportedTool, before: ToolSpec | undefined): Recor
  */
 export async function expandPostgresImport(
   raw: Record<string, unknown>,
-  options: { source: string | undefined; cwd: string; target: string; databaseUrl: string | undefined },
+  options: {
+    source: string | undefined;
+    cwd: string;
+    target: string;
+    databaseUrl: string | undefined;
+    /** Overlay fields given as flags (--table, --shared...): they override the config's. */
+    flags?: Record<string, unknown>;
+    /** The flag of each such field, for error lines. */
+    flagOf?: Readonly<Record<string, string>>;
+  },
 ): Promise<{ raw: Record<string, unknown>; migration: string }> {
   const given = (raw['postgresImport'] ?? {}) as Record<string, unknown>;
+  const flags = options.flags ?? {};
   const source = options.source ?? (given['source'] as string | undefined) ?? 'DATABASE_URL';
   const rawOverlay = {
     ...given,
+    ...flags,
     source: source === 'DATABASE_URL' ? source : relative(options.target, resolve(options.cwd, source)),
   };
-  const label: FieldLabeler = (path) => (path[0] === 'source' ? '--postgres-import' : `postgresImport.${path.map(String).join('.')}`);
+  const label: FieldLabeler = (path) => {
+    const field = String(path[0] ?? '');
+    if (field === 'source') return '--postgres-import';
+    // A field the config set is named there; one given as a flag, or defaulted, by its flag.
+    const fromFlag = field in flags || !(field in given);
+    return fromFlag && options.flagOf?.[field] ? options.flagOf[field]! : `postgresImport.${path.map(String).join('.')}`;
+  };
   const parsed = PostgresImportSpec.safeParse(rawOverlay);
   if (!parsed.success) throw new SpecError(describeIssues(parsed.error.issues, rawOverlay, label));
   const imported = await importPostgres(parsed.data, { repoDir: options.target, databaseUrl: options.databaseUrl, label: (field) => label([field]) });

@@ -233,4 +233,42 @@ describe('create-mcp-server --postgres-import', () => {
     expect(tree['db/migrations/0005_postgres_import.sql']).toContain('CREATE POLICY "customers_tenant_isolation"');
     expect(Object.keys(JSON.parse(tree['contracts/tools.lock.json']!).tools)).toContain('update_customer');
   }, 240_000);
+
+  it('chooses the tables with the flags mcp-gen import postgres takes, over the config', async () => {
+    const dir = join(root.path, 'created-flags');
+    const config = join(root.path, 'created-flags.json');
+    await writeFile(config, JSON.stringify({ postgresImport: { tables: ['customers'], rowCap: 20 } }));
+    const run = await createCli(
+      dir, '--yes', '--no-install', '--no-git', '--config', config, '--postgres-import', dump,
+      '--table', 'customers', '--table', 'countries', '--shared', 'countries', '--writes', '--row-cap', '50', '--tenant-column', 'tenant_id', '--schema', 'public',
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const spec = JSON.parse(await readFile(join(dir, 'mcp-gen.json'), 'utf8'));
+    expect(spec.postgresImport).toMatchObject({ tables: ['customers', 'countries'], shared: ['countries'], writes: true, rowCap: 50, tenantColumn: 'tenant_id', schema: 'public' });
+    expect(spec.tools.map((t: { name: string }) => t.name)).toContain('create_customer');
+    expect(spec.tools.map((t: { name: string }) => t.name)).toContain('search_countries');
+  }, 240_000);
+
+  it('refuses a bad table flag with exit 2, naming the flag, the value and what is allowed, and writes nothing', async () => {
+    const dir = join(root.path, 'created-refused');
+    const refused = async (...flags: string[]) => {
+      const run = await createCli(dir, '--yes', '--no-install', '--no-git', ...flags);
+      expect(run.code, run.stdout).toBe(2);
+      return run.stderr;
+    };
+    expect(await refused('--postgres-import', dump, '--row-cap', 'many')).toContain('--row-cap: "many" is not allowed; expected a whole number of rows from 1 to 1000');
+    expect(await refused('--postgres-import', dump, '--row-cap', '5000')).toMatch(/--row-cap: .*5000/);
+    expect(await refused('--postgres-import', dump, '--table', 'nope')).toContain('--table: "nope" is not a table of schema "public"');
+    expect(await refused('--postgres-import', dump, '--table', 'countries')).toContain('--tenant-column: table "countries" has no column "tenant_id"');
+    expect(await refused('--postgres-import', dump, '--tenant-column', 'owner')).toContain('--tenant-column: table "customers" has no column "owner"');
+    expect(await refused('--table', 'customers', '--writes')).toContain('--table: applies to an import of PostgreSQL tables; add --postgres-import <DATABASE_URL|dump.sql>');
+    await expect(readdir(dir)).rejects.toThrow();
+  }, 240_000);
+
+  it('documents the flags in --help', async () => {
+    const help = await createCli('--help');
+    for (const flag of ['--table <name>', '--shared <table>', '--tenant-column <column>', '--writes', '--no-writes', '--schema <name>', '--row-cap <rows>']) {
+      expect(help.stdout).toMatch(new RegExp(`${flag.replace(/[<>]/g, '.')}\\s+with --postgres-import: `));
+    }
+  });
 });

@@ -6,48 +6,26 @@ import { Command } from 'commander';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { readRepoState } from '../../upgrade/repo-state.js';
 import { planImportPostgres } from '../../commands/import-postgres.js';
-import { SpecError } from '../../spec/issues.js';
 import { toolFileName } from '../../spec/project-spec.js';
 import { EXIT_OK } from '../../user-error.js';
 import type { Output } from '../output.js';
+import { addPostgresImportOptions, POSTGRES_FLAG_OF, postgresImportFlags, type PostgresImportFlags } from '../postgres-import-flags.js';
 import { showOrWrite } from './repo-changes.js';
 
-interface ImportPostgresOptions {
+interface ImportPostgresOptions extends PostgresImportFlags {
   dir: string;
-  table?: string[];
-  shared?: string[];
-  tenantColumn?: string;
-  schema?: string;
-  writes?: boolean;
-  rowCap?: string;
   dryRun?: boolean;
   diff?: boolean;
 }
 
 /** The flag that set each overlay field, for error lines; the others are named in mcp-gen.json. */
-const FLAG_OF: Record<string, string> = {
-  source: '<source>',
-  tables: '--table',
-  shared: '--shared',
-  tenantColumn: '--tenant-column',
-  schema: '--schema',
-  writes: '--writes',
-  rowCap: '--row-cap',
-};
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
+const FLAG_OF: Record<string, string> = { source: '<source>', ...POSTGRES_FLAG_OF };
 
 export function importPostgresCommand(output: Output, setExit: (code: number) => void): Command {
-  return new Command('postgres')
+  const command = new Command('postgres')
     .description('Tools over PostgreSQL tables: get_, list_ and search_ per table (create_ and update_ with --writes), tenant-scoped by row-level security')
-    .argument('[source]', 'DATABASE_URL (the database that variable names; default) or the path of a schema-only SQL dump (pg_dump --schema-only)')
-    .option('--table <name>', 'a table to import, repeatable (default: every table of the schema)', collect)
-    .option('--tenant-column <column>', 'the column naming the tenant (default tenant_id, or the last import\'s)')
-    .option('--shared <table>', 'a table of reference data without the tenant column, read-only for every tenant; repeatable', collect)
-    .option('--writes', 'also create_ and update_ tools for tenant tables, each with approval "human"')
-    .option('--no-writes', 'no write tools (a re-import drops those an earlier --writes made)')
-    .option('--schema <name>', 'the PostgreSQL schema (default public)')
-    .option('--row-cap <rows>', 'the most rows a list or search call returns (default 100)')
+    .argument('[source]', 'DATABASE_URL (the database that variable names; default) or the path of a schema-only SQL dump (pg_dump --schema-only)');
+  return addPostgresImportOptions(command)
     .option('-C, --dir <path>', 'the generated repository', '.')
     .option('--dry-run', 'list the tools and files it would write, and write nothing')
     .option('--diff', 'with --dry-run, print unified diffs too')
@@ -59,19 +37,10 @@ export function importPostgresCommand(output: Output, setExit: (code: number) =>
 async function runImport(source: string | undefined, options: ImportPostgresOptions, output: Output): Promise<number> {
   const dir = resolve(options.dir);
   const repo = await readRepoState(dir);
-  const flags: Record<string, unknown> = {};
+  const flags: Record<string, unknown> = postgresImportFlags(options);
   if (source !== undefined) {
     // A dump's path is kept relative to the repo, so a re-import finds it from any directory.
     flags.source = source === 'DATABASE_URL' ? source : relative(dir, isAbsolute(source) ? source : resolve(source)) || source;
-  }
-  if (options.table) flags.tables = options.table;
-  if (options.shared) flags.shared = options.shared;
-  if (options.tenantColumn !== undefined) flags.tenantColumn = options.tenantColumn;
-  if (options.schema !== undefined) flags.schema = options.schema;
-  if (options.writes !== undefined) flags.writes = options.writes;
-  if (options.rowCap !== undefined) {
-    if (!/^\d+$/.test(options.rowCap)) throw new SpecError([`--row-cap: "${options.rowCap}" is not allowed; expected a whole number of rows`]);
-    flags.rowCap = Number(options.rowCap);
   }
   // A field the last import stored is named in mcp-gen.json; one given now, or defaulted, by its flag.
   const stored = ((repo.rawSpec as { postgresImport?: Record<string, unknown> }).postgresImport ?? {}) as Record<string, unknown>;
