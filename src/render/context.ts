@@ -225,7 +225,7 @@ export function toolContext(tool: CompleteToolSpec): ToolContext {
     // approvalId (human approval) is part of the input schema, not of the tool's own params.
     inputZod: inputZodSource(callParams(tool)),
     approval: tool.approval,
-    query: tool.query ? queryContext(tool.query) : null,
+    query: tool.query ? queryContext(tool.query, tool.params) : null,
     http: tool.http ? httpContext(tool.http, tool.params) : null,
     catalogRole: tool.catalogRole ?? null,
   };

@@ -11,6 +11,11 @@ export interface QueryContext {
   get: boolean;
   list: boolean;
   search: boolean;
+  /**
+   * list, and search when it takes `after` (imports from 0.5.0 on; an older search_ tool in
+   * mcp-gen.json lacks it until a re-import): keyset pages, `after` the last page's cursor.
+   */
+  paged: boolean;
   create: boolean;
   update: boolean;
   /** `"public"."customers"`, and the table's name for messages. */
@@ -27,7 +32,7 @@ export interface QueryContext {
   tenantColumn: string | null;
   /** What the generated query module imports from query-support.ts. */
   supportImports: string[];
-  /** list: the key columns' params, in order, which the cursor carries. */
+  /** list and search: the key columns' params, in order, which the cursor carries. */
   keyParams: string[];
   /** The row as a zod object's source, and the JSON expression that builds it in SQL. */
   rowZod: string;
@@ -45,7 +50,8 @@ export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-export function queryContext(query: QuerySpec): QueryContext {
+export function queryContext(query: QuerySpec, params: ReadonlyArray<{ name: string }> = []): QueryContext {
+  const paged = query.kind === 'list' || (query.kind === 'search' && params.some((p) => p.name === 'after'));
   const table = `${quoteIdent(query.schema)}.${quoteIdent(query.table)}`;
   const byColumn = new Map(query.columns.map((c) => [c.column, c]));
   const col = (name: string): QueryColumnSpec => {
@@ -93,6 +99,7 @@ export function queryContext(query: QuerySpec): QueryContext {
     get: query.kind === 'get',
     list: query.kind === 'list',
     search: query.kind === 'search',
+    paged,
     create: query.kind === 'create',
     update: query.kind === 'update',
     table,
@@ -101,9 +108,11 @@ export function queryContext(query: QuerySpec): QueryContext {
     sql,
     sqlSource: sqlSource(sql),
     binds,
-    values: binds.filter((b) => b.param !== 'limit').map((b) => valueExpression(b.param, query.kind, keys)),
+    values: binds.filter((b) => b.param !== 'limit').map((b) => valueExpression(b.param, query.kind, keys, paged)),
     tenantColumn: query.tenant?.column ?? null,
-    supportImports: SUPPORT_IMPORTS[query.kind].filter((name) => name !== 'asText' || query.kind !== 'list' || query.filters.length > 0),
+    supportImports: [...SUPPORT_IMPORTS[query.kind], ...(query.kind === 'search' && paged ? ['decodeCursor'] : [])]
+      .filter((name) => name !== 'asText' || query.kind !== 'list' || query.filters.length > 0)
+      .sort((a, b) => (a < b ? -1 : 1)),
     keyParams: keys.map((k) => k.param),
     rowZod: rowZod(query.columns),
     rowSql,
@@ -161,10 +170,10 @@ const SUPPORT_IMPORTS: Record<QuerySpec['kind'], string[]> = {
 };
 
 /** What the generated code binds for a parameter of the SQL. */
-function valueExpression(param: string, kind: QuerySpec['kind'], keys: readonly QueryColumnSpec[]): string {
+function valueExpression(param: string, kind: QuerySpec['kind'], keys: readonly QueryColumnSpec[], paged: boolean): string {
   if (param.startsWith('after.')) {
     const index = keys.findIndex((k) => `after.${k.param}` === param);
-    return kind === 'list' ? `after[${index}] ?? null` : 'null';
+    return paged ? `after[${index}] ?? null` : 'null';
   }
   if (kind === 'search' && param === 'query') return 'likePattern(input.query)';
   return `asText(input.${param})`;

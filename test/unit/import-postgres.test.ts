@@ -14,6 +14,7 @@ import { readSchemaFromDump } from '../../src/import/postgres/sources.js';
 import { toolName } from '../../src/import/postgres/names.js';
 import { PostgresImportSpec } from '../../src/spec/project-spec.js';
 import { SpecError } from '../../src/spec/issues.js';
+import { queryContext } from '../../src/render/query-context.js';
 
 const SCHEMA = `
 CREATE TABLE customers (
@@ -93,6 +94,18 @@ describe('import postgres: the mapping', () => {
     expect(list.params![0]!.description).toBe('Where invoices are sent');
     const search = tools.find((t) => t.name === 'search_customers')!;
     expect(search.query.search).toEqual(['name', 'email']);
+    // search pages as list does: keyset, by the key, `after` the last page's nextCursor.
+    expect(search.params!.map((p) => p.name)).toEqual(['query', 'limit', 'after']);
+    expect(search.description).toContain('pass it as after for the next page');
+    const paged = queryContext(search.query, search.params);
+    expect(paged.paged).toBe(true);
+    expect(paged.values).toEqual(['likePattern(input.query)', 'after[0] ?? null']);
+    expect(paged.supportImports).toContain('decodeCursor');
+    // A search_ tool an earlier import wrote (no `after` in mcp-gen.json) still renders, unpaged, until a re-import.
+    const earlier = queryContext(search.query, search.params!.filter((p) => p.name !== 'after'));
+    expect(earlier.paged).toBe(false);
+    expect(earlier.values).toEqual(['likePattern(input.query)', 'null']);
+    expect(earlier.supportImports).not.toContain('decodeCursor');
     for (const tool of tools) expect(tool.params!.map((p) => p.name).filter((n) => /tenant/i.test(n))).toEqual([]);
     expect(tools.find((t) => t.name === 'get_order_item')!.params!.map((p) => `${p.name}:${p.type}`)).toEqual(['order_id:string', 'line:integer']);
     expect(tools.find((t) => t.name === 'get_country')!.query.tenant).toBeUndefined();
@@ -192,6 +205,8 @@ describe('mcp-gen import postgres', () => {
     const tree = await readTree(repo);
     expect(tree['src/backends/postgres/imported/get_customer.ts']).toContain('t."id" = $1::text::bigint');
     expect(tree['src/tools/get_customer.ts']).toContain("throw new ToolError('not_found'");
+    expect(tree['src/backends/postgres/imported/search_customers.ts']).toContain('const after = decodeCursor(input.after, 1);');
+    expect(tree['test/tools/search_customers.test.ts']).toContain('pages the matches with a cursor');
     expect(Object.keys(JSON.parse(tree['contracts/tools.lock.json']!).tools)).toContain('list_countries');
     expect(await migrations()).toContain('0005_postgres_import.sql');
     const sql = tree['db/migrations/0005_postgres_import.sql']!;

@@ -206,11 +206,16 @@ function tableTools(schemaName: string, table: DbTable, shared: boolean, overlay
       name: named('search', toolName('search', many)),
       title: `Search ${words(many)}`,
       description:
-        `Search ${words(many)} whose ${searchable.map((c) => c.param).join(', ')} contain the given text, ignoring case. Use it to find rows by a name or a word when the key is not known.${about}${scope}${fields} Returns the matching rows.`,
+        `Search ${words(many)} whose ${searchable.map((c) => c.param).join(', ')} contain the given text, ignoring case, page by page in ${keyList} order. Use it to find rows by a name or a word when the key is not known.${about}${scope}${fields}` +
+        ` Returns the matching rows and nextCursor: pass it as after for the next page.`,
       access: 'read',
       approval: 'none',
       backend: 'postgres',
-      params: [{ name: 'query', type: 'string', description: 'The text to find, anywhere in those columns.', required: true }, limit],
+      params: [
+        { name: 'query', type: 'string', description: 'The text to find, anywhere in those columns.', required: true },
+        limit,
+        { name: 'after', type: 'string', description: 'The nextCursor of the previous page (of the same query); omit it for the first page.', required: false },
+      ],
       query: binding('search', { search: searchable.map((c) => c.column) }),
     });
   }
