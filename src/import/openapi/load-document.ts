@@ -9,6 +9,8 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { createRequire } from 'node:module';
 import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { format } from 'node:util';
 import { SpecError } from '../../spec/issues.js';
 
 export interface LoadOptions {
@@ -64,7 +66,9 @@ export async function loadOpenApiDocument(source: string, options: LoadOptions):
  * document is dereferenced once: every object is still checked where it is defined, and what
  * `validate` found besides (a `$ref` whose target is the wrong kind of object, say a schema used
  * as a parameter) the import reads as the kind it expects, and skips what it cannot use. The
- * validators are swagger-parser's own (its version is pinned).
+ * validators are swagger-parser's own (its version is pinned); the schema check runs the
+ * validator precompiled at build time (scripts/precompile-openapi-validators.mjs) when there is
+ * one, since building it costs more than running it.
  */
 async function parseValidateDereference(location: string, allowExternal: boolean): Promise<Record<string, unknown>> {
   const options = {
@@ -73,7 +77,7 @@ async function parseValidateDereference(location: string, allowExternal: boolean
   };
   const parser = new SwaggerParser();
   const parsed = await parser.parse(location, options);
-  validators().validateSchema(parsed);
+  validateSchema(parsed as unknown as Record<string, unknown>);
   const document = (await parser.dereference(location, parsed, options)) as unknown as Record<string, unknown>;
   validators().validateSpec(document);
   return document;
@@ -94,6 +98,49 @@ function validators(): Validators {
     };
   }
   return loaded;
+}
+
+type PrecompiledValidator = ((api: object) => boolean) & { errors?: Array<{ instancePath: string; message?: string }> | null };
+
+const precompiled = new Map<string, PrecompiledValidator | undefined>();
+
+/** The build's precompiled validator of the specification's schema, if there is one. */
+function precompiledValidator(api: Record<string, unknown>): PrecompiledValidator | undefined {
+  // The choice swagger-parser's validateSchema makes.
+  const which = api.swagger ? 'v2' : String(api.openapi).startsWith('3.1') ? 'v31' : 'v3';
+  if (!precompiled.has(which)) {
+    // Literal URLs, so the bundle (scripts/bundle-cli.mjs) can point them at dist/import/openapi/.
+    const url =
+      which === 'v2'
+        ? new URL('./openapi-validator-v2.cjs', import.meta.url)
+        : which === 'v31'
+          ? new URL('./openapi-validator-v31.cjs', import.meta.url)
+          : new URL('./openapi-validator-v3.cjs', import.meta.url);
+    let validator: PrecompiledValidator | undefined;
+    try {
+      validator = createRequire(import.meta.url)(fileURLToPath(url)) as PrecompiledValidator;
+    } catch {
+      validator = undefined; // from source: not built
+    }
+    precompiled.set(which, validator);
+  }
+  return precompiled.get(which);
+}
+
+/** swagger-parser's validateSchema: the same schema, options, verdict and message. */
+function validateSchema(api: Record<string, unknown>): void {
+  const validate = precompiledValidator(api);
+  if (validate === undefined) {
+    validators().validateSchema(api);
+    return;
+  }
+  if (validate(api)) return;
+  const errors = validate.errors ?? [];
+  let message = 'Swagger schema validation failed.\n';
+  for (const error of errors) message += format(`  #${error.instancePath.length ? error.instancePath : '/'} ${error.message}\n`);
+  const problem = new SyntaxError(message) as SyntaxError & { details?: unknown };
+  problem.details = errors;
+  throw problem;
 }
 
 /** What was wrong, in a line or a few: the parser's message without its stack. */
