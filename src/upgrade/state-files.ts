@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { FileTree } from '../render/file-tree.js';
 import type { CompleteProjectSpec, CompleteToolSpec } from '../spec/tool-defaults.js';
-import { specJsonSchemaText } from '../spec/json-schema.js';
+import { builtSpecJsonSchemaText } from '../spec/json-schema.js';
 import { GENERATOR_VERSION } from '../version.js';
 import { BASE_ARCHIVE, encodeBaseArchive } from './base-archive.js';
 
@@ -50,7 +50,7 @@ export function addStateFiles(tree: FileTree, spec: CompleteProjectSpec, migrati
   tree.set(BASE_ARCHIVE, { contents: encodeBaseArchive(bases).toString('base64'), class: 'managed', encoding: 'base64' });
   tree.set(STATE_ATTRIBUTES_FILE, { contents: STATE_ATTRIBUTES, class: 'managed' });
   tree.set(MANIFEST_FILE, { contents: manifestText(files), class: 'managed' });
-  tree.set(SCHEMA_FILE, { contents: specJsonSchemaText(), class: 'managed' });
+  tree.set(SCHEMA_FILE, { contents: builtSpecJsonSchemaText(), class: 'managed' });
   const state = {
     $schema: `./${SCHEMA_FILE}`,
     ...answers(spec),
