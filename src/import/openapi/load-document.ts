@@ -6,8 +6,9 @@
  * and following its references would let it make this process read other files or call other
  * hosts.
  */
-import SwaggerParser from '@apidevtools/swagger-parser';
-import { createRequire } from 'node:module';
+import type SwaggerParserClass from '@apidevtools/swagger-parser';
+import { existsSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
@@ -75,6 +76,7 @@ async function parseValidateDereference(location: string, allowExternal: boolean
     resolve: { external: allowExternal, http: allowExternal ? { timeout: 10_000 } : (false as const) },
     dereference: { circular: true as const },
   };
+  const SwaggerParser = swaggerParser();
   const parser = new SwaggerParser();
   const parsed = await parser.parse(location, options);
   validateSchema(parsed as unknown as Record<string, unknown>);
@@ -91,7 +93,6 @@ interface Validators {
 let loaded: Validators | undefined;
 function validators(): Validators {
   if (loaded === undefined) {
-    const require = createRequire(import.meta.url);
     loaded = {
       validateSchema: require('@apidevtools/swagger-parser/lib/validators/schema.js') as Validators['validateSchema'],
       validateSpec: require('@apidevtools/swagger-parser/lib/validators/spec.js') as Validators['validateSpec'],
@@ -99,6 +100,38 @@ function validators(): Validators {
   }
   return loaded;
 }
+
+const require = createRequire(import.meta.url);
+let parserClass: typeof SwaggerParserClass | undefined;
+
+/**
+ * swagger-parser, loaded when first used. Its index loads its schema validator, and with it Ajv
+ * (83 modules, 0.15-0.2 s on a loaded machine), though the import never calls it when the
+ * build's precompiled validators are there (validateSchema below runs them): then that module
+ * is stood in for, before swagger-parser loads, by one that runs validateSchema, and Ajv is
+ * not loaded. (Its version is pinned, and with it the module's path.)
+ */
+function swaggerParser(): typeof SwaggerParserClass {
+  if (parserClass === undefined) {
+    const schemaModule = require.resolve('@apidevtools/swagger-parser/lib/validators/schema.js');
+    if (PRECOMPILED.every((url) => existsSync(url)) && require.cache[schemaModule] === undefined) {
+      const standIn = new Module(schemaModule);
+      standIn.filename = schemaModule;
+      standIn.loaded = true;
+      standIn.exports = (api: Record<string, unknown>) => validateSchema(api);
+      require.cache[schemaModule] = standIn;
+    }
+    parserClass = require('@apidevtools/swagger-parser') as typeof SwaggerParserClass;
+  }
+  return parserClass;
+}
+
+// Literal URLs, so the bundle (scripts/bundle-cli.mjs) can point them at dist/import/openapi/.
+const PRECOMPILED = [
+  new URL('./openapi-validator-v2.cjs', import.meta.url),
+  new URL('./openapi-validator-v3.cjs', import.meta.url),
+  new URL('./openapi-validator-v31.cjs', import.meta.url),
+];
 
 type PrecompiledValidator = ((api: object) => boolean) & { errors?: Array<{ instancePath: string; message?: string }> | null };
 
@@ -109,16 +142,10 @@ function precompiledValidator(api: Record<string, unknown>): PrecompiledValidato
   // The choice swagger-parser's validateSchema makes.
   const which = api.swagger ? 'v2' : String(api.openapi).startsWith('3.1') ? 'v31' : 'v3';
   if (!precompiled.has(which)) {
-    // Literal URLs, so the bundle (scripts/bundle-cli.mjs) can point them at dist/import/openapi/.
-    const url =
-      which === 'v2'
-        ? new URL('./openapi-validator-v2.cjs', import.meta.url)
-        : which === 'v31'
-          ? new URL('./openapi-validator-v31.cjs', import.meta.url)
-          : new URL('./openapi-validator-v3.cjs', import.meta.url);
+    const url = PRECOMPILED[which === 'v2' ? 0 : which === 'v3' ? 1 : 2]!;
     let validator: PrecompiledValidator | undefined;
     try {
-      validator = createRequire(import.meta.url)(fileURLToPath(url)) as PrecompiledValidator;
+      validator = require(fileURLToPath(url)) as PrecompiledValidator;
     } catch {
       validator = undefined; // from source: not built
     }
