@@ -4,6 +4,11 @@ process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(0);
   throw error;
 });
-import { runCreate } from '../dist/bundle/create-program.js';
+import module from 'node:module';
+
+// Node 22.1 and later keep V8's compiled code of the bundle on disk between runs; older ones
+// (Node 20 has no enableCompileCache) compile it each time.
+module.enableCompileCache?.();
+const { runCreate } = await import('../dist/bundle/create-program.js');
 
 process.exitCode = await runCreate(process.argv.slice(2));

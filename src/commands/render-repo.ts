@@ -7,8 +7,9 @@ import type { FileTree } from '../render/file-tree.js';
 import type { CompleteProjectSpec } from '../spec/tool-defaults.js';
 import { addStateFiles } from '../upgrade/state-files.js';
 
-export async function renderRepo(spec: CompleteProjectSpec, options: RenderOptions = {}): Promise<FileTree> {
+/** `previousArchive`: the repo's `.mcp-gen/base.json.gz`, reused when its bases are unchanged. */
+export async function renderRepo(spec: CompleteProjectSpec, options: RenderOptions = {}, previousArchive?: Uint8Array): Promise<FileTree> {
   const tree = await renderProject(spec, options);
-  addStateFiles(tree, spec, spec.generator?.migrations ?? []);
+  addStateFiles(tree, spec, spec.generator?.migrations ?? [], previousArchive);
   return tree;
 }

@@ -10,6 +10,7 @@ import { formatPath, type FieldLabeler } from '../spec/issues.js';
 import type { CompleteProjectSpec } from '../spec/tool-defaults.js';
 import { planUpdate } from '../upgrade/plan-update.js';
 import type { RepoState } from '../upgrade/repo-state.js';
+import { BASE_ARCHIVE } from '../upgrade/state-files.js';
 import { renderRepo } from './render-repo.js';
 import { requireSameGenerator } from './same-generator.js';
 
@@ -35,7 +36,8 @@ export async function respec(repo: RepoState, edit: (repo: RepoState) => SpecEdi
   const { raw, label = inMcpGenJson, generator, afterRender } = await edit(repo);
   const parsed = parseSpec(raw, label);
   const spec: CompleteProjectSpec = generator ? { ...parsed, generator } : parsed;
-  const tree = await renderRepo(spec);
+  const archive = await repo.readDisk(BASE_ARCHIVE);
+  const tree = await renderRepo(spec, {}, archive === undefined ? undefined : Buffer.from(archive, 'base64'));
   await afterRender?.(tree);
   return { spec, changes: await planUpdate(tree, repo) };
 }

@@ -2,6 +2,7 @@
  * JSON Schema of `mcp-gen.json`, for editors and for other tools. Built with zod's own
  * converter: zod-to-json-schema is deprecated and returns an empty schema for zod 4.
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ProjectSpec } from './project-spec.js';
 
@@ -35,4 +36,22 @@ function shareToolDefinition(schema: Record<string, unknown>): void {
 
 export function specJsonSchemaText(): string {
   return `${JSON.stringify(specJsonSchema(), null, 2)}\n`;
+}
+
+let built: string | undefined;
+
+/**
+ * specJsonSchemaText as the build wrote it beside this module (scripts/write-spec-schema.mjs),
+ * for the state file every command renders: converting the zod spec took 20-30 ms of each
+ * command. From source, where there is no such file, it is converted.
+ */
+export function builtSpecJsonSchemaText(): string {
+  if (built === undefined) {
+    try {
+      built = readFileSync(new URL('./mcp-gen.schema.json', import.meta.url), 'utf8');
+    } catch {
+      built = specJsonSchemaText();
+    }
+  }
+  return built;
 }

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { FileTree } from '../render/file-tree.js';
 import type { CompleteProjectSpec, CompleteToolSpec } from '../spec/tool-defaults.js';
-import { specJsonSchemaText } from '../spec/json-schema.js';
+import { builtSpecJsonSchemaText } from '../spec/json-schema.js';
 import { GENERATOR_VERSION } from '../version.js';
 import { BASE_ARCHIVE, encodeBaseArchive } from './base-archive.js';
 
@@ -40,17 +40,18 @@ export function sha256(text: string): string {
 }
 
 /** Adds the state files for `tree` (which holds only generated project files). */
-export function addStateFiles(tree: FileTree, spec: CompleteProjectSpec, migrations: readonly string[] = []): void {
+/** `previousArchive`: the repo's base archive, kept as it is when it holds the same bases. */
+export function addStateFiles(tree: FileTree, spec: CompleteProjectSpec, migrations: readonly string[] = [], previousArchive?: Uint8Array): void {
   const files: Record<string, ManifestEntry> = {};
   const bases: Array<[string, string]> = [];
   for (const [path, file] of tree.entries()) {
     files[path] = { class: file.class, sha256: sha256(file.contents) };
     if (file.class === 'merged') bases.push([path, file.contents]);
   }
-  tree.set(BASE_ARCHIVE, { contents: encodeBaseArchive(bases).toString('base64'), class: 'managed', encoding: 'base64' });
+  tree.set(BASE_ARCHIVE, { contents: encodeBaseArchive(bases, previousArchive).toString('base64'), class: 'managed', encoding: 'base64' });
   tree.set(STATE_ATTRIBUTES_FILE, { contents: STATE_ATTRIBUTES, class: 'managed' });
   tree.set(MANIFEST_FILE, { contents: manifestText(files), class: 'managed' });
-  tree.set(SCHEMA_FILE, { contents: specJsonSchemaText(), class: 'managed' });
+  tree.set(SCHEMA_FILE, { contents: builtSpecJsonSchemaText(), class: 'managed' });
   const state = {
     $schema: `./${SCHEMA_FILE}`,
     ...answers(spec),

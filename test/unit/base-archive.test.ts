@@ -3,6 +3,7 @@
  * what it holds, that it stays a small share of the repo, and that bases are read without git
  * history, from the archive or from the `.mcp-gen/base/` folder of a repo written before 0.5.0.
  */
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -75,6 +76,17 @@ describe('the merge-base archive of a generated repo', () => {
     expect(a.equals(b)).toBe(true);
     expect(a[9]).toBe(255); // gzip header: OS unknown
     expect(decodeBaseArchive(a)).toEqual(new Map([['a.md', 'one\n'], ['b.md', 'two\n']]));
+  });
+
+  it("keeps the repo's archive as it is when the bases are unchanged, whatever level wrote it", () => {
+    const bases = new Map([['a.md', 'one\n'], ['b.md', 'two\n']]);
+    const fresh = encodeBaseArchive(bases);
+    const older = gzipSync(JSON.stringify({ version: 1, files: Object.fromEntries(bases) }), { level: 1 });
+    expect(older.equals(fresh)).toBe(false);
+    expect(encodeBaseArchive(bases, older).equals(older)).toBe(true);
+    // Other bases, or bytes that are not an archive: encoded afresh.
+    expect(encodeBaseArchive([['a.md', 'one\n']], older)).toEqual(encodeBaseArchive([['a.md', 'one\n']]));
+    expect(encodeBaseArchive(bases, Buffer.from('not gzip'))).toEqual(fresh);
   });
 
   it('gives the base of an edited file without git: an upgrade from a shallow clone still merges three ways', async () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createCli, mcpGenCli } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
 import { ADVICE_LISTED, lintAdvice, lintTools } from '../../src/lint/lint-repo.js';
+import { jaccard, shinglesOf } from '../../src/lint/tool-rules.js';
 
 let root: { path: string; remove: () => Promise<void> };
 let n = 0;
@@ -102,5 +103,43 @@ describe('mcp-gen lint', () => {
     const few = lintAdvice(lintTools(tools.slice(1, 3)));
     expect(few.length).toBeLessThanOrEqual(ADVICE_LISTED + 2);
     expect(few).toContain('  warning get_thing_2: parameter "id" has no description: say what it holds and its format [param-description]');
+  });
+
+  it('says a long description lacks its closing stop, not that it is short', () => {
+    const long = `Returns the ${Array.from({ length: 300 }, (_, i) => `field${i} value`).join(' and ')}`;
+    const report = lintTools([
+      { name: 'get_report', description: long, params: [] },
+      { name: 'get_summary', description: 'Returns the summary', params: [] },
+    ]);
+    const short = report.findings.filter((f) => f.rule === 'description-short').map((f) => [f.tool, f.message]);
+    expect(short).toEqual([
+      ['get_report', 'the description does not end its last sentence: close it with ".", "!" or "?"'],
+      ['get_summary', 'the description is shorter than a sentence (3 words): say what it does, what it returns and when to use it'],
+    ]);
+    expect(short[0]![1]).not.toContain('shorter');
+  });
+
+  it('finds exactly the overlapping pairs a comparison of every pair finds, in the same order', () => {
+    // Descriptions drawn from a small vocabulary, so that many pairs share word pairs.
+    let seed = 7;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const words = ['list', 'the', 'issues', 'of', 'a', 'repository'];
+    const tools = Array.from({ length: 120 }, (_, i) => ({
+      name: `get_thing_${i}`,
+      description: i % 17 === 0 ? '' : Array.from({ length: 1 + random(6) }, () => words[random(words.length)]).join(' '),
+      params: [],
+    }));
+    const expected: string[] = [];
+    for (let i = 0; i < tools.length; i++) {
+      for (let j = i + 1; j < tools.length; j++) {
+        const similarity = jaccard(shinglesOf(tools[i]!.description), shinglesOf(tools[j]!.description));
+        if (similarity > 0.5) expected.push(`${tools[i]!.name}/${tools[j]!.name} ${Math.round(similarity * 100)}`);
+      }
+    }
+    const found = lintTools(tools)
+      .findings.filter((f) => f.rule === 'description-overlap')
+      .map((f) => `${f.tool}/${f.other} ${/share (\d+) %/.exec(f.message)![1]}`);
+    expect(expected.length).toBeGreaterThan(100);
+    expect(found).toEqual(expected);
   });
 });

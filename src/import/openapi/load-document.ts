@@ -6,9 +6,12 @@
  * and following its references would let it make this process read other files or call other
  * hosts.
  */
-import SwaggerParser from '@apidevtools/swagger-parser';
-import { createRequire } from 'node:module';
+import type SwaggerParserClass from '@apidevtools/swagger-parser';
+import { existsSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
 import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { format } from 'node:util';
 import { SpecError } from '../../spec/issues.js';
 
 export interface LoadOptions {
@@ -64,16 +67,19 @@ export async function loadOpenApiDocument(source: string, options: LoadOptions):
  * document is dereferenced once: every object is still checked where it is defined, and what
  * `validate` found besides (a `$ref` whose target is the wrong kind of object, say a schema used
  * as a parameter) the import reads as the kind it expects, and skips what it cannot use. The
- * validators are swagger-parser's own (its version is pinned).
+ * validators are swagger-parser's own (its version is pinned); the schema check runs the
+ * validator precompiled at build time (scripts/precompile-openapi-validators.mjs) when there is
+ * one, since building it costs more than running it.
  */
 async function parseValidateDereference(location: string, allowExternal: boolean): Promise<Record<string, unknown>> {
   const options = {
     resolve: { external: allowExternal, http: allowExternal ? { timeout: 10_000 } : (false as const) },
     dereference: { circular: true as const },
   };
+  const SwaggerParser = swaggerParser();
   const parser = new SwaggerParser();
   const parsed = await parser.parse(location, options);
-  validators().validateSchema(parsed);
+  validateSchema(parsed as unknown as Record<string, unknown>);
   const document = (await parser.dereference(location, parsed, options)) as unknown as Record<string, unknown>;
   validators().validateSpec(document);
   return document;
@@ -87,13 +93,81 @@ interface Validators {
 let loaded: Validators | undefined;
 function validators(): Validators {
   if (loaded === undefined) {
-    const require = createRequire(import.meta.url);
     loaded = {
       validateSchema: require('@apidevtools/swagger-parser/lib/validators/schema.js') as Validators['validateSchema'],
       validateSpec: require('@apidevtools/swagger-parser/lib/validators/spec.js') as Validators['validateSpec'],
     };
   }
   return loaded;
+}
+
+const require = createRequire(import.meta.url);
+let parserClass: typeof SwaggerParserClass | undefined;
+
+/**
+ * swagger-parser, loaded when first used. Its index loads its schema validator, and with it Ajv
+ * (83 modules, 0.15-0.2 s on a loaded machine), though the import never calls it when the
+ * build's precompiled validators are there (validateSchema below runs them): then that module
+ * is stood in for, before swagger-parser loads, by one that runs validateSchema, and Ajv is
+ * not loaded. (Its version is pinned, and with it the module's path.)
+ */
+function swaggerParser(): typeof SwaggerParserClass {
+  if (parserClass === undefined) {
+    const schemaModule = require.resolve('@apidevtools/swagger-parser/lib/validators/schema.js');
+    if (PRECOMPILED.every((url) => existsSync(url)) && require.cache[schemaModule] === undefined) {
+      const standIn = new Module(schemaModule);
+      standIn.filename = schemaModule;
+      standIn.loaded = true;
+      standIn.exports = (api: Record<string, unknown>) => validateSchema(api);
+      require.cache[schemaModule] = standIn;
+    }
+    parserClass = require('@apidevtools/swagger-parser') as typeof SwaggerParserClass;
+  }
+  return parserClass;
+}
+
+// Literal URLs, so the bundle (scripts/bundle-cli.mjs) can point them at dist/import/openapi/.
+const PRECOMPILED = [
+  new URL('./openapi-validator-v2.cjs', import.meta.url),
+  new URL('./openapi-validator-v3.cjs', import.meta.url),
+  new URL('./openapi-validator-v31.cjs', import.meta.url),
+];
+
+type PrecompiledValidator = ((api: object) => boolean) & { errors?: Array<{ instancePath: string; message?: string }> | null };
+
+const precompiled = new Map<string, PrecompiledValidator | undefined>();
+
+/** The build's precompiled validator of the specification's schema, if there is one. */
+function precompiledValidator(api: Record<string, unknown>): PrecompiledValidator | undefined {
+  // The choice swagger-parser's validateSchema makes.
+  const which = api.swagger ? 'v2' : String(api.openapi).startsWith('3.1') ? 'v31' : 'v3';
+  if (!precompiled.has(which)) {
+    const url = PRECOMPILED[which === 'v2' ? 0 : which === 'v3' ? 1 : 2]!;
+    let validator: PrecompiledValidator | undefined;
+    try {
+      validator = require(fileURLToPath(url)) as PrecompiledValidator;
+    } catch {
+      validator = undefined; // from source: not built
+    }
+    precompiled.set(which, validator);
+  }
+  return precompiled.get(which);
+}
+
+/** swagger-parser's validateSchema: the same schema, options, verdict and message. */
+function validateSchema(api: Record<string, unknown>): void {
+  const validate = precompiledValidator(api);
+  if (validate === undefined) {
+    validators().validateSchema(api);
+    return;
+  }
+  if (validate(api)) return;
+  const errors = validate.errors ?? [];
+  let message = 'Swagger schema validation failed.\n';
+  for (const error of errors) message += format(`  #${error.instancePath.length ? error.instancePath : '/'} ${error.message}\n`);
+  const problem = new SyntaxError(message) as SyntaxError & { details?: unknown };
+  problem.details = errors;
+  throw problem;
 }
 
 /** What was wrong, in a line or a few: the parser's message without its stack. */

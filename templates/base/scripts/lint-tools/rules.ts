@@ -15,7 +15,8 @@
  *   description-missing error    no description at all
  *   name-verb-first     warning  the name (its last dotted segment) does not start with a verb:
  *                                `search_orders`, not `orders` or `order_search`
- *   description-short   warning  less than a sentence (fewer than 6 words, or no closing . ! ?)
+ *   description-short   warning  less than a sentence: fewer than 6 words, or a last sentence
+ *                                without its closing . ! or ?
  *   description-when    warning  nothing says when to use it ("use when…", "for…", "returns…")
  *   param-description   warning  a parameter without a description
  *   description-overlap warning  two descriptions too alike for a model to tell apart: the
@@ -104,8 +105,10 @@ export function lintTools(tools: readonly LintTool[], options: LintOptions = {})
       add('error', 'description-missing', name, 'no description: say in a sentence or two what it does and when to use it');
     } else {
       const words = wordsOf(description);
-      if (words.length < 6 || !/[.!?]$/.test(description)) {
+      if (words.length < 6) {
         add('warning', 'description-short', name, `the description is shorter than a sentence (${words.length} words): say what it does, what it returns and when to use it`);
+      } else if (!/[.!?]$/.test(description)) {
+        add('warning', 'description-short', name, 'the description does not end its last sentence: close it with ".", "!" or "?"');
       }
       if (!WHEN_CUES.test(description)) {
         add('warning', 'description-when', name, 'the description does not say when to use the tool or what it returns (e.g. "Use when …", "Returns …")');
@@ -119,19 +122,51 @@ export function lintTools(tools: readonly LintTool[], options: LintOptions = {})
     }
   }
 
-  const shingled = tools.map((tool) => ({ tool, shingles: shinglesOf(tool.description ?? '') }));
-  for (let i = 0; i < shingled.length; i++) {
-    for (let j = i + 1; j < shingled.length; j++) {
-      const a = shingled[i]!;
-      const b = shingled[j]!;
-      const similarity = jaccard(a.shingles, b.shingles);
+  // Each pair that shares a word pair, counted through an index of which descriptions use
+  // which pair, instead of comparing all n² pairs (most share none); reported in the order of
+  // the pairs, as before.
+  const sizes: number[] = [];
+  const ids = new Map<string, number>();
+  const users: number[][] = []; // by pair id: the tools using it, ascending
+  const used = tools.map((tool, index) => {
+    const set = shinglesOf(tool.description ?? '');
+    sizes.push(set.size);
+    const own: number[] = [];
+    for (const shingle of set) {
+      let id = ids.get(shingle);
+      if (id === undefined) {
+        id = users.length;
+        ids.set(shingle, id);
+        users.push([]);
+      }
+      users[id]!.push(index);
+      own.push(id);
+    }
+    return own;
+  });
+  const shared = new Int32Array(tools.length);
+  for (let i = 0; i < tools.length; i++) {
+    const others: number[] = [];
+    for (const id of used[i]!) {
+      const list = users[id]!;
+      for (let k = list.length - 1; k >= 0 && list[k]! > i; k--) {
+        const j = list[k]!;
+        if (shared[j] === 0) others.push(j);
+        shared[j] = shared[j]! + 1;
+      }
+    }
+    others.sort((x, y) => x - y);
+    for (const j of others) {
+      const common = shared[j]!;
+      shared[j] = 0;
+      const similarity = common / (sizes[i]! + sizes[j]! - common);
       if (similarity > threshold) {
         add(
           'warning',
           'description-overlap',
-          a.tool.name,
-          `its description and ${b.tool.name}'s share ${Math.round(similarity * 100)} % of their word pairs: say what sets each apart`,
-          b.tool.name,
+          tools[i]!.name,
+          `its description and ${tools[j]!.name}'s share ${Math.round(similarity * 100)} % of their word pairs: say what sets each apart`,
+          tools[j]!.name,
         );
       }
     }
