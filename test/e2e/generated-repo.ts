@@ -76,9 +76,9 @@ export async function runCiCommands(dir: string): Promise<Record<GeneratedCiComm
   return outputs;
 }
 
-/** `npm run keys -- create …` prints the key alone on stdout. */
-export async function createKey(dir: string, tenant: string, scopes: string): Promise<string> {
-  const result = await execa('npm', ['run', '--silent', 'keys', '--', 'create', '--tenant', tenant, '--subject', `${tenant}-user`, '--scopes', scopes], {
+/** `npm run keys -- create …` prints the key alone on stdout. An approver needs a subject other than the caller's. */
+export async function createKey(dir: string, tenant: string, scopes: string, subject = `${tenant}-user`): Promise<string> {
+  const result = await execa('npm', ['run', '--silent', 'keys', '--', 'create', '--tenant', tenant, '--subject', subject, '--scopes', scopes], {
     cwd: dir,
   });
   const key = result.stdout.trim();

@@ -10,15 +10,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import SwaggerParser from '@apidevtools/swagger-parser';
 import { tempDir } from '../support/temp-dir.js';
 import { connectHttp, createKey, generate, npmRun, runCiCommands, SERVED, SLOW, startHttp, structured, type RunningServer } from './generated-repo.js';
+import { startStandIn, type StandIn } from './stand-in-upstream.js';
 
 const mcpGen = fileURLToPath(new URL('../../bin/mcp-gen.js', import.meta.url));
 const DOCUMENT = createRequire(import.meta.url).resolve('@readme/oas-examples/3.1/json/train-travel.json');
@@ -34,88 +32,6 @@ let upstream: StandIn | undefined;
 
 /** The tenants' own credentials for the API (what HTTP_API_CREDENTIALS holds). */
 const CREDENTIALS = { acme: 'acme-api-secret', globex: 'globex-api-secret' };
-
-interface Seen {
-  method: string;
-  path: string;
-  operationId: string;
-  tenant: string;
-  query: Record<string, string>;
-  body: unknown;
-}
-
-interface StandIn {
-  url: string;
-  seen: Seen[];
-  /** Requests the document does not allow, each with why. */
-  refused: string[];
-  close(): Promise<void>;
-}
-
-/**
- * A stand-in for the Train Travel API made from its document: each request must be one of its
- * operations (method and path template), carry a tenant's credential, send every required query
- * parameter and, for a JSON body, only properties of its schema and every required one. It
- * answers with the operation's documented success status and example.
- */
-async function startStandIn(raw: Json): Promise<StandIn> {
-  const document = (await SwaggerParser.dereference(structuredClone(raw) as never)) as Json;
-  const operations = Object.entries(document.paths as Json).flatMap(([template, item]) =>
-    Object.entries(item as Json)
-      .filter(([method]) => ['get', 'post', 'put', 'patch', 'delete', 'head'].includes(method))
-      .map(([method, op]) => ({
-        method: method.toUpperCase(),
-        template,
-        pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`),
-        op: op as Json,
-        shared: ((item as Json).parameters ?? []) as Json[],
-      })),
-  );
-  const seen: Seen[] = [];
-  const refused: string[] = [];
-  const tenants = new Map(Object.entries(CREDENTIALS).map(([tenant, secret]) => [`Bearer ${secret}`, tenant]));
-  const http: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://stand-in');
-      const refuse = (status: number, why: string) => {
-        refused.push(`${req.method} ${url.pathname}: ${why}`);
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ title: why }));
-      };
-      const match = operations.find((o) => o.method === req.method && o.pattern.test(url.pathname));
-      if (!match) return refuse(404, 'no such operation in the document');
-      const tenant = tenants.get(String(req.headers.authorization));
-      if (!tenant) return refuse(401, `credential ${String(req.headers.authorization)} is no tenant's`);
-      const params = [...match.shared, ...((match.op.parameters ?? []) as Json[])];
-      for (const p of params) if (p.in === 'query' && p.required && !url.searchParams.has(p.name)) return refuse(400, `query parameter ${p.name} is required`);
-      const text = Buffer.concat(chunks).toString('utf8');
-      let body: unknown;
-      const schema = match.op.requestBody?.content?.['application/json']?.schema as Json | undefined;
-      if (text !== '') {
-        if (!String(req.headers['content-type']).includes('application/json')) return refuse(415, 'the body is not JSON');
-        body = JSON.parse(text);
-        const props = { ...schema?.properties, ...Object.assign({}, ...((schema?.allOf ?? []) as Json[]).map((s) => s.properties)) };
-        for (const key of Object.keys(body as Json)) if (!(key in props)) return refuse(400, `body property ${key} is not in the schema`);
-      } else if (match.op.requestBody?.required) return refuse(400, 'the body is required');
-      seen.push({ method: req.method!, path: url.pathname, operationId: match.op.operationId, tenant, query: Object.fromEntries(url.searchParams), body });
-      const [status, answer] = Object.entries(match.op.responses as Json).find(([code]) => code.startsWith('2'))! as [string, Json];
-      const example = answer.content?.['application/json']?.example ?? Object.values((answer.content?.['application/json']?.examples ?? {}) as Json)[0]?.value;
-      if (example === undefined || status === '204') return void res.writeHead(Number(status)).end();
-      res.writeHead(Number(status), { 'content-type': 'application/json' }).end(JSON.stringify(example));
-    });
-  });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/`,
-    seen,
-    refused,
-    close: () => new Promise((resolve) => {
-      http.closeAllConnections();
-      http.close(() => resolve());
-    }),
-  };
-}
 
 beforeAll(async () => {
   root = await tempDir('cms-e2e-openapi-');
@@ -152,7 +68,7 @@ describe('OpenAPI import (Train Travel API, OpenAPI 3.1)', () => {
   }, SLOW);
 
   it("serves real Clients: each call reaches the API as its operation, with the tenant's own credential; a DELETE waits for an approver", async () => {
-    upstream = await startStandIn(doc);
+    upstream = await startStandIn(doc, { credentials: CREDENTIALS });
     const acmeKey = await createKey(dir, 'acme', 'read,write');
     const globexKey = await createKey(dir, 'globex', 'read,write');
     const approver = (await execa('npm', ['run', '--silent', 'keys', '--', 'create', '--tenant', 'acme', '--subject', 'acme-approver', '--scopes', 'approvals:grant'], { cwd: dir })).stdout.trim();

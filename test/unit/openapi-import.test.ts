@@ -149,6 +149,47 @@ describe('OpenAPI operations -> tools', () => {
     expect(tools.update_order!.http.params.body).toEqual({ in: 'json', name: 'body' });
   });
 
+  it('takes a value of several scalar types as a string (or a number), never an object', async () => {
+    const doc = {
+      openapi: '3.0.3',
+      info: { title: 'Workflows', version: '1' },
+      paths: {
+        '/workflows/{workflow_id}/runs': {
+          post: {
+            operationId: 'createRun',
+            parameters: [
+              { name: 'workflow_id', in: 'path', required: true, schema: { oneOf: [{ type: 'integer' }, { type: 'string' }] } },
+              { name: 'weight', in: 'query', schema: { anyOf: [{ type: 'integer' }, { type: 'number' }] } },
+            ],
+            requestBody: {
+              required: true,
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    required: ['title'],
+                    properties: {
+                      title: { oneOf: [{ type: 'string' }, { type: 'integer' }] },
+                      inputs: { oneOf: [{ type: 'string' }, { type: 'object', properties: { a: { type: 'string' } } }] },
+                    },
+                  },
+                },
+              },
+            },
+            responses: { '201': { description: 'Created' } },
+          },
+        },
+      },
+    };
+    const tool = byName(await imported(doc)).create_run!;
+    expect((tool.params ?? []).map((p) => [p.name, p.type, p.required])).toEqual([
+      ['workflow_id', 'string', true],
+      ['weight', 'number', false],
+      ['title', 'string', true],
+      ['inputs', 'object', false],
+    ]);
+  });
+
   it('describes each tool from its summary and description, with what its parameters mean', async () => {
     const tools = byName(await imported(shopDocument()));
     expect(tools.list_orders).toMatchObject({

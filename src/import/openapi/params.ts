@@ -41,7 +41,14 @@ function typeOf(schema: JsonSchema): string | undefined {
     const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
     const parts = [...list(schema.allOf), ...list(schema.oneOf), ...list(schema.anyOf)];
     const types = new Set(parts.filter(isObject).map(typeOf).filter((t): t is string => t !== undefined));
-    return types.size === 1 ? [...types][0] : types.size > 1 ? 'any' : undefined;
+    if (types.size <= 1) return [...types][0];
+    // Scalars of several types (GitHub's `workflow_id`: an integer or a file name; an issue's
+    // `title`: a string or a number): a number alone if they are all numbers, else a string,
+    // which the API takes; never an object, which a path or query value cannot be.
+    const scalars = ['string', 'number', 'integer', 'boolean'];
+    if ([...types].every((t) => t === 'number' || t === 'integer')) return 'number';
+    if (types.has('string') && [...types].every((t) => scalars.includes(t))) return 'string';
+    return 'any';
   }
   return undefined;
 }

@@ -101,7 +101,8 @@ export class ToolRollout {
     const named = [rules.default, ...Object.values(rules.tenants)].flatMap((list) => (list === 'all' ? [] : list));
     const unknown = [...new Set(named.filter((name) => !this.toolNames.includes(name)))];
     if (unknown.length > 0) {
-      throw new Error(`the tool rollout names tools this server does not serve: ${unknown.join(', ')} (it serves ${this.toolNames.join(', ')})`);
+      const served = this.toolNames.length > 20 ? `${this.toolNames.slice(0, 20).join(', ')} and ${this.toolNames.length - 20} more` : this.toolNames.join(', ');
+      throw new Error(`the tool rollout names tools this server does not serve: ${unknown.join(', ')} (it serves ${served})`);
     }
     return rules;
   }
