@@ -15,18 +15,17 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 
 import type { App } from '../app.js';
 import { principalFromAuthInfo } from '../auth/principal.js';
 import { StartupError } from '../startup-error.js';
 import { APPROVER_SCOPE, createApprovalsEndpoint } from './approvals-endpoint.js';
-import { withCompression } from './compression.js';
 import { createHttpGuards, servedScopesOf } from './http-guards.js';
 import { sendJson } from './http-responses.js';
 import { httpRoutes, routeFor } from './http-routes.js';
 import { createMcpEndpoint } from './mcp-endpoint.js';
+import { nodeMcpHandler } from './node-adapter.js';
 import { sendMetrics, sendReadiness } from './observability-endpoints.js';
 import { resourceMetadataOf } from './protected-resource.js';
 import { originForm } from './request-target.js';
@@ -59,8 +58,8 @@ export async function serveOverHttp(app: App): Promise<RunningHttpServer> {
     maxRequestBodySize: settings.maxBodyBytes,
     onerror,
   });
-  // Answers compressed as Accept-Encoding allows, above HTTP_COMPRESSION_MIN_BYTES (compression.ts).
-  const forwardToMcp = toNodeHandler(withCompression(mcp, settings.compression), { maxRequestBodySize: settings.maxBodyBytes, onerror });
+  // On node:http (node-adapter.ts); answers compressed as Accept-Encoding allows, above HTTP_COMPRESSION_MIN_BYTES (compression.ts).
+  const forwardToMcp = nodeMcpHandler(mcp, { maxRequestBodySize: settings.maxBodyBytes, compression: settings.compression, onerror });
   let accepting = true;
 
   const humanApprovals = app.tools.some((tool) => tool.approval === 'human');
