@@ -121,8 +121,11 @@ export function everythingOnEnv(generated: GeneratedServer, auditFile: string): 
 function checkAudit(file: string, answered: number, slack: number): string | undefined {
   if (!existsSync(file)) return `no audit file was written (${file})`;
   const records = readFileSync(file, 'utf8').split('\n').filter(Boolean);
-  const notOk = records.filter((line) => !line.includes('"outcome":"ok"')).length;
-  if (notOk > 0) return `${notOk} of ${records.length} audit records are not "ok"`;
+  const notOk = records.filter((line) => !line.includes('"outcome":"ok"'));
+  if (notOk.length > 0) {
+    const first = JSON.parse(notOk[0]!) as { outcome?: string; errorCode?: string | null };
+    return `${notOk.length} of ${records.length} audit records are not "ok" (the first: ${first.outcome}, ${first.errorCode})`;
+  }
   if (records.length < answered || records.length > answered + slack) {
     return `${records.length} audit records for ${answered} calls answered (up to ${slack} more may be in flight)`;
   }

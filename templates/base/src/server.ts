@@ -20,6 +20,7 @@ import type { AnyPrompt } from './tool-model/define-prompt.js';
 import type { AnyResource } from './tool-model/define-resource.js';
 import type { AnyTool } from './tool-model/define-tool.js';
 import { swallowedArgumentKeys } from './pipeline/swallowed-keys.js';
+import { isOutputChecked } from './pipeline/validated-output.js';
 import type { ToolRollout } from './pipeline/tool-rollout.js';
 
 export type ServerFactory = (principal: Principal | undefined) => McpServer;
@@ -172,11 +173,13 @@ function advertiseOnly(schema: z.ZodObject): StandardSchemaWithJSON<unknown, unk
 /**
  * The tool's output schema as the SDK sees it: zod's own validation (the SDK checks every
  * result's structuredContent against it, after the pipeline's redaction), with the JSON Schema
- * conversion done once.
+ * conversion done once. A result the pipeline checked against this same schema, unchanged since
+ * (pipeline/validated-output.ts), is not checked twice.
  */
 function convertedOnce(schema: AnyTool['outputSchema']): StandardSchemaWithJSON<unknown, unknown> {
   const standard = (schema as StandardSchemaWithJSON<unknown, unknown>)['~standard'];
-  return { '~standard': { version: 1, vendor: 'tool-pipeline', validate: standard.validate, jsonSchema: jsonSchemaOnce(standard.jsonSchema) } };
+  const validate: typeof standard.validate = (value) => (isOutputChecked(value) ? { value } : standard.validate(value));
+  return { '~standard': { version: 1, vendor: 'tool-pipeline', validate, jsonSchema: jsonSchemaOnce(standard.jsonSchema) } };
 }
 
 type JsonSchemaConverter = StandardSchemaWithJSON<unknown, unknown>['~standard']['jsonSchema'];

@@ -59,7 +59,8 @@ export function auditRecord(principal: Principal | undefined, call: AuditedCall)
   const { tool, arguments: args, outcome, errorCode, deprecated, ...measured } = call;
   return {
     time: new Date().toISOString(),
-    requestId: randomUUID(),
+    // A call's record has the call's id (in `measured`); only a record of no call gets a new one.
+    requestId: measured.requestId ?? randomUUID(),
     traceId: null,
     tenant: principal?.tenantId ?? null,
     subject: principal?.subject ?? null,

@@ -29,6 +29,7 @@ import { z } from 'zod';
 
 import type { AnyTool } from '../tool-model/define-tool.js';
 import { errorResult, extraBlocks, okResult, type PipelineResult } from './results.js';
+import { markOutputChecked } from './validated-output.js';
 import { longestList, summarizeValue, type Summary } from './summarize.js';
 
 /**
@@ -130,7 +131,7 @@ export class ResponseBudget {
         const candidate = declared ? { ...summary.value, truncated: true, truncationHint: hint } : summary.value;
         const checked = (tool.outputSchema as z.ZodObject).safeParse(candidate);
         if (!checked.success) continue;
-        const fitted = okResult(checked.data, extra);
+        const fitted = okResult(markOutputChecked(checked.data), extra);
         const result = fitted.result as CallToolResult;
         if (!declared) result.content.push({ type: 'text', text: JSON.stringify({ truncated: true, truncationHint: hint }) });
         // The hint's room is an estimate: a long one must not push the answer over its budget.

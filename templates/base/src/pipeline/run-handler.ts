@@ -15,6 +15,7 @@ import { ToolError } from '../tool-model/tool-error.js';
 import type { ToolContext } from '../tool-model/tool-context.js';
 import type { CallContext } from './call-context.js';
 import { errorResult, okAnswer, okResult, type PipelineResult } from './results.js';
+import { markOutputChecked } from './validated-output.js';
 
 export async function runHandler(call: CallContext, ctx: ToolContext): Promise<PipelineResult> {
   let output: unknown;
@@ -50,7 +51,7 @@ export async function runHandler(call: CallContext, ctx: ToolContext): Promise<P
     ctx.log.error({ block: badBlock }, 'tool returned a content block the protocol does not allow');
     return errorResult('error', 'invalid_output', `${call.target.name} produced an invalid result. Reference: ${ctx.requestId}.`);
   }
-  return okResult(checked.data, blocks);
+  return okResult(markOutputChecked(checked.data), blocks);
 }
 
 /** The handler asked the client for more (ctx.input.ask): the question is the answer of this round. */

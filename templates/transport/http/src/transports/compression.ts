@@ -44,21 +44,29 @@ const compressGzip = promisify(gzip) as (buffer: Uint8Array) => Promise<Buffer>;
 export function withCompression<Options>(handler: FetchHandler<Options>, settings: CompressionSettings): FetchHandler<Options> {
   if (settings.encodings.length === 0) return handler;
   return {
-    fetch: async (request, options) => {
-      const response = await handler.fetch(request, options);
-      const kind = compressibleKind(response);
-      if (!kind || response.body === null) return response;
-      const headers = new Headers(response.headers);
-      // Caches between client and server must keep the encodings apart, whichever this one gets.
-      headers.append('Vary', 'Accept-Encoding');
-      const encoding = negotiate(request.headers.get('accept-encoding'), settings.encodings);
-      if (!encoding) return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
-      return kind === 'json' ? compressJson(response, headers, encoding, settings.minBytes) : compressEventStream(response, headers, encoding, settings.minBytes);
-    },
+    fetch: async (request, options) => compressResponse(request.headers.get('accept-encoding'), await handler.fetch(request, options), settings),
   };
 }
 
-function compressibleKind(response: Response): 'json' | 'sse' | undefined {
+/** A handler's answer as withCompression gives it: `acceptEncoding` is the request's Accept-Encoding. */
+export async function compressResponse(acceptEncoding: string | null, response: Response, settings: CompressionSettings): Promise<Response> {
+  if (settings.encodings.length === 0) return response;
+  const kind = compressibleKind(response);
+  if (!kind || response.body === null) return response;
+  const headers = new Headers(response.headers);
+  // Caches between client and server must keep the encodings apart, whichever this one gets.
+  headers.append('Vary', 'Accept-Encoding');
+  const encoding = negotiate(acceptEncoding, settings.encodings);
+  if (!encoding) return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  return kind === 'json' ? compressJson(response, headers, encoding, settings.minBytes) : compressEventStream(response, headers, encoding, settings.minBytes);
+}
+
+/** A whole body compressed with `encoding` (a JSON answer). */
+export function compressBody(body: Uint8Array, encoding: CompressionEncoding): Promise<Uint8Array> {
+  return encoding === 'br' ? compressBrotli(body, { ...BROTLI, params: { ...BROTLI.params, [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } }) : compressGzip(body);
+}
+
+export function compressibleKind(response: Response): 'json' | 'sse' | undefined {
   if (response.headers.has('content-encoding') || response.status === 204 || response.status === 304) return undefined;
   const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type === 'application/json') return 'json';
@@ -96,7 +104,7 @@ async function compressJson(response: Response, headers: Headers, encoding: Comp
   const body = new Uint8Array(await response.arrayBuffer());
   const init = { status: response.status, statusText: response.statusText, headers };
   if (body.byteLength < minBytes) return new Response(body, init);
-  const compressed = encoding === 'br' ? await compressBrotli(body, { ...BROTLI, params: { ...BROTLI.params, [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } }) : await compressGzip(body);
+  const compressed = await compressBody(body, encoding);
   headers.set('Content-Encoding', encoding);
   headers.set('Content-Length', String(compressed.byteLength));
   return new Response(compressed, init);

@@ -10,23 +10,21 @@
  * /mcp itself: mcp-endpoint.ts. Any 5xx this server answers that is not deliberate back-pressure
  * is a failure: logged at `error` with the request's id.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 
 import type { App } from '../app.js';
 import { principalFromAuthInfo } from '../auth/principal.js';
 import { StartupError } from '../startup-error.js';
 import { APPROVER_SCOPE, createApprovalsEndpoint } from './approvals-endpoint.js';
-import { withCompression } from './compression.js';
 import { createHttpGuards, servedScopesOf } from './http-guards.js';
 import { sendJson } from './http-responses.js';
 import { httpRoutes, routeFor } from './http-routes.js';
 import { createMcpEndpoint } from './mcp-endpoint.js';
+import { nodeMcpHandler } from './node-adapter.js';
 import { sendMetrics, sendReadiness } from './observability-endpoints.js';
 import { resourceMetadataOf } from './protected-resource.js';
 import { originForm } from './request-target.js';
@@ -38,20 +36,41 @@ export interface RunningHttpServer extends RunningTransport {
   server: Server;
 }
 
-/** What is known of the request being answered, for the error log of a 5xx. */
-interface RequestContext {
-  requestId: string;
-  /** What the SDK handler reported while answering it (most are a client's mistake, logged at debug). */
-  sdkErrors: Error[];
+/**
+ * The last errors the SDK handler reported (most are a client's mistake, logged at debug), for
+ * the error log of a 5xx: those reported while that request was being answered. Numbered, not
+ * tied to a request through AsyncLocalStorage, which would slow every request (on Node 20 and
+ * 22 it hooks every promise; see observability/tracing.ts): under concurrency the list may name
+ * another request's errors too, never fewer than its own (up to the last RECENT_ERRORS).
+ */
+class RecentErrors {
+  private readonly errors: string[] = [];
+  /** How many were ever reported: a request notes it when it starts. */
+  count = 0;
+
+  add(error: Error): void {
+    this.errors[this.count % RECENT_ERRORS] = error.message;
+    this.count += 1;
+  }
+
+  /** The messages reported since `since` (a count noted earlier), oldest first. */
+  since(since: number): string[] {
+    const from = Math.max(since, this.count - RECENT_ERRORS);
+    const messages: string[] = [];
+    for (let i = from; i < this.count; i++) messages.push(this.errors[i % RECENT_ERRORS]!);
+    return messages;
+  }
 }
+
+const RECENT_ERRORS = 20;
 
 export async function serveOverHttp(app: App): Promise<RunningHttpServer> {
   const { config, logger } = app;
   const settings = config.http;
-  const requests = new AsyncLocalStorage<RequestContext>();
+  const sdkErrors = new RecentErrors();
   const onerror = (error: Error) => {
-    requests.getStore()?.sdkErrors.push(error);
-    logger.debug({ err: error, requestId: requests.getStore()?.requestId }, 'MCP request rejected');
+    sdkErrors.add(error);
+    logger.debug({ err: error }, 'MCP request rejected');
   };
 
   // The factory runs per request; authInfo is what mcp-endpoint.ts attaches after authenticating.
@@ -59,8 +78,8 @@ export async function serveOverHttp(app: App): Promise<RunningHttpServer> {
     maxRequestBodySize: settings.maxBodyBytes,
     onerror,
   });
-  // Answers compressed as Accept-Encoding allows, above HTTP_COMPRESSION_MIN_BYTES (compression.ts).
-  const forwardToMcp = toNodeHandler(withCompression(mcp, settings.compression), { maxRequestBodySize: settings.maxBodyBytes, onerror });
+  // On node:http (node-adapter.ts); answers compressed as Accept-Encoding allows, above HTTP_COMPRESSION_MIN_BYTES (compression.ts).
+  const forwardToMcp = nodeMcpHandler(mcp, { maxRequestBodySize: settings.maxBodyBytes, compression: settings.compression, onerror });
   let accepting = true;
 
   const humanApprovals = app.tools.some((tool) => tool.approval === 'human');
@@ -76,7 +95,8 @@ export async function serveOverHttp(app: App): Promise<RunningHttpServer> {
   });
 
   const server = createServer((req, res) => {
-    const context: RequestContext = { requestId: randomUUID(), sdkErrors: [] };
+    const requestId = randomUUID();
+    const errorsBefore = sdkErrors.count;
     // An absolute-form target (`POST http://host/mcp`, RFC 9112 §3.2.2) is served as its
     // origin-form: what follows (and the SDK) sees the path, the Host check the target's authority.
     if (!originForm(req)) return sendJson(res, 400, { error: 'bad request target' });
@@ -86,19 +106,17 @@ export async function serveOverHttp(app: App): Promise<RunningHttpServer> {
       // any other 5xx means this server failed, and is logged whatever LOG_LEVEL says about debug.
       if (res.statusCode < 500 || (res.statusCode === 503 && res.hasHeader('retry-after'))) return;
       logger.error(
-        { requestId: context.requestId, method: req.method, path, status: res.statusCode, errors: context.sdkErrors.map((error) => error.message) },
+        { requestId, method: req.method, path, status: res.statusCode, errors: sdkErrors.since(errorsBefore) },
         'HTTP request answered with a server error',
       );
     });
-    requests.run(context, () =>
-      Promise.resolve()
-        .then(() => routeFor(routes, path)(req, res, path))
-        .catch((error: unknown) => {
-          logger.error({ err: error, requestId: context.requestId, path }, 'HTTP request failed');
-          if (!res.headersSent) sendJson(res, 500, { error: 'internal error', requestId: context.requestId });
-          else res.end();
-        }),
-    );
+    Promise.resolve()
+      .then(() => routeFor(routes, path)(req, res, path))
+      .catch((error: unknown) => {
+        logger.error({ err: error, requestId, path }, 'HTTP request failed');
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error', requestId });
+        else res.end();
+      });
   });
 
   await new Promise<void>((resolve, reject) => {

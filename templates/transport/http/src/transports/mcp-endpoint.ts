@@ -9,22 +9,21 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import type { NodeMcpRequestHandler } from '@modelcontextprotocol/node';
-
 import type { App } from '../app.js';
 import { createToolCallAudit, toolCallsIn, type ToolCall } from '../audit/tool-call-audit.js';
 import { missingScopes, type Principal } from '../auth/principal.js';
 import { noteSwallowedArgumentKeys } from '../pipeline/swallowed-keys.js';
 import { servedScopesOf, type HttpGuards } from './http-guards.js';
 import { jsonRpcIdOf, sendJsonRpcError } from './http-responses.js';
+import type { ForwardToMcp } from './node-adapter.js';
 import { isJsonContentType, readJsonBody, type JsonBody } from './read-json-body.js';
 import { createTrafficGate } from './traffic-gate.js';
 
 /** What /mcp answers itself or hands to the SDK handler; any other method gets 405. */
 const MCP_METHODS = new Set(['POST', 'GET', 'DELETE', 'HEAD', 'OPTIONS']);
 
-/** `forwardToMcp`: the SDK handler, on node:http (toNodeHandler). */
-export function createMcpEndpoint(app: App, guards: HttpGuards, forwardToMcp: NodeMcpRequestHandler) {
+/** `forwardToMcp`: the SDK handler, on node:http (node-adapter.ts). */
+export function createMcpEndpoint(app: App, guards: HttpGuards, forwardToMcp: ForwardToMcp) {
   const maxBodyBytes = app.config.http.maxBodyBytes;
   const admitRequest = createTrafficGate(app);
   const callAudit = createToolCallAudit(app);
@@ -91,9 +90,11 @@ export function createMcpEndpoint(app: App, guards: HttpGuards, forwardToMcp: No
     await callAudit.unknownTools(calls, principal);
     noteSwallowedArgumentKeys(parsedBody);
     // A client that hangs up mid-call gets an error status from the SDK too; that is not a refusal.
-    let clientLeft = false;
+    // Nor is one that hung up already, while this request waited for its budgets (the SDK
+    // answers its aborted request with 499 and runs no call).
+    let clientLeft = res.destroyed;
     res.once('close', () => (clientLeft = !res.writableFinished));
-    // toNodeHandler forwards req.auth to the handler as authInfo; the factory turns it back into the Principal.
+    // The adapter forwards req.auth to the handler as authInfo; the factory turns it back into the Principal.
     await forwardToMcp(Object.assign(req, { auth: admitted }), res, parsedBody);
     // An error status is the SDK refusing the request itself (Accept, protocol version, Mcp-*
     // headers), before any call reached the pipeline: those calls are audited here.
