@@ -11,9 +11,11 @@ import { join, relative, resolve } from 'node:path';
 import { PostgresImportSpec, type ToolSpec } from '../spec/project-spec.js';
 import { describeIssues, SpecError, type FieldLabeler } from '../spec/issues.js';
 import { toolLockEntry } from '../contract/tools-lock.js';
-import { replaceChange } from '../apply/changes.js';
+import { replaceChange, type ChangeList } from '../apply/changes.js';
+import { sha256 } from '../upgrade/state-files.js';
+import { toolFileName } from '../spec/project-spec.js';
 import type { RepoState } from '../upgrade/repo-state.js';
-import { importPostgres, type ImportedTool, type PostgresImport } from '../import/postgres/index.js';
+import { importPostgres, revocationSql, REVOCATIONS_MARK, type ImportedTool, type PostgresImport } from '../import/postgres/index.js';
 import { addLockEntries } from './lock-entry.js';
 import { currentSpec, inMcpGenJson, respec, type Respec } from './respec.js';
 
@@ -26,6 +28,8 @@ export interface ImportPostgresResult extends Respec {
   migrationPath: string | undefined;
   /** Imported tools of the previous import that this one no longer makes. */
   removed: string[];
+  /** Of those, the ones whose files stay because you edited them: each with the paths kept. */
+  keptRemoved: Array<{ tool: string; paths: string[]; edited: string[] }>;
   /** Whether the postgres backend was added to the repo for the import. */
   addedBackend: boolean;
 }
@@ -40,7 +44,12 @@ export async function planImportPostgres(
   options: { databaseUrl: string | undefined; label: FieldLabeler },
 ): Promise<ImportPostgresResult> {
   const current = currentSpec(repo);
-  const rawOverlay = { ...(current.postgresImport ?? { source: 'DATABASE_URL' }), ...flags };
+  const stored = current.postgresImport;
+  const rawOverlay: Record<string, unknown> = { ...(stored ?? { source: 'DATABASE_URL' }), ...flags };
+  // Tables chosen anew (--table) keep the last import's shared ones that are still among them.
+  if (Array.isArray(flags.tables) && flags.shared === undefined && stored) {
+    rawOverlay.shared = stored.shared.filter((table) => (flags.tables as unknown[]).includes(table));
+  }
   const parsed = PostgresImportSpec.safeParse(rawOverlay);
   if (!parsed.success) throw new SpecError(describeIssues(parsed.error.issues, rawOverlay, options.label));
   const overlay = parsed.data;
@@ -75,11 +84,61 @@ export async function planImportPostgres(
   const added = result.spec.tools.filter((t) => names.has(t.name) && !locked.has(t.name));
   await addLockEntries(result.changes, repo, 'tools', added.map((t) => [t.name, toolLockEntry(t)] as const));
 
-  const migrationPath = await migrationFor(repo, imported.migration, [...result.changes.changes.map((c) => c.path)]);
+  const removed = previous.map((t) => t.name).filter((n) => !names.has(n));
+  const keptRemoved = await settleRemovedTools(result.changes, repo, removed);
+
+  // Grants for what this import serves; revoked for what the previous one served and this one does not.
+  const revocations = revocationSql(...noLongerServed(previous, imported.tools));
+  const migration = revocations ? `${imported.migration}\n${revocations}` : imported.migration;
+  const migrationPath = await migrationFor(repo, migration, [...result.changes.changes.map((c) => c.path)]);
   if (migrationPath) {
-    replaceChange(result.changes, { path: migrationPath, class: 'scaffold', action: 'create', contents: imported.migration, reason: 'row-level security and grants for the imported tables' });
+    replaceChange(result.changes, {
+      path: migrationPath,
+      class: 'scaffold',
+      action: 'create',
+      contents: migration,
+      reason: revocations ? 'row-level security and grants for the imported tables; grants revoked on those no longer served' : 'row-level security and grants for the imported tables',
+    });
   }
-  return { ...result, imported, migrationPath, removed: previous.map((t) => t.name).filter((n) => !names.has(n)), addedBackend };
+  return { ...result, imported, migrationPath, removed, keptRemoved, addedBackend };
+}
+
+/**
+ * A removed tool's files, as the update table has them for a file the templates dropped: deleted
+ * while untouched since generated, kept when you edited one. The planner alone would keep the
+ * tool file and test (scaffold: yours) and delete the query module, leaving a tool file that
+ * imports a module gone; so a tool's files go together: all deleted, or all kept and reported.
+ */
+async function settleRemovedTools(changes: ChangeList, repo: RepoState, removed: readonly string[]): Promise<ImportPostgresResult['keptRemoved']> {
+  const kept: ImportPostgresResult['keptRemoved'] = [];
+  for (const name of removed) {
+    const file = toolFileName(name);
+    const paths = [`src/tools/${file}.ts`, `test/tools/${file}.test.ts`, `src/backends/postgres/imported/${file}.ts`];
+    const onDisk: Array<{ path: string; class: NonNullable<ChangeList['changes'][number]['class']> }> = [];
+    const edited: string[] = [];
+    for (const path of paths) {
+      const entry = repo.manifest[path];
+      const change = changes.changes.find((c) => c.path === path);
+      // Only a file the render dropped (a tool of the same name made again keeps its files).
+      if (!entry || !change || !['keep', 'delete', 'conflict'].includes(change.action)) continue;
+      const disk = await repo.readDisk(path);
+      if (disk === undefined) continue;
+      onDisk.push({ path, class: entry.class });
+      if (sha256(disk) !== entry.sha256) edited.push(path);
+    }
+    if (onDisk.length === 0) continue;
+    for (const { path, class: cls } of onDisk) {
+      replaceChange(
+        changes,
+        edited.length === 0
+          ? { path, class: cls, action: 'delete', reason: `${name} is no longer imported` }
+          : { path, class: cls, action: 'keep', reason: `${name} is no longer imported, but you edited ${edited.join(', ')}: kept for you to remove` },
+      );
+    }
+    changes.conflicts = changes.conflicts.filter((path) => !paths.includes(path));
+    if (edited.length > 0) kept.push({ tool: name, paths: onDisk.map((f) => f.path), edited });
+  }
+  return kept;
 }
 
 /**
@@ -154,7 +213,27 @@ export function nextMigrationPath(paths: readonly string[]): string {
   return `${MIGRATIONS_DIR}/${String(Math.max(0, ...numbers) + 1).padStart(4, '0')}${MIGRATION_SUFFIX}`;
 }
 
-/** The next migration's path, or undefined when the last import migration already holds `sql`. */
+/** The tables the previous import's tools read and this one's do not, and those it no longer writes (but still reads). */
+function noLongerServed(
+  previous: readonly ToolSpec[],
+  now: readonly ImportedTool[],
+): [Array<{ schema: string; table: string }>, Array<{ schema: string; table: string }>] {
+  const key = (q: { schema: string; table: string }) => JSON.stringify([q.schema, q.table]);
+  const tables = (tools: ReadonlyArray<{ query?: ToolSpec['query'] }>, writes: boolean) => {
+    const found = new Map<string, { schema: string; table: string }>();
+    for (const { query } of tools) {
+      if (query && (!writes || query.kind === 'create' || query.kind === 'update')) found.set(key(query), { schema: query.schema, table: query.table });
+    }
+    return found;
+  };
+  const read = tables(now, false);
+  const written = tables(now, true);
+  const dropped = [...tables(previous, false)].filter(([k]) => !read.has(k)).map(([, t]) => t);
+  const unwritten = [...tables(previous, true)].filter(([k]) => read.has(k) && !written.has(k)).map(([, t]) => t);
+  return [dropped, unwritten];
+}
+
+/** The next migration's path, or undefined when the last import migration already holds `sql` (its revocations aside). */
 async function migrationFor(repo: RepoState, sql: string, rendered: string[]): Promise<string | undefined> {
   let onDisk: string[] = [];
   try {
@@ -164,7 +243,10 @@ async function migrationFor(repo: RepoState, sql: string, rendered: string[]): P
   }
   const files = [...new Set([...onDisk, ...rendered.filter((p) => p.startsWith(`${MIGRATIONS_DIR}/`)).map((p) => p.slice(MIGRATIONS_DIR.length + 1))])].sort();
   const lastImport = files.filter((name) => name.endsWith(MIGRATION_SUFFIX)).at(-1);
-  if (lastImport && (await repo.readDisk(`${MIGRATIONS_DIR}/${lastImport}`)) === sql) return undefined;
+  const last = lastImport === undefined ? undefined : await repo.readDisk(`${MIGRATIONS_DIR}/${lastImport}`);
+  // What the last one revoked is done: the same schema without new revocations needs no migration.
+  const schemaPart = (text: string) => text.split(`\n${REVOCATIONS_MARK}\n`)[0];
+  if (last !== undefined && (last === sql || (!sql.includes(REVOCATIONS_MARK) && schemaPart(last) === sql))) return undefined;
   const next = Math.max(0, ...files.map((name) => Number(/^(\d+)_/.exec(name)?.[1] ?? 0))) + 1;
   return `${MIGRATIONS_DIR}/${String(next).padStart(4, '0')}${MIGRATION_SUFFIX}`;
 }

@@ -15,6 +15,10 @@ import { toolName } from '../../src/import/postgres/names.js';
 import { PostgresImportSpec } from '../../src/spec/project-spec.js';
 import { SpecError } from '../../src/spec/issues.js';
 import { queryContext } from '../../src/render/query-context.js';
+import { toolsLock } from '../../src/contract/tools-lock.js';
+import { currentSpec } from '../../src/commands/respec.js';
+import { readRepoState } from '../../src/upgrade/repo-state.js';
+import { classifyChanges, type ContractDoc } from '../../templates/base/scripts/contract/classify.js';
 
 const SCHEMA = `
 CREATE TABLE customers (
@@ -228,6 +232,59 @@ describe('mcp-gen import postgres', () => {
     expect(after['src/tools/get_customer.ts']).toContain('// kept by the team');
     expect(after['src/backends/postgres/imported/get_customer.ts']).toContain("'phone', t.\"phone\"");
     expect(after['db/migrations/0006_postgres_import.sql']).toContain('ADD COLUMN IF NOT EXISTS "phone" text;');
+  }, 300_000);
+
+  it('a re-import that leaves a table out: its untouched files go, an edited tool stays and is reported, its grants are revoked', async () => {
+    // From the test above: customers (get_customer.ts edited by the team) and countries (shared), writes off.
+    const tools = (files: Record<string, string>, table: string) => Object.keys(files).filter((p) => new RegExp(`/(get|list|search)_${table}`).test(p)).sort();
+    const before = await readTree(repo);
+    expect(tools(before, 'countr')).toHaveLength(9);
+    const lockBefore = JSON.parse(before['contracts/tools.lock.json']!);
+
+    const dropCountries = await mcpGenCli('import', 'postgres', '-C', repo, '--table', 'customers');
+    expect(dropCountries.code, dropCountries.stderr).toBe(0);
+    expect(dropCountries.stdout).toMatch(/get_country +removed \(its table or kind is no longer imported\): no longer served; its files are deleted/);
+    const after = await readTree(repo);
+    expect(tools(after, 'countr')).toEqual([]);
+    expect(after['src/tools/registry.ts']).not.toContain('get_country');
+    expect(JSON.parse(after['.mcp-gen/manifest.json']!).files['src/tools/get_country.ts']).toBeUndefined();
+    // The lock keeps the removed tools: the contract check reports each removal as breaking.
+    expect(JSON.parse(after['contracts/tools.lock.json']!)).toEqual(lockBefore);
+    const spec = currentSpec(await readRepoState(repo));
+    const findings = classifyChanges(lockBefore as ContractDoc, toolsLock(spec) as ContractDoc, { today: '2026-01-15' });
+    expect(findings.filter((f) => f.class === 'breaking').map((f) => f.message)).toEqual([
+      'get_country: tool was removed without being deprecated first (breaking)',
+      'list_countries: tool was removed without being deprecated first (breaking)',
+      'search_countries: tool was removed without being deprecated first (breaking)',
+    ]);
+    // The new migration takes back what the server's roles were granted on countries.
+    const revoking = after['db/migrations/0007_postgres_import.sql']!;
+    expect(revoking).toContain('-- Revoked: what this import no longer serves.');
+    expect(revoking).toContain(`  IF to_regclass('"public"."countries"') IS NOT NULL THEN\n    REVOKE SELECT, INSERT, UPDATE ON "public"."countries" FROM mcp_reader, mcp_writer;`);
+    expect(revoking).not.toContain('GRANT SELECT ON "public"."countries"');
+    // Done once: the same choices again add no migration.
+    expect((await mcpGenCli('import', 'postgres', '-C', repo)).code).toBe(0);
+    expect(await migrations()).not.toContain('0008_postgres_import.sql');
+
+    // Writes on, then off again: the writer's INSERT and UPDATE are revoked.
+    expect((await mcpGenCli('import', 'postgres', '-C', repo, '--writes')).code).toBe(0);
+    expect((await readTree(repo))['db/migrations/0008_postgres_import.sql']).toContain('GRANT INSERT, UPDATE ON "public"."customers" TO mcp_writer;');
+    const noWrites = await mcpGenCli('import', 'postgres', '-C', repo, '--no-writes');
+    expect(noWrites.code, noWrites.stderr).toBe(0);
+    expect((await readTree(repo))['db/migrations/0009_postgres_import.sql']).toContain('REVOKE INSERT, UPDATE ON "public"."customers" FROM mcp_writer;');
+
+    // customers left out too (countries back in): get_customer.ts was edited, so its files stay, reported; the others go.
+    const dropCustomers = await mcpGenCli('import', 'postgres', '-C', repo, '--table', 'countries', '--shared', 'countries');
+    expect(dropCustomers.code, dropCustomers.stderr).toBe(0);
+    expect(dropCustomers.stdout).toContain(
+      'get_customer                     removed (its table or kind is no longer imported): no longer served; you edited src/tools/get_customer.ts, so src/tools/get_customer.ts, test/tools/get_customer.test.ts, src/backends/postgres/imported/get_customer.ts are kept for you to delete',
+    );
+    const last = await readTree(repo);
+    expect(last['src/tools/get_customer.ts']).toContain('// kept by the team');
+    expect(last['src/backends/postgres/imported/get_customer.ts']).toBeDefined();
+    expect(last['test/tools/get_customer.test.ts']).toBeDefined();
+    expect(tools(last, 'customer').filter((p) => !p.includes('get_customer'))).toEqual([]);
+    expect(last['src/tools/registry.ts']).not.toContain('get_customer');
   }, 300_000);
 });
 

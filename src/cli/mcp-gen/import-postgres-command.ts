@@ -6,7 +6,6 @@ import { Command } from 'commander';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { readRepoState } from '../../upgrade/repo-state.js';
 import { planImportPostgres } from '../../commands/import-postgres.js';
-import { toolFileName } from '../../spec/project-spec.js';
 import { EXIT_OK } from '../../user-error.js';
 import type { Output } from '../output.js';
 import { addPostgresImportOptions, POSTGRES_FLAG_OF, postgresImportFlags, type PostgresImportFlags } from '../postgres-import-flags.js';
@@ -57,7 +56,12 @@ async function runImport(source: string | undefined, options: ImportPostgresOpti
     lines.push(`  ${tool.name.padEnd(32)} ${tool.access}${approval}  (${tool.query!.kind} on ${tool.query!.table}${tool.query!.tenant ? '' : ', shared'})`);
   }
   for (const name of result.removed) {
-    lines.push(`  ${name.padEnd(32)} removed (its table or kind is no longer imported): no longer served; its files src/tools/${toolFileName(name)}.ts and its test are yours to delete`);
+    const kept = result.keptRemoved.find((k) => k.tool === name);
+    lines.push(
+      kept
+        ? `  ${name.padEnd(32)} removed (its table or kind is no longer imported): no longer served; you edited ${kept.edited.join(', ')}, so ${kept.paths.join(', ')} are kept for you to delete (its test fails while they stay)`
+        : `  ${name.padEnd(32)} removed (its table or kind is no longer imported): no longer served; its files are deleted`,
+    );
   }
   if (result.addedBackend) lines.push('The postgres backend is added to the repo.');
   lines.push(result.migrationPath ? `Migration: ${result.migrationPath}` : 'No new migration: the last import\'s migration already holds this schema.');

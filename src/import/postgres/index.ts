@@ -14,7 +14,7 @@ import { DATABASE_URL_SOURCE, readSchemaFromDump, readSchemaFromUrl } from './so
 export { DATABASE_URL_SOURCE } from './sources.js';
 export type { ImportedTool, ImportPlan, OverlayLabel } from './map-tools.js';
 export { mapSchema } from './map-tools.js';
-export { migrationSql } from './migration-sql.js';
+export { migrationSql, revocationSql, REVOCATIONS_MARK } from './migration-sql.js';
 export type { DbSchema } from './schema.js';
 
 export interface PostgresImport extends ImportPlan {

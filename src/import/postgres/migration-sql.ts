@@ -99,6 +99,34 @@ export function migrationSql(schema: DbSchema, tables: ReadonlyArray<{ table: Db
   return `${out.join('\n')}\n`;
 }
 
+/** The first line of a migration's revocations: what comes after it is not the schema's. */
+export const REVOCATIONS_MARK = '-- Revoked: what this import no longer serves.';
+
+/**
+ * What a re-import no longer serves, taken back from the server's roles: every grant on a table
+ * no longer imported, and the writer's INSERT and UPDATE on a table whose write tools are gone
+ * (--no-writes, or the table now shared). Each is guarded by to_regclass: a table dropped from the
+ * database has no grants left to revoke. Empty when nothing was dropped.
+ */
+export function revocationSql(
+  dropped: ReadonlyArray<{ schema: string; table: string }>,
+  unwritten: ReadonlyArray<{ schema: string; table: string }>,
+): string {
+  if (dropped.length === 0 && unwritten.length === 0) return '';
+  const guarded = ({ schema, table }: { schema: string; table: string }, statement: (name: string) => string) => {
+    const name = `${quoteIdent(schema)}.${quoteIdent(table)}`;
+    return ['DO $$', 'BEGIN', `  IF to_regclass(${literal(name)}) IS NOT NULL THEN`, `    ${statement(name)}`, '  END IF;', 'END', '$$;'];
+  };
+  const out = [REVOCATIONS_MARK];
+  for (const table of dropped) {
+    out.push(`--   ${table.table}: no longer imported`, ...guarded(table, (name) => `REVOKE SELECT, INSERT, UPDATE ON ${name} FROM ${READ_ROLE}, ${WRITE_ROLE};`));
+  }
+  for (const table of unwritten) {
+    out.push(`--   ${table.table}: no write tools any more`, ...guarded(table, (name) => `REVOKE INSERT, UPDATE ON ${name} FROM ${WRITE_ROLE};`));
+  }
+  return `${out.join('\n')}\n`;
+}
+
 /** serial / bigserial / smallserial for a column whose default draws from its own sequence. */
 function serialType(column: DbColumn): string | undefined {
   if (!column.defaultSql || !/^nextval\(/.test(column.defaultSql)) return undefined;
