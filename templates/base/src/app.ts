@@ -107,7 +107,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   let rollout: ToolRollout;
   try {
-    rollout = new ToolRollout(config.rollout, [...names, ...tools.flatMap((tool) => tool.routesTo ?? [])], logger);
+    rollout = new ToolRollout(config.rollout, [...names, ...tools.flatMap((tool) => (tool.routesTo ?? []).map((routed) => routed.name))], logger);
   } catch (error) {
     authenticator.close();
     throw new StartupError(`${config.rollout?.file ? `MCP_TOOL_ROLLOUT_FILE=${config.rollout.file}` : 'MCP_TOOL_ROLLOUT'}: ${(error as Error).message}`);

@@ -70,8 +70,11 @@ export interface ToolDefinition<
    * call runs as a call of this tool (its handler says what is wrong).
    */
   route?(args: unknown): { tool: AnyTool; args: unknown } | undefined;
-  /** The names of the tools `route` may return: a tenant's rollout (MCP_TOOL_ROLLOUT) may name them as it names tools. */
-  routesTo?: readonly string[] | undefined;
+  /**
+   * The tools `route` may return, by name and approval: a tenant's rollout (MCP_TOOL_ROLLOUT) may
+   * name them as it names tools, and one with approval `human` opens /admin/approvals.
+   */
+  routesTo?: ReadonlyArray<{ name: string; approval?: ApprovalMode | undefined }> | undefined;
   /**
    * With `route`: every tool it may route to (an API catalog's operations). The contract check
    * records each as an operation of the lock, so a changed or removed one is classified as a

@@ -82,7 +82,8 @@ export async function serveOverHttp(app: App): Promise<RunningHttpServer> {
   const forwardToMcp = nodeMcpHandler(mcp, { maxRequestBodySize: settings.maxBodyBytes, compression: settings.compression, onerror });
   let accepting = true;
 
-  const humanApprovals = app.tools.some((tool) => tool.approval === 'human');
+  // A catalog's operations count: call_operation runs each as the tool it stands for.
+  const humanApprovals = app.tools.some((tool) => tool.approval === 'human' || (tool.routesTo ?? []).some((routed) => routed.approval === 'human'));
   const servedScopes = servedScopesOf(app);
   const resourceMetadata = resourceMetadataOf(app.authenticator.protectedResource, humanApprovals ? [...servedScopes, APPROVER_SCOPE] : servedScopes);
   const guards = createHttpGuards(app, resourceMetadata);
