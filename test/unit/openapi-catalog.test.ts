@@ -4,8 +4,9 @@
  * data), a mode switch on re-import, and the operations' entries in the contract lock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { parseSpec } from '../../src/spec/parse.js';
 import { callParams } from '../../src/spec/tool-defaults.js';
@@ -320,5 +321,36 @@ describe('the catalog in the contract lock', () => {
     const call = { ...operations[0]!, name: 'call_operation', approval: undefined, routes: () => operations };
     const served = currentContract({ tools: [call], resources: [], prompts: [] });
     expect(served.operations).toEqual((await readLock(repo)).operations);
+  });
+
+  it("checks a recorded consumer call of call_operation against the operation it names", async () => {
+    const { checkConsumers } = (await import(`../../templates/${'base/scripts/contract/consumers.js'}`)) as {
+      checkConsumers: (tools: unknown[], url: URL) => Array<{ tool: string; message: string }>;
+    };
+    const getThing = { name: 'get_thing', inputSchema: z.strictObject({ thingId: z.string(), region: z.string() }) };
+    const call = {
+      name: 'call_operation',
+      inputSchema: z.strictObject({ operation: z.string(), arguments: z.record(z.string(), z.unknown()).optional() }),
+      route: (args: { operation?: string; arguments?: unknown }) => (args.operation === 'get_thing' ? { tool: getThing, args: args.arguments ?? {} } : undefined),
+      routes: () => [getThing],
+    };
+    const dir = join(root.path, 'consumers');
+    await mkdir(dir, { recursive: true });
+    await writeFile(
+      join(dir, 'bot.json'),
+      JSON.stringify({
+        consumer: 'bot',
+        calls: [
+          { tool: 'call_operation', arguments: { operation: 'get_thing', arguments: { thingId: 't1', region: 'eu' } } },
+          { tool: 'call_operation', arguments: { operation: 'get_thing', arguments: { thingId: 't1' } } },
+          { tool: 'call_operation', arguments: { operation: 'delete_thing', arguments: { thingId: 't1' } } },
+        ],
+      }),
+    );
+    const breaks = checkConsumers([call], pathToFileURL(`${dir}/`));
+    expect(breaks.map((b) => `${b.tool}: ${b.message}`)).toEqual([
+      expect.stringMatching(/^get_thing: calls\[1\] \(through call_operation\) is no longer accepted: region: /),
+      'call_operation: calls[2]: the operation it names no longer exists',
+    ]);
   });
 });
