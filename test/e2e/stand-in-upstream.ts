@@ -129,6 +129,17 @@ function objectShape(schema: Json | undefined, depth = 0): { properties: Set<str
   return { properties, required };
 }
 
+/**
+ * An example's value. GitHub's document refers an example's `value` to an Example Object
+ * (`{ value, summary, x-github-… }`) rather than to the value itself: that object's value.
+ */
+function unwrapExample(example: unknown): unknown {
+  const isExampleObject = (value: unknown): value is Json =>
+    value !== null && typeof value === 'object' && !Array.isArray(value) && 'value' in value &&
+    Object.keys(value).every((key) => ['value', 'summary', 'description', 'externalValue'].includes(key) || key.startsWith('x-'));
+  return isExampleObject(example) ? example.value : example;
+}
+
 /** The documented success answer: the first 2xx (else `default`), its example or a minimal body of its schema. */
 function successAnswer(responses: Json, swagger2: boolean): { status: number; body: unknown } {
   const code = Object.keys(responses).find((c) => /^2/.test(c)) ?? (responses['default'] ? 'default' : undefined);
@@ -142,7 +153,7 @@ function successAnswer(responses: Json, swagger2: boolean): { status: number; bo
   }
   const content = jsonContent(response.content as Json | undefined);
   if (!content) return { status, body: undefined };
-  const example = content.example ?? (Object.values((content.examples ?? {}) as Json)[0] as Json | undefined)?.value;
+  const example = unwrapExample(content.example ?? (Object.values((content.examples ?? {}) as Json)[0] as Json | undefined)?.value);
   return { status, body: example !== undefined ? example : minimalValue(content.schema as Json | undefined) };
 }
 
