@@ -80,7 +80,16 @@ export const HttpBindingSpec = z
     path: z.string().min(1).max(2000).regex(/^\/[^\s]*$/, { error: 'must be a path starting with /, {name} for a path parameter' }),
     /** tool parameter -> where it goes and its name on the wire (absent: same name, in the query). */
     params: z
-      .record(z.string(), z.object({ in: z.enum(PARAM_LOCATIONS), name: z.string().min(1).max(200) }).strict())
+      .record(
+        z.string(),
+        z
+          .object({
+            in: z.enum(PARAM_LOCATIONS),
+            name: z.string().min(1).max(200),
+            explode: z.boolean().optional().describe('query arrays: one name=value pair per item (else one comma-separated value)'),
+          })
+          .strict(),
+      )
       .default({}),
     /** Sent on every call, never an argument (an overlay's hidden parameters). */
     fixed: z

@@ -190,6 +190,45 @@ describe('OpenAPI operations -> tools', () => {
     ]);
   });
 
+  it('sends a query array as the document says: one pair per item, or comma-joined', async () => {
+    const list = (name: string, extra: Record<string, unknown> = {}) => ({ name, in: 'query', schema: { type: 'array', items: { type: 'string' } }, ...extra });
+    const doc = {
+      openapi: '3.0.3',
+      info: { title: 'Lists', version: '1' },
+      paths: { '/things': { get: { operationId: 'listThings', parameters: [list('status'), list('tags', { explode: false }), list('ids', { style: 'pipeDelimited' })], responses: { '200': { description: 'ok' } } } } },
+    };
+    expect(byName(await imported(doc)).list_things!.http!.params).toEqual({
+      status: { in: 'query', name: 'status', explode: true },
+      tags: { in: 'query', name: 'tags' },
+      ids: { in: 'query', name: 'ids' },
+    });
+    const swagger = {
+      swagger: '2.0',
+      info: { title: 'Lists', version: '1' },
+      paths: {
+        '/things': {
+          get: {
+            operationId: 'listThings',
+            parameters: [
+              { name: 'status', in: 'query', type: 'array', items: { type: 'string' }, collectionFormat: 'multi' },
+              { name: 'tags', in: 'query', type: 'array', items: { type: 'string' } },
+            ],
+            responses: { '200': { description: 'ok' } },
+          },
+        },
+      },
+    };
+    expect(byName(await imported(swagger)).list_things!.http!.params).toEqual({
+      status: { in: 'query', name: 'status', explode: true },
+      tags: { in: 'query', name: 'tags' },
+    });
+    for (const file of ['3.0/json/petstore.json', '2.0/json/petstore.json']) {
+      const { document } = await loadOpenApiDocument(join(EXAMPLES, file), { baseDir: root.path });
+      const tool = importOpenApi(document, OpenApiImportSpec.parse({ source: file }), OPTIONS).tools.find(({ tool }) => tool.name === 'find_pets_by_status')!.tool;
+      expect(tool.http!.params.status, file).toEqual({ in: 'query', name: 'status', explode: true });
+    }
+  });
+
   it('describes each tool from its summary and description, with what its parameters mean', async () => {
     const tools = byName(await imported(shopDocument()));
     expect(tools.list_orders).toMatchObject({

@@ -124,7 +124,7 @@ function toolFor(op: ApiOperation, name: string, override: OperationOverrideSpec
   const binding: HttpBindingSpec = {
     method: op.method,
     path: op.path,
-    params: Object.fromEntries(mapped.map((p) => [p.spec.name, { in: p.in, name: p.wireName }])),
+    params: Object.fromEntries(mapped.map((p) => [p.spec.name, { in: p.in, name: p.wireName, ...(p.explode ? { explode: true } : {}) }])),
     fixed,
     ...(op.operationId ? { operationId: op.operationId } : {}),
     ...(responseText(op) ? { response: responseText(op) } : {}),

@@ -16,6 +16,8 @@ export interface ApiParameter {
   required: boolean;
   description?: string;
   schema: JsonSchema;
+  /** A query array sent as one `name=value` pair per item, not as one comma-separated value. */
+  explode?: boolean;
 }
 
 export interface ApiOperation {
@@ -87,6 +89,7 @@ export function listOperations(document: Record<string, unknown>): ApiOperation[
             required: where === 'path' || param.required === true,
             ...(text(param.description) ? { description: text(param.description) } : {}),
             schema: swagger2 ? swagger2Schema(param) : isObject(param.schema) ? param.schema : {},
+            ...(where === 'query' && repeatsArray(param, swagger2) ? { explode: true } : {}),
           });
         } else if (where === 'body' && isObject(param.schema)) {
           operation.body = { schema: param.schema, required: param.required === true, ...(text(param.description) ? { description: text(param.description) } : {}) };
@@ -122,6 +125,18 @@ export function listOperations(document: Record<string, unknown>): ApiOperation[
     }
   }
   return operations;
+}
+
+/**
+ * How a query array goes on the wire: OpenAPI 3's default (style form, explode true) and Swagger
+ * 2.0's `collectionFormat: multi` repeat the name per item (`status=a&status=b`); `explode: false`
+ * and Swagger 2.0's default csv join the items with commas.
+ */
+function repeatsArray(param: Record<string, unknown>, swagger2: boolean): boolean {
+  if (swagger2) return param.type === 'array' && param.collectionFormat === 'multi';
+  const schema = isObject(param.schema) ? param.schema : {};
+  const isArray = schema.type === 'array' || (Array.isArray(schema.type) && schema.type.includes('array'));
+  return isArray && (param.style === undefined || param.style === 'form') && param.explode !== false;
 }
 
 /** A Swagger 2.0 parameter carries its schema keywords itself. */

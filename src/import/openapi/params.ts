@@ -15,6 +15,8 @@ export interface MappedParam {
   in: ParamLocation;
   /** Its name in the document. */
   wireName: string;
+  /** A query array sent as one pair per item (ApiParameter.explode). */
+  explode?: boolean;
 }
 
 const MAX_DESCRIPTION = 1000;
@@ -142,15 +144,15 @@ export function paramFromSchema(name: string, schema: JsonSchema, required: bool
 export function operationParams(operation: ApiOperation): MappedParam[] {
   const mapped: MappedParam[] = [];
   const taken = new Set<string>();
-  const add = (wireName: string, where: ParamLocation, schema: JsonSchema, required: boolean, description: string | undefined) => {
+  const add = (wireName: string, where: ParamLocation, schema: JsonSchema, required: boolean, description: string | undefined, explode?: boolean) => {
     let name = paramNameFor(wireName);
     if (taken.has(name)) name = paramNameFor(`${where}_${name}`);
     for (let n = 2; taken.has(name); n += 1) name = `${paramNameFor(`${where}_${wireName}`).slice(0, 60)}_${n}`;
     taken.add(name);
-    mapped.push({ spec: paramFromSchema(name, schema, required, description), in: where, wireName });
+    mapped.push({ spec: paramFromSchema(name, schema, required, description), in: where, wireName, ...(explode ? { explode } : {}) });
   };
   const order = { path: 0, query: 1, header: 2 } as const;
-  for (const p of [...operation.parameters].sort((a, b) => order[a.in] - order[b.in])) add(p.name, p.in, p.schema, p.required, p.description);
+  for (const p of [...operation.parameters].sort((a, b) => order[a.in] - order[b.in])) add(p.name, p.in, p.schema, p.required, p.description, p.explode);
   const body = operation.body;
   if (body) {
     const shape = objectShape(body.schema);

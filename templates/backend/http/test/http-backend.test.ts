@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import type { BackendCall, BackendScope } from '../src/backends/backend-scope.js';
 import { HttpApiStore, type HttpApiSettings } from '../src/backends/http/http-backend.js';
+import { requestFor, type Operation } from '../src/backends/http/operation.js';
 import { searchRecords } from '../src/backends/http/records.js';
 import { summarizeList, truncateStrings } from '../src/pipeline/summarize.js';
 import { createLogger } from '../src/observability/logger.js';
@@ -125,6 +126,20 @@ describe('http backend', () => {
     expect(acme).toEqual({ status: 200, body: { path: '/api/v1/things?q=a+b&limit=5' }, attempts: 1 });
     expect(upstream.seen.map((h) => h.authorization)).toEqual(['Bearer secret-acme', 'Bearer secret-globex']);
     expect(upstream.seen[0]?.['x-request-id']).toBe('req-123');
+  });
+
+  it('sends a query list as one pair per item where the operation explodes it, else comma-joined', async () => {
+    const upstream = await startUpstream((_n, req, res) => json(res, 200, { path: req.url }));
+    const operation: Operation = {
+      method: 'GET',
+      path: '/pets',
+      params: { status: { in: 'query', name: 'status', explode: true }, tags: { in: 'query', name: 'tags' } },
+      fixed: [],
+    };
+    const request = requestFor(operation, { status: ['available', 'sold'], tags: ['a', 'b'] });
+    expect(request.query).toEqual({ status: ['available', 'sold'], tags: 'a,b' });
+    const answer = await storeFor(upstream).forTenant('acme', scoped()).get(request.path, request.query);
+    expect(answer.body).toEqual({ path: '/api/pets?status=available&status=sold&tags=a%2Cb' });
   });
 
   it('refuses a tenant without a credential, without calling the API', async () => {

@@ -11,7 +11,8 @@ export interface RecordedRequest {
   method: string;
   /** The path without the query. */
   path: string;
-  query: Record<string, string>;
+  /** A name sent more than once (an exploded query array) holds every value, in order. */
+  query: Record<string, string | string[]>;
   headers: Record<string, string | string[] | undefined>;
   /** The parsed JSON body; undefined when there was none. */
   body: unknown;
@@ -40,7 +41,7 @@ export async function startRecordingApi(): Promise<RecordingApi> {
       } catch {
         body = text;
       }
-      requests.push({ method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, body });
+      requests.push({ method: req.method ?? '', path: url.pathname, query: queryOf(url.searchParams), headers: req.headers, body });
       if (reply.body === undefined) {
         res.writeHead(reply.status).end();
         return;
@@ -62,4 +63,13 @@ export async function startRecordingApi(): Promise<RecordingApi> {
         server.close(() => resolve());
       }),
   };
+}
+
+function queryOf(params: URLSearchParams): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const name of new Set(params.keys())) {
+    const values = params.getAll(name);
+    query[name] = values.length === 1 ? values[0]! : values;
+  }
+  return query;
 }

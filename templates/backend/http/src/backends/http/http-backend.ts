@@ -60,7 +60,8 @@ import { elapsedMs, type BackendScope } from '../backend-scope.js';
 
 export type HttpApiSettings = Config['httpApi'];
 
-export type QueryValue = string | number | boolean | undefined;
+/** A list goes as one `name=value` pair per item. */
+export type QueryValue = string | number | boolean | readonly string[] | undefined;
 export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type ReadMethod = 'GET' | 'HEAD';
 
@@ -453,7 +454,8 @@ export class HttpApiStore {
       throw new Error(`http backend: path ${JSON.stringify(path)} leaves HTTP_API_BASE_URL`);
     }
     for (const [name, value] of Object.entries(query)) {
-      if (value !== undefined) url.searchParams.set(name, String(value));
+      if (Array.isArray(value)) for (const item of value) url.searchParams.append(name, item);
+      else if (value !== undefined) url.searchParams.set(name, String(value));
     }
     return url;
   }

@@ -5,8 +5,9 @@
  * - path parameters are URL-encoded into the path template (`/pets/{petId}`): an argument can
  *   never add a path segment or leave HTTP_API_BASE_URL;
  * - query and header parameters go as given (headers the backend sets itself, the credential
- *   first, are never the call's to give); body parameters make one JSON object, or a `json`
- *   parameter is the whole body;
+ *   first, are never the call's to give); a query array goes as one comma-separated value, or
+ *   as one pair per item where the binding says `explode` (`status=a&status=b`); body
+ *   parameters make one JSON object, or a `json` parameter is the whole body;
  * - the call carries the tenant's own API credential (the backend adds it), never the MCP
  *   client's token; GET and HEAD are retried on transient failures, other methods make one
  *   attempt unless the tool declares the write safe to repeat;
@@ -23,7 +24,7 @@ export interface Operation {
   /** Relative to HTTP_API_BASE_URL, with a `{name}` per path parameter. */
   path: string;
   /** Tool argument -> where it goes and its name on the wire. An argument not listed is not sent. */
-  params: Record<string, { in: ParamLocation; name: string }>;
+  params: Record<string, { in: ParamLocation; name: string; explode?: boolean }>;
   /** Values sent on every call (parameters the model never sees). */
   fixed: Array<{ in: ParamLocation; name: string; value: string | number | boolean }>;
 }
@@ -51,14 +52,15 @@ export function requestFor(operation: Operation, input: Record<string, unknown>)
   const headers: CallHeaders = {};
   let body: Record<string, unknown> | undefined;
   let json: unknown;
-  const place = (where: { in: ParamLocation; name: string }, value: unknown) => {
+  const place = (where: { in: ParamLocation; name: string; explode?: boolean }, value: unknown) => {
     if (value === undefined) return;
     switch (where.in) {
       case 'path':
         path[where.name] = encodeURIComponent(String(value));
         break;
       case 'query':
-        query[where.name] = Array.isArray(value) ? value.map(String).join(',') : typeof value === 'object' && value !== null ? JSON.stringify(value) : (value as QueryValue);
+        if (Array.isArray(value)) query[where.name] = where.explode ? value.map(String) : value.map(String).join(',');
+        else query[where.name] = typeof value === 'object' && value !== null ? JSON.stringify(value) : (value as QueryValue);
         break;
       case 'header':
         headers[where.name] = String(value);
