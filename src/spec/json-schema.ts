@@ -35,7 +35,28 @@ function shareToolDefinition(schema: Record<string, unknown>): void {
 }
 
 export function specJsonSchemaText(): string {
-  return `${JSON.stringify(specJsonSchema(), null, 2)}\n`;
+  return `${pretty(specJsonSchema(), '')}\n`;
+}
+
+/**
+ * JSON.stringify's two-space layout, except that a short list of plain values (an enum, a
+ * `required` list, a type union) stays on one line: a third of the lines were one enum value
+ * each, and every generated repo carries this file.
+ */
+function pretty(value: unknown, indent: string): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    if (value.every((item) => item === null || typeof item !== 'object')) {
+      const flat = `[${value.map((item) => JSON.stringify(item)).join(', ')}]`;
+      if (inner.length + flat.length <= 100) return flat;
+    }
+    return `[\n${value.map((item) => inner + pretty(item, inner)).join(',\n')}\n${indent}]`;
+  }
+  const entries = Object.entries(value).filter(([, item]) => item !== undefined);
+  if (entries.length === 0) return '{}';
+  return `{\n${entries.map(([key, item]) => `${inner}${JSON.stringify(key)}: ${pretty(item, inner)}`).join(',\n')}\n${indent}}`;
 }
 
 let built: string | undefined;

@@ -8,6 +8,13 @@ describe('schema/mcp-gen.schema.json', () => {
     expect(committed).toBe(specJsonSchemaText());
   });
 
+  it('is the schema as JSON, a short list of plain values on one line', () => {
+    const text = specJsonSchemaText();
+    expect(JSON.parse(text)).toEqual(specJsonSchema());
+    expect(text).toContain('"enum": ["stdio", "http", "both"]');
+    expect(Math.max(...text.split('\n').map((line) => line.length))).toBeLessThan(4200);
+  });
+
   it('describes the spec: enums, required fields and the tool name pattern', () => {
     const schema = specJsonSchema() as { properties: Record<string, any>; required: string[]; $defs: Record<string, any> };
     expect(schema.required).toEqual(['name', 'tools']);
