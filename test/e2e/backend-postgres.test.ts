@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { tempDir } from '../support/temp-dir.js';
-import { connectHttp, createKey, generate, npmRun, runCiCommands, SLOW, startHttp, structured, type RunningServer, SERVED } from './generated-repo.js';
+import { connectHttp, createKey, expectAllPassed, generate, npmRun, runCiCommands, type RunningServer, SERVED, SLOW, startHttp, structured } from './generated-repo.js';
 
 const PG = { host: '127.0.0.1', port: '5432', user: 'postgres' };
 /** A database of this run's own: never any other database on the server. */
@@ -65,11 +65,6 @@ async function psql(sql: string, db = 'postgres'): Promise<string> {
 }
 
 /** The generated suite's summary line must show tests ran and none failed. */
-function expectAllPassed(out: string): void {
-  expect(out).toMatch(/Tests\s+\d+ passed/);
-  expect(out).not.toMatch(/\d+ failed/);
-}
-
 beforeAll(async () => {
   root = await tempDir('cms-e2e-pg-');
   dir = join(root.path, 'crm-pg');

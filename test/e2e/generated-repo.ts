@@ -3,6 +3,7 @@
  * git commit and npm install), npm scripts build and test it, `npm start` serves it, and
  * the official SDK Client talks to it over HTTP and stdio.
  */
+import { expect } from 'vitest';
 import { execa, type ResultPromise } from 'execa';
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -74,6 +75,12 @@ export async function runCiCommands(dir: string): Promise<Record<GeneratedCiComm
     outputs[command] = all;
   }
   return outputs;
+}
+
+/** A generated repo's `npm test` output: tests ran, and none failed. */
+export function expectAllPassed(out: string): void {
+  expect(out).toMatch(/Tests\s+\d+ passed/);
+  expect(out).not.toMatch(/\d+ failed/);
 }
 
 /** `npm run keys -- create …` prints the key alone on stdout. An approver needs a subject other than the caller's. */
