@@ -97,6 +97,7 @@ export const HttpBindingSpec = z
       .default([]),
     operationId: z.string().max(200).optional().describe('The operation it was imported from.'),
     response: z.string().max(2000).optional().describe('What a successful answer holds.'),
+    output: z.record(z.string(), z.unknown()).optional().describe("The 2xx JSON answer's schema as the import reduced it (src/import/openapi/output-schema.ts)."),
     tags: z.array(z.string().max(200)).max(50).optional().describe("The operation's tags in the document (a catalog's search matches them)."),
   })
   .strict();
@@ -268,6 +269,7 @@ export const OperationOverrideSpec = z
       .record(z.string(), SCALAR)
       .optional()
       .describe('Parameters (by their name in the document) the model never sees, sent with these values on every call.'),
+    output: z.literal('untyped').optional().describe("untyped: the answer's data is not typed or checked (a document that misdescribes it)."),
   })
   .strict();
 
@@ -284,7 +286,7 @@ export const OpenApiImportSpec = z
     overrides: z
       .record(z.string(), OperationOverrideSpec)
       .default({})
-      .describe('Per operation (by operationId, or "METHOD /path"): name, title, description, access, approval, scopes, rate limit, hidden parameters.'),
+      .describe('Per operation (by operationId, or "METHOD /path"): name, title, description, access, approval, scopes, rate limit, hidden parameters, output.'),
     mode: z
       .enum(OPENAPI_MODES)
       .default('auto')

@@ -33,6 +33,8 @@ export interface ApiOperation {
   parameters: ApiParameter[];
   body?: { schema: JsonSchema; required: boolean; description?: string };
   response?: { status: string; description?: string; schema?: JsonSchema };
+  /** Every 2xx answer's JSON schema, by status; none when a 2xx answer is documented as other than JSON. */
+  answers?: JsonSchema[];
   /** The scopes of its (or the document's) first security requirement that names any; undefined: none named. */
   scopes?: string[];
   /** Why it cannot become a tool, when it cannot. */
@@ -119,6 +121,8 @@ export function listOperations(document: Record<string, unknown>): ApiOperation[
       }
       const response = successResponse(op, swagger2);
       if (response) operation.response = response;
+      const answers = jsonAnswers(op, swagger2);
+      if (answers) operation.answers = answers;
       const scopes = scopesOf(Array.isArray(op.security) ? op.security : documentSecurity);
       if (scopes) operation.scopes = scopes;
       operations.push(operation);
@@ -162,6 +166,35 @@ function successResponse(op: Record<string, unknown>, swagger2: boolean): ApiOpe
     if (isObject(media) && isObject(media.schema)) schema = media.schema;
   }
   return { status, ...(description ? { description } : {}), ...(schema ? { schema } : {}) };
+}
+
+/**
+ * The schemas of the 2xx answers with a JSON body, by status (an answer without a body adds
+ * none); undefined when one is documented with a body that is not JSON, which the tool cannot type.
+ */
+function jsonAnswers(op: Record<string, unknown>, swagger2: boolean): JsonSchema[] | undefined {
+  const responses = isObject(op.responses) ? op.responses : {};
+  const schemas: JsonSchema[] = [];
+  for (const status of Object.keys(responses).filter((code) => /^2(\d\d|XX)$/i.test(code)).sort()) {
+    const answer = responses[status];
+    if (!isObject(answer)) continue;
+    if (swagger2) {
+      const produces = Array.isArray(op.produces) ? (op.produces as unknown[]).filter((t): t is string => typeof t === 'string') : [];
+      if (isObject(answer.schema)) {
+        if (produces.length > 0 && !produces.some(isJsonType)) return undefined;
+        schemas.push(answer.schema);
+      }
+      continue;
+    }
+    const content = isObject(answer.content) ? answer.content : {};
+    const types = Object.keys(content);
+    if (types.length === 0) continue;
+    const json = types.find(isJsonType);
+    const media = json !== undefined ? content[json] : undefined;
+    if (json === undefined || !isObject(media)) return undefined;
+    schemas.push(isObject(media.schema) ? media.schema : {});
+  }
+  return schemas;
 }
 
 /** Security requirements are alternatives: the first that names scopes gives them. */

@@ -14,11 +14,14 @@ import { defineTool, type AnyTool } from '../tool-model/define-tool.js';
 import type { CatalogOperation } from './catalog-operation.js';
 import { inputSchemaOf } from './input-schema.js';
 
-/** What an operation answers (as an imported tool's): the status, the data, and what was cut. */
-function outputSchemaOf(operation: CatalogOperation): z.ZodObject {
+/**
+ * What an operation answers (as an imported tool's): the status, the data (typed by the
+ * document's answer when the import typed it: `answer`), and what was cut.
+ */
+function outputSchemaOf(operation: CatalogOperation, answer: z.ZodType | undefined): z.ZodObject {
   return z.object({
     status: z.number().int().describe('The HTTP status the API answered'),
-    data: z.unknown().optional().describe(operation.response ?? "The API's answer"),
+    data: (answer ?? z.unknown()).optional().describe(operation.response ?? "The API's answer"),
     omitted: z
       .array(z.object({ path: z.string(), total: z.number().int(), kept: z.number().int() }))
       .optional()
@@ -76,6 +79,10 @@ export class OperationCatalog {
     const operation = this.byName.get(name);
     if (!operation) return undefined;
     const write = operation.access === 'write';
+    // The import's reduced JSON Schema (loose objects, no enum or format checks) as zod; callOperation
+    // checks the API's answer against it, as an imported tool's.
+    const answer = operation.output ? z.fromJSONSchema(operation.output as Parameters<typeof z.fromJSONSchema>[0]) : undefined;
+    const call = answer ? { ...operation.operation, answer } : operation.operation;
     const tool = defineTool({
       name: operation.name,
       version: operation.version,
@@ -86,10 +93,10 @@ export class OperationCatalog {
       rateLimit: operation.rateLimit,
       approval: operation.approval,
       inputSchema: inputSchemaOf(operation.params),
-      outputSchema: outputSchemaOf(operation),
+      outputSchema: outputSchemaOf(operation, answer),
       // The tenant's own API credential, through the http backend's timeouts, retries (reads
       // only), circuit breaker and response cap: the same call an imported tool makes.
-      handler: async (input, ctx) => ({ ...(await callOperation(ctx.backends.http, operation.operation, input, write ? { idempotencyKey: ctx.requestId, idempotent: false } : {})) }),
+      handler: async (input, ctx) => ({ ...(await callOperation(ctx.backends.http, call, input, write ? { idempotencyKey: ctx.requestId, idempotent: false } : {})) }),
     });
     this.tools.set(name, tool);
     return tool;
@@ -137,7 +144,7 @@ export class OperationCatalog {
     };
   }
 
-  /** What describe_operation answers: the operation's description, access, approval, scopes and input JSON Schema. */
+  /** What describe_operation answers: the operation's description, access, approval, scopes, input JSON Schema and answer's JSON Schema. */
   describe(name: string) {
     const operation = this.byName.get(name)!;
     const schema = this.tool(name)!.inputSchema as z.ZodObject;
@@ -154,6 +161,7 @@ export class OperationCatalog {
       ...(operation.rateLimit ? { rateLimitPerMinute: operation.rateLimit.perMinute } : {}),
       inputSchema: z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>,
       ...(operation.response ? { response: operation.response } : {}),
+      ...(operation.output ? { outputSchema: operation.output } : {}),
     };
   }
 }

@@ -12,8 +12,14 @@
  *   client's token; GET and HEAD are retried on transient failures, other methods make one
  *   attempt unless the tool declares the write safe to repeat;
  * - an answer outside 2xx is the business error the model reads (`[not_found]`,
- *   `[invalid_request]`, `[conflict]` …, see assertOk); a long answer is shortened.
+ *   `[invalid_request]`, `[conflict]` …, see assertOk); a long answer is shortened;
+ * - an answer the document types (`answer`) is checked before it is shortened: one off its
+ *   documented schema is the API breaking its contract, `[upstream_contract]` naming the first
+ *   path that differs, never an invalid result of the tool.
  */
+import type { z } from 'zod';
+
+import { ToolError } from '../../tool-model/tool-error.js';
 import { DEFAULT_SUMMARY_LIMITS, summarizeValue, type OmittedItems } from '../../pipeline/summarize.js';
 import { assertOk, type CallHeaders, type HttpApiBackend, type QueryValue, type ReadMethod, type WriteMethod } from './http-backend.js';
 
@@ -27,6 +33,8 @@ export interface Operation {
   params: Record<string, { in: ParamLocation; name: string; explode?: boolean }>;
   /** Values sent on every call (parameters the model never sees). */
   fixed: Array<{ in: ParamLocation; name: string; value: string | number | boolean }>;
+  /** The documented 2xx JSON answer, the tool's `data` (absent: untyped, not checked). */
+  answer?: z.ZodType;
 }
 
 export interface OperationResult {
@@ -97,6 +105,31 @@ export async function callOperation(api: HttpApiBackend, operation: Operation, i
         });
   assertOk(response);
   if (response.body === undefined) return { status: response.status };
+  if (operation.answer) checkAnswer(operation, operation.answer, response.body);
   const summary = summarizeValue(response.body, DEFAULT_SUMMARY_LIMITS);
   return { status: response.status, data: summary.value, ...(summary.lists.length > 0 ? { omitted: summary.lists } : {}) };
+}
+
+/** What a JSON value is, as the error says it: `null`, `array`, `string`, … */
+function kindOf(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'undefined' ? 'nothing' : typeof value;
+}
+
+/** `data.items[3].id` */
+function pathText(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : `${text}.${String(key)}`), 'data');
+}
+
+/** Throws `upstream_contract` when `body` is not what the document says the operation answers. */
+function checkAnswer(operation: Operation, answer: z.ZodType, body: unknown): void {
+  const checked = answer.safeParse(body);
+  if (checked.success) return;
+  const issue = checked.error.issues[0]!;
+  const got = kindOf(issue.path.reduce<unknown>((value, key) => (value as Record<PropertyKey, unknown> | undefined)?.[key], body));
+  const expected = issue.code === 'invalid_type' ? issue.expected : issue.code === 'invalid_union' ? 'one of the documented shapes' : issue.message;
+  throw new ToolError(
+    'upstream_contract',
+    `The API's answer does not match its documented schema at ${pathText(issue.path)}: expected ${expected}, got ${got}. The API may have changed; tell the operator.`,
+    { operation: `${operation.method} ${operation.path}`, issues: checked.error.issues.slice(0, 5) },
+  );
 }
