@@ -132,7 +132,16 @@ export interface CatalogContext {
   /** The operations as a TypeScript array of JSON strings, one operation a line (src/api-catalog/operations.ts). */
   operations: string;
   /** Two read operations without a rate limit of their own, a write one without approval, one with approval human: for the generated tests. */
-  sample: { read: string | null; otherRead: string | null; write: string | null; human: string | null };
+  sample: {
+    read: string | null;
+    otherRead: string | null;
+    write: string | null;
+    human: string | null;
+    /** A JS object literal: operation name -> an answer its documented schema accepts. */
+    answers: string;
+    /** The read operation's answer off its schema, and the words of its error; null: untyped. */
+    readOffSchema: { answer: string; where: string } | null;
+  };
 }
 
 export function renderContext(spec: CompleteProjectSpec): RenderContext {
@@ -196,19 +205,29 @@ function catalogContext(specTools: readonly CompleteToolSpec[], operations: read
     return `  ${JSON.stringify(JSON.stringify(entry))},`;
   });
   const reads = operations.filter((op) => op.access === 'read' && !op.rateLimit);
+  const sample = {
+    read: reads[0]?.name ?? null,
+    otherRead: reads[1]?.name ?? null,
+    write: operations.find((op) => op.access === 'write' && op.approval === 'none')?.name ?? null,
+    human: operations.find((op) => op.approval === 'human')?.name ?? null,
+  };
+  // What the stand-in answers each sample operation: an answer its documented schema accepts.
+  const typed = operations.filter((op) => Object.values(sample).includes(op.name) && op.http?.output);
+  const answers = Object.fromEntries(typed.map((op) => [op.name, sampleAnswer(op.http!.output!)]));
   return {
     search: role('search'),
     describe: role('describe'),
     call: role('call'),
     count: operations.length,
     operations: lines.length === 0 ? '[]' : `[\n${lines.join('\n')}\n]`,
-    sample: {
-      read: reads[0]?.name ?? null,
-      otherRead: reads[1]?.name ?? null,
-      write: operations.find((op) => op.access === 'write' && op.approval === 'none')?.name ?? null,
-      human: operations.find((op) => op.approval === 'human')?.name ?? null,
-    },
+    sample: { ...sample, answers: JSON.stringify(answers, null, 2), readOffSchema: readOffSchema(operations.find((op) => op.name === sample.read)) },
   };
+}
+
+function readOffSchema(op: CompleteToolSpec | undefined): CatalogContext['sample']['readOffSchema'] {
+  const output = op?.http?.method === 'GET' ? op.http.output : undefined;
+  const sample = output ? answerSample(output) : null;
+  return sample?.offSchema ? { answer: sample.offSchema, where: sample.where } : null;
 }
 
 /** See {@link RenderContext.networked}. */
@@ -335,7 +354,7 @@ function answerSample(schema: Schema): NonNullable<HttpContext['answerSample']> 
   const scalar = firstScalar(schema, 'data');
   if (scalar) {
     const wrong = scalar.type === 'string' ? 42 : 'not a number';
-    const offSchema = JSON.stringify(scalar.set(wrong), null, 2);
+    const offSchema = JSON.stringify(scalar.set(wrong), null, 2).replace(/\n/g, '\n    ');
     return { valid, offSchema, where: JSON.stringify(`at ${scalar.path}: expected ${scalar.type === 'integer' ? 'number' : scalar.type}`) };
   }
   // No scalar to get wrong: a string where the document says object or list.

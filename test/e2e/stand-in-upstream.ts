@@ -31,6 +31,11 @@ export interface StandIn {
   seen: Seen[];
   /** Requests the document does not allow, each with why. */
   refused: string[];
+  /**
+   * Answers the operation (by operationId) with `body` instead of its documented answer, with
+   * the documented status, until called again without a body: an API off its own document.
+   */
+  answerWith(operationId: string, body?: unknown): void;
   close(): Promise<void>;
 }
 
@@ -194,6 +199,7 @@ export async function startStandIn(raw: Json, options: StandInOptions): Promise<
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
   const seen: Seen[] = [];
   const refused: string[] = [];
+  const answers = new Map<string, unknown>();
   const tenants = new Map(Object.entries(options.credentials).map(([tenant, secret]) => [`Bearer ${secret}`, tenant]));
   const http: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -232,7 +238,8 @@ export async function startStandIn(raw: Json, options: StandInOptions): Promise<
         match.params.filter((p) => p.in === 'header' && req.headers[String(p.name).toLowerCase()] !== undefined).map((p) => [p.name as string, String(req.headers[String(p.name).toLowerCase()])]),
       );
       seen.push({ method: req.method!, path, operationId: match.operationId, tenant, query: Object.fromEntries(url.searchParams), body, ...(Object.keys(headers).length > 0 ? { headers } : {}) });
-      const { status, body: answer } = match.answer;
+      const { status } = match.answer;
+      const answer = answers.has(match.operationId) ? answers.get(match.operationId) : match.answer.body;
       if (answer === undefined || status === 204) return void res.writeHead(status).end();
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
     });
@@ -242,6 +249,10 @@ export async function startStandIn(raw: Json, options: StandInOptions): Promise<
     url: `http://127.0.0.1:${(http.address() as AddressInfo).port}${basePath}/`,
     seen,
     refused,
+    answerWith: (operationId, body) => {
+      if (body === undefined) answers.delete(operationId);
+      else answers.set(operationId, body);
+    },
     close: () =>
       new Promise((resolve) => {
         http.closeAllConnections();

@@ -23,7 +23,7 @@ function typed(schema: Json): { json: Json; zod: z.ZodType; source: string } {
   // The source text is the same schema as the live one.
   const fromSource = new Function('z', `return ${source};`)(z) as z.ZodType;
   expect(z.toJSONSchema(fromSource, { io: 'output' })).toEqual(z.toJSONSchema(zod, { io: 'output' }));
-  return { json, zod, source };
+  return { json: json!, zod, source };
 }
 
 const pet: Json = {

@@ -25,7 +25,8 @@ import { assertOk, type CallHeaders, type HttpApiBackend, type QueryValue, type 
 
 export type ParamLocation = 'path' | 'query' | 'header' | 'body' | 'json';
 
-export interface Operation {
+/** `T`: the answer's data as the document types it (`answer`); unknown when untyped. */
+export interface Operation<T = unknown> {
   method: ReadMethod | WriteMethod;
   /** Relative to HTTP_API_BASE_URL, with a `{name}` per path parameter. */
   path: string;
@@ -34,14 +35,14 @@ export interface Operation {
   /** Values sent on every call (parameters the model never sees). */
   fixed: Array<{ in: ParamLocation; name: string; value: string | number | boolean }>;
   /** The documented 2xx JSON answer, the tool's `data` (absent: untyped, not checked). */
-  answer?: z.ZodType;
+  answer?: z.ZodType<T>;
 }
 
-export interface OperationResult {
+export interface OperationResult<T = unknown> {
   /** The HTTP status the API answered. */
   status: number;
   /** Its answer: JSON as parsed, else text; absent when empty. */
-  data?: unknown;
+  data?: T;
   /** Lists in `data` cut to DEFAULT_SUMMARY_LIMITS.maxItems: where, and how many items they had. */
   omitted?: OmittedItems[];
 }
@@ -91,7 +92,12 @@ export function requestFor(operation: Operation, input: Record<string, unknown>)
   return { path: resolved, query, headers, body: json !== undefined ? json : body };
 }
 
-export async function callOperation(api: HttpApiBackend, operation: Operation, input: Record<string, unknown>, options: CallOptions = {}): Promise<OperationResult> {
+export async function callOperation<T = unknown>(
+  api: HttpApiBackend,
+  operation: Operation<T>,
+  input: Record<string, unknown>,
+  options: CallOptions = {},
+): Promise<OperationResult<T>> {
   const request = requestFor(operation, input);
   const response =
     operation.method === 'GET' || operation.method === 'HEAD'
@@ -105,8 +111,8 @@ export async function callOperation(api: HttpApiBackend, operation: Operation, i
         });
   assertOk(response);
   if (response.body === undefined) return { status: response.status };
-  if (operation.answer) checkAnswer(operation, operation.answer, response.body);
-  const summary = summarizeValue(response.body, DEFAULT_SUMMARY_LIMITS);
+  if (operation.answer) checkAnswer(`${operation.method} ${operation.path}`, operation.answer, response.body);
+  const summary = summarizeValue(response.body as T, DEFAULT_SUMMARY_LIMITS);
   return { status: response.status, data: summary.value, ...(summary.lists.length > 0 ? { omitted: summary.lists } : {}) };
 }
 
@@ -121,7 +127,7 @@ function pathText(path: ReadonlyArray<PropertyKey>): string {
 }
 
 /** Throws `upstream_contract` when `body` is not what the document says the operation answers. */
-function checkAnswer(operation: Operation, answer: z.ZodType, body: unknown): void {
+function checkAnswer(label: string, answer: z.ZodType, body: unknown): void {
   const checked = answer.safeParse(body);
   if (checked.success) return;
   const issue = checked.error.issues[0]!;
@@ -130,6 +136,6 @@ function checkAnswer(operation: Operation, answer: z.ZodType, body: unknown): vo
   throw new ToolError(
     'upstream_contract',
     `The API's answer does not match its documented schema at ${pathText(issue.path)}: expected ${expected}, got ${got}. The API may have changed; tell the operator.`,
-    { operation: `${operation.method} ${operation.path}`, issues: checked.error.issues.slice(0, 5) },
+    { operation: label, issues: checked.error.issues.slice(0, 5) },
   );
 }
