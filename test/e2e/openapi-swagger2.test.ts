@@ -98,6 +98,11 @@ describe('OpenAPI import (Swagger Petstore, Swagger 2.0)', () => {
       // No example in the document: the stand-in answers the minimal Pet its schema allows.
       const pet = structured(await globex.callTool({ name: 'get_pet_by_id', arguments: { petId: 7 } }));
       expect(pet).toEqual({ status: 200, data: { name: 'doggie', photoUrls: [] } });
+      // data is typed by the 2.0 response schema: a Pet's documented fields, required ones required, more admitted.
+      expect((byStatus.outputSchema?.properties as Json | undefined)?.data).toMatchObject({
+        type: 'array',
+        items: { type: 'object', required: ['name', 'photoUrls'], properties: { id: { type: 'integer' }, name: { type: 'string' }, photoUrls: { type: 'array' } }, additionalProperties: {} },
+      });
       const added = await acme.callTool({
         name: 'add_pet',
         arguments: { name: 'Rex', photoUrls: ['https://example.com/rex.png'], category: { id: 1, name: 'Dogs' }, tags: [{ id: 2, name: 'good' }], status: 'available' },
@@ -134,6 +139,14 @@ describe('OpenAPI import (Swagger Petstore, Swagger 2.0)', () => {
       expect(invalid.isError).toBe(true);
       expect(JSON.stringify(invalid.content)).toContain('[invalid_arguments]');
       expect(upstream.seen).toHaveLength(5);
+
+      // A Pet off its schema is the API breaking its contract: a clear error, and the server keeps serving.
+      upstream.answerWith('getPetById', { name: 7, photoUrls: [] });
+      const broken = await globex.callTool({ name: 'get_pet_by_id', arguments: { petId: 7 } });
+      expect(broken.isError).toBe(true);
+      expect(JSON.stringify(broken.content)).toContain('[upstream_contract] The API\'s answer does not match its documented schema at data.name: expected string, got number');
+      upstream.answerWith('getPetById');
+      expect(structured(await globex.callTool({ name: 'get_pet_by_id', arguments: { petId: 7 } }))).toEqual({ status: 200, data: { name: 'doggie', photoUrls: [] } });
 
       // A DELETE is parked until an approver of the same tenant grants it; only then does it reach the API.
       const parked = await acme.callTool({ name: 'delete_pet', arguments: { petId: 7, api_key: 'special-key' } });

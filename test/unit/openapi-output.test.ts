@@ -10,6 +10,7 @@ import { OUTPUT_CAPS, outputSchemaOf } from '../../src/import/openapi/output-sch
 import { answerZodSchema, answerZodSource } from '../../src/spec/param-zod.js';
 import { OpenApiImportSpec } from '../../src/spec/project-spec.js';
 import { COMMON_VERBS } from '../../src/lint/tool-rules.js';
+import { compareSchemas } from '../../templates/base/scripts/contract/classify-schema.js';
 
 const OPTIONS: ImportOptions = { verbs: COMMON_VERBS, deleteApproval: 'human' };
 type Json = Record<string, unknown>;
@@ -180,5 +181,25 @@ describe('importing answers', () => {
     };
     const [imported] = importOpenApi(document, OpenApiImportSpec.parse({ source: 'a.json' }), OPTIONS).tools;
     expect(imported!.tool.http.output).toEqual({ type: 'array', items: { type: 'object', properties: { note: { type: ['string', 'null'] } } } });
+  });
+});
+
+describe('the contract check on typed answers', () => {
+  /** The tool's outputSchema as the repo's contract lock records it, with `data` typed from `schema`. */
+  const locked = (schema: Json | undefined) =>
+    z.toJSONSchema(z.object({ status: z.number().int(), data: (schema ? answerZodSchema(outputSchemaOf([schema])!) : z.unknown()).optional() }), { io: 'output', target: 'draft-2020-12' });
+  const classes = (before: Json | undefined, after: Json | undefined) => compareSchemas(locked(before), locked(after), 'output').map((c) => `${c.class} ${c.path}`);
+  const withField = (extra: Json, required: string[] = ['id', 'name']) => ({ ...pet, required, properties: { ...(pet.properties as Json), ...extra } });
+
+  it('classifies a removed answer field as breaking and a new optional one as minor', () => {
+    const { tag: _, ...withoutTag } = pet.properties as Json;
+    expect(classes(pet, { ...pet, properties: withoutTag })).toEqual(['breaking output.properties.data.properties.tag']);
+    expect(classes(pet, withField({ colour: { type: 'string' } }))).toEqual(['minor output.properties.data.properties.colour']);
+    expect(classes(pet, withField({}, ['id']))[0]).toMatch(/^breaking output.properties.data/);
+  });
+
+  it('classifies typing an untyped answer (a re-import of an older repo) as minor, and the opt-out as breaking', () => {
+    expect(new Set(classes(undefined, pet).map((c) => c.split(' ')[0]))).toEqual(new Set(['minor']));
+    expect(classes(pet, undefined)).toContain('breaking output.properties.data.type');
   });
 });
