@@ -116,6 +116,9 @@ export async function callOperation<T = unknown>(
   return { status: response.status, data: summary.value, ...(summary.lists.length > 0 ? { omitted: summary.lists } : {}) };
 }
 
+/** zod's names of the types a document's schema says, in JSON Schema's words. */
+const JSON_WORDS: Record<string, string> = { record: 'object', int: 'integer' };
+
 /** What a JSON value is, as the error says it: `null`, `array`, `string`, … */
 function kindOf(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'undefined' ? 'nothing' : typeof value;
@@ -132,7 +135,7 @@ function checkAnswer(label: string, answer: z.ZodType, body: unknown): void {
   if (checked.success) return;
   const issue = checked.error.issues[0]!;
   const got = kindOf(issue.path.reduce<unknown>((value, key) => (value as Record<PropertyKey, unknown> | undefined)?.[key], body));
-  const expected = issue.code === 'invalid_type' ? issue.expected : issue.code === 'invalid_union' ? 'one of the documented shapes' : issue.message;
+  const expected = issue.code === 'invalid_type' ? (JSON_WORDS[issue.expected] ?? issue.expected) : issue.code === 'invalid_union' ? 'one of the documented shapes' : issue.message;
   throw new ToolError(
     'upstream_contract',
     `The API's answer does not match its documented schema at ${pathText(issue.path)}: expected ${expected}, got ${got}. The API may have changed; tell the operator.`,
