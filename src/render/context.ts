@@ -124,8 +124,12 @@ export interface CatalogContext {
   count: number;
   /** The operations as a TypeScript array of JSON strings, one operation a line (src/api-catalog/operations.ts). */
   operations: string;
-  /** Two read operations without a rate limit of their own, a write one without approval, one with approval human: for the generated tests. */
-  sample: { read: string | null; otherRead: string | null; write: string | null; human: string | null };
+  /**
+   * For the generated tests: two read operations without a rate limit of their own, a write one
+   * without approval, one with approval human, a PUT or DELETE without approval (retried) and a
+   * POST or PATCH without approval (one attempt).
+   */
+  sample: { read: string | null; otherRead: string | null; write: string | null; human: string | null; retried: string | null; once: string | null };
 }
 
 export function renderContext(spec: CompleteProjectSpec): RenderContext {
@@ -188,6 +192,7 @@ function catalogContext(specTools: readonly CompleteToolSpec[], operations: read
     return `  ${JSON.stringify(JSON.stringify(entry))},`;
   });
   const reads = operations.filter((op) => op.access === 'read' && !op.rateLimit);
+  const unapproved = (methods: readonly string[]) => operations.find((op) => op.approval === 'none' && methods.includes(op.http!.method))?.name ?? null;
   return {
     search: role('search'),
     describe: role('describe'),
@@ -199,6 +204,8 @@ function catalogContext(specTools: readonly CompleteToolSpec[], operations: read
       otherRead: reads[1]?.name ?? null,
       write: operations.find((op) => op.access === 'write' && op.approval === 'none')?.name ?? null,
       human: operations.find((op) => op.approval === 'human')?.name ?? null,
+      retried: unapproved(['PUT', 'DELETE']),
+      once: unapproved(['POST', 'PATCH']),
     },
   };
 }

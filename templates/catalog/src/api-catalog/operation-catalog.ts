@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 
-import { callOperation } from '../backends/http/operation.js';
+import { alreadyGoneField, callOperation, IDEMPOTENT_METHODS } from '../backends/http/operation.js';
 import { truncationFields } from '../pipeline/response-budget.js';
 import { defineTool, type AnyTool } from '../tool-model/define-tool.js';
 import type { CatalogOperation } from './catalog-operation.js';
@@ -24,6 +24,7 @@ function outputSchemaOf(operation: CatalogOperation): z.ZodObject {
       .optional()
       .describe('Lists in data that were cut short, with how many items they had; narrow the request to see the rest'),
     ...(operation.access === 'read' ? truncationFields : {}),
+    ...(operation.operation.method === 'DELETE' ? alreadyGoneField : {}),
   });
 }
 
@@ -87,9 +88,12 @@ export class OperationCatalog {
       approval: operation.approval,
       inputSchema: inputSchemaOf(operation.params),
       outputSchema: outputSchemaOf(operation),
-      // The tenant's own API credential, through the http backend's timeouts, retries (reads
-      // only), circuit breaker and response cap: the same call an imported tool makes.
-      handler: async (input, ctx) => ({ ...(await callOperation(ctx.backends.http, operation.operation, input, write ? { idempotencyKey: ctx.requestId, idempotent: false } : {})) }),
+      // The tenant's own API credential, through the http backend's timeouts, retries (reads,
+      // and PUT and DELETE: idempotent, as an imported tool's SAFE_TO_RETRY says), circuit
+      // breaker and response cap: the same call an imported tool makes.
+      handler: async (input, ctx) => ({
+        ...(await callOperation(ctx.backends.http, operation.operation, input, write ? { idempotencyKey: ctx.requestId, idempotent: IDEMPOTENT_METHODS.has(operation.operation.method) } : {})),
+      }),
     });
     this.tools.set(name, tool);
     return tool;
