@@ -10,7 +10,7 @@ import { z } from 'zod';
 
 import { alreadyGoneField, callOperation, IDEMPOTENT_METHODS } from '../backends/http/operation.js';
 import { truncationFields } from '../pipeline/response-budget.js';
-import { defineTool, type AnyTool } from '../tool-model/define-tool.js';
+import { defineTool, ToolError, type AnyTool } from '../tool-model/define-tool.js';
 import type { CatalogOperation } from './catalog-operation.js';
 import { inputSchemaOf } from './input-schema.js';
 
@@ -26,6 +26,17 @@ function outputSchemaOf(operation: CatalogOperation): z.ZodObject {
     ...(operation.access === 'read' ? truncationFields : {}),
     ...(operation.operation.method === 'DELETE' ? alreadyGoneField : {}),
   });
+}
+
+/**
+ * The one answer for an operation the caller cannot see: absent from the catalog, or outside
+ * the tenant's rollout. search_operations leaves the latter out as tools/list leaves out a tool
+ * outside the rollout, so describe_operation and call_operation must not tell it apart either:
+ * `[tool_disabled]` would confirm, to anyone guessing names, which operations exist and are
+ * withheld from their tenant, which is more than its own listing shows.
+ */
+export function noSuchOperation(): ToolError {
+  return new ToolError('not_found', 'No such operation: search_operations lists the operations you may call (their names as it gives them).');
 }
 
 export interface SearchOptions {
