@@ -7,13 +7,22 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import picomatch from 'picomatch';
 import type { CompleteProjectSpec } from '../spec/tool-defaults.js';
 import type { FileClass } from './file-tree.js';
 import { isNetworked } from './context.js';
 import { slotOf } from './slices.js';
+import { readTemplatesManifest, type TemplatesManifest } from './templates-manifest.js';
 
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+
+let manifest: TemplatesManifest | undefined | null = null;
+
+/** The build's manifest of the packaged templates folder (src/render/templates-manifest.ts), when there is one. */
+export function packagedTemplatesManifest(templatesDir: string): TemplatesManifest | undefined {
+  if (templatesDir !== TEMPLATES_DIR) return undefined;
+  if (manifest === null) manifest = readTemplatesManifest(new URL('./templates-manifest.json', import.meta.url));
+  return manifest;
+}
 
 export interface LayerData {
   dependencies: string[];
@@ -65,15 +74,19 @@ export const IMPORT_POSTGRES_LAYER_ID = 'import/postgres';
 
 /** Reads one layer folder; a render reads each layer once, however many tools use it. */
 export function loadLayer(id: string, templatesDir = TEMPLATES_DIR): Promise<Layer> {
-  return readLayer(id, join(templatesDir, id));
+  return readLayer(id, join(templatesDir, id), packagedTemplatesManifest(templatesDir));
 }
 
-async function readLayer(id: string, dir: string): Promise<Layer> {
+async function readLayer(id: string, dir: string, manifest: TemplatesManifest | undefined): Promise<Layer> {
   const files: LayerFile[] = [];
   const slices = new Map<string, string>();
   let data: LayerData = { dependencies: [], devDependencies: [], scripts: {}, scaffold: [], managed: [] };
-  for (const abs of walk(dir)) {
-    const path = relative(dir, abs).split(sep).join('/');
+  const listed: Array<{ path: string; executable?: boolean }> | undefined = manifest
+    ? manifest.layerFiles(id)
+    : walk(dir).map((abs) => ({ path: relative(dir, abs).split(sep).join('/') }));
+  if (!listed) throw new Error(`template layer missing: ${dir}`);
+  for (const { path, executable } of listed) {
+    const abs = join(dir, path);
     if (path === 'layer.json') {
       data = { ...data, ...(JSON.parse(readFileSync(abs, 'utf8')) as Partial<LayerData>) };
       continue;
@@ -83,11 +96,10 @@ async function readLayer(id: string, dir: string): Promise<Layer> {
       slices.set(slot, readFileSync(abs, 'utf8'));
       continue;
     }
-    const info = statSync(abs);
-    files.push({ path, contents: readFileSync(abs, 'utf8'), executable: (info.mode & 0o111) !== 0 });
+    files.push({ path, contents: readFileSync(abs, 'utf8'), executable: executable ?? (statSync(abs).mode & 0o111) !== 0 });
   }
-  const isScaffold = picomatch(data.scaffold, { dot: true });
-  const isManaged = picomatch(data.managed, { dot: true });
+  const isScaffold = await matcher(data.scaffold, manifest);
+  const isManaged = await matcher(data.managed, manifest);
   return {
     id,
     data,
@@ -95,6 +107,14 @@ async function readLayer(id: string, dir: string): Promise<Layer> {
     slices,
     classOf: (p) => (isManaged(p) ? 'managed' : isScaffold(p) ? 'scaffold' : 'merged'),
   };
+}
+
+/** Whether a path matches any of the globs (`dot: true`), as picomatch has it; picomatch is loaded only for a glob the manifest has not compiled. */
+async function matcher(globs: string[], manifest: TemplatesManifest | undefined): Promise<(path: string) => boolean> {
+  const compiled = globs.map((glob) => manifest?.glob(glob));
+  if (compiled.every((match) => match !== undefined)) return (path) => compiled.some((match) => match(path));
+  const { default: picomatch } = await import('picomatch');
+  return picomatch(globs, { dot: true });
 }
 
 function walk(dir: string): string[] {

@@ -31,3 +31,29 @@ describe('precompiled templates', () => {
     }
   });
 });
+
+describe('templates manifest', () => {
+  it('the build reads each layer as the source walks it: files in order, slices, data and file classes', async () => {
+    const { loadLayer: fromWalk, TEMPLATES_DIR } = await import('../../src/render/layers.js');
+    const built = (await import(new URL('../../dist/render/layers.js', import.meta.url).href)) as {
+      loadLayer: typeof fromWalk;
+      packagedTemplatesManifest: (dir: string) => unknown;
+      TEMPLATES_DIR: string;
+    };
+    expect(built.packagedTemplatesManifest(built.TEMPLATES_DIR), 'no dist/render/templates-manifest.json: run npm run build').toBeDefined();
+    const { readdir } = await import('node:fs/promises');
+    const layerIds = (await readdir(TEMPLATES_DIR, { recursive: true }))
+      .map((f) => f.split('\\').join('/'))
+      .filter((f) => f.endsWith('/layer.json'))
+      .map((f) => f.slice(0, -'/layer.json'.length));
+    expect(layerIds).toContain('tool');
+    for (const id of layerIds) {
+      const [walked, listed] = await Promise.all([fromWalk(id), built.loadLayer(id)]);
+      const shape = (layer: typeof walked) => ({ id: layer.id, data: layer.data, files: layer.files, slices: [...layer.slices] });
+      expect(shape(listed), id).toEqual(shape(walked));
+      // Every path a layer writes, and every glob as a path, gets the same class either way.
+      const paths = [...walked.files.map((f) => f.path.replace(/\.hbs$/, '')), ...walked.data.scaffold, ...walked.data.managed, 'src/x.ts', '.env'];
+      for (const path of paths) expect(listed.classOf(path), `${id}: ${path}`).toBe(walked.classOf(path));
+    }
+  });
+});
