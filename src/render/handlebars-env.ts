@@ -33,13 +33,8 @@ env.registerHelper('join', (list: unknown, sep: unknown) =>
 
 type PrecompiledSpec = Parameters<typeof env.template>[0];
 
-/**
- * Templates precompiled at build time (scripts/precompile-templates.mjs), by sha256 of their
- * source; absent when running from source, where everything is compiled on demand.
- */
-const precompiled: Record<string, PrecompiledSpec> = await import(new URL('./precompiled-templates.js', import.meta.url).href)
-  .then((m: { default: Record<string, PrecompiledSpec> }) => m.default)
-  .catch(() => ({}));
+/** A layer's templates precompiled at build time (scripts/precompile-templates.mjs), by sha256 of their source. */
+export type PrecompiledTemplates = Record<string, PrecompiledSpec>;
 
 /**
  * The environment with the compiler attached, as Handlebars.create() attaches it (the same
@@ -89,8 +84,9 @@ function setUpOncePerPartials(template: HandlebarsTemplateDelegate): void {
   };
 }
 
-export function compileTemplate(source: string, name: string): CompiledTemplate {
-  const spec = precompiled[createHash('sha256').update(source).digest('hex')];
+/** `precompiled`: the build's templates of the layer `source` is from; absent, or without it, it is compiled here. */
+export function compileTemplate(source: string, name: string, precompiled?: PrecompiledTemplates): CompiledTemplate {
+  const spec = precompiled?.[createHash('sha256').update(source).digest('hex')];
   const template = spec ? env.template(spec) : withCompiler().compile(source, { noEscape: true, strict: true });
   setUpOncePerPartials(template);
   return (context, options) => {

@@ -12,6 +12,7 @@ import type { FileClass } from './file-tree.js';
 import { isNetworked } from './context.js';
 import { slotOf } from './slices.js';
 import { readTemplatesManifest, type TemplatesManifest } from './templates-manifest.js';
+import type { PrecompiledTemplates } from './handlebars-env.js';
 
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 
@@ -45,6 +46,8 @@ export interface Layer {
   files: LayerFile[];
   /** `slices/<slot>.hbs`: slot -> template source, composed by other templates, never written (src/render/slices.ts). */
   slices: Map<string, string>;
+  /** The build's precompiled templates of this layer (packaged templates only). */
+  precompiled?: PrecompiledTemplates;
   classOf(outputPath: string): FileClass;
 }
 
@@ -73,8 +76,23 @@ export const PROMPT_LAYER_ID = 'prompt';
 export const IMPORT_POSTGRES_LAYER_ID = 'import/postgres';
 
 /** Reads one layer folder; a render reads each layer once, however many tools use it. */
-export function loadLayer(id: string, templatesDir = TEMPLATES_DIR): Promise<Layer> {
-  return readLayer(id, join(templatesDir, id), packagedTemplatesManifest(templatesDir));
+export async function loadLayer(id: string, templatesDir = TEMPLATES_DIR): Promise<Layer> {
+  const manifest = packagedTemplatesManifest(templatesDir);
+  const [layer, precompiled] = await Promise.all([readLayer(id, join(templatesDir, id), manifest), manifest ? precompiledTemplates(id) : undefined]);
+  return precompiled ? { ...layer, precompiled } : layer;
+}
+
+/** One module per layer (scripts/precompile-templates.mjs): a command loads those of the layers it renders. */
+const PRECOMPILED_DIR = new URL('./precompiled/', import.meta.url);
+
+async function precompiledTemplates(id: string): Promise<PrecompiledTemplates | undefined> {
+  try {
+    return ((await import(new URL(`${id}.js`, PRECOMPILED_DIR).href)) as { default: PrecompiledTemplates }).default;
+  } catch (err) {
+    // A layer without templates has no module.
+    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
+    throw err;
+  }
 }
 
 async function readLayer(id: string, dir: string, manifest: TemplatesManifest | undefined): Promise<Layer> {

@@ -73,7 +73,7 @@ function renderLayer(tree: FileTree, layer: Layer, context: RenderContext, optio
     if (file.path.endsWith('.hbs')) {
       let template = compiled.get(file);
       if (!template) {
-        template = compileTemplate(file.contents, `${layer.id}/${file.path}`);
+        template = compileTemplate(file.contents, `${layer.id}/${file.path}`, layer.precompiled);
         compiled.set(file, template);
       }
       contents = template(context, options);

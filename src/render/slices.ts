@@ -8,7 +8,7 @@
  * misspelt name never renders as nothing.
  */
 import { readdirSync } from 'node:fs';
-import { compileTemplate, type CompiledTemplate, type RenderOptions } from './handlebars-env.js';
+import { compileTemplate, type CompiledTemplate, type PrecompiledTemplates, type RenderOptions } from './handlebars-env.js';
 import type { TemplatesManifest } from './templates-manifest.js';
 
 export const SLICES_DIR = 'slices/';
@@ -43,6 +43,8 @@ export interface SliceSource {
   id: string;
   /** slot -> template source. */
   slices: Map<string, string>;
+  /** The build's precompiled templates of the layer, if any. */
+  precompiled?: PrecompiledTemplates;
 }
 
 type Partial = (context: unknown, options: RenderOptions) => string;
@@ -59,7 +61,7 @@ export function slicePartials(selected: SliceSource[], known: Map<string, Set<st
     const key = `${layer.id}:${slot}`;
     let template = compiled.get(key);
     if (!template) {
-      template = compileTemplate(source, `${layer.id}/${SLICES_DIR}${slot}.hbs`);
+      template = compileTemplate(source, `${layer.id}/${SLICES_DIR}${slot}.hbs`, layer.precompiled);
       compiled.set(key, template);
     }
     return template(context as object, { data: options.data, partials: options.partials });
