@@ -66,5 +66,9 @@ await build({
   plugins: [relativeUrls, englishZodOnly],
   logLevel: 'warning',
   legalComments: 'none',
+  // V8 scans every byte of a module it loads: without comments and blank space the bundle is a
+  // quarter smaller. Names stay as they are (stack traces, and code reading a function's name).
+  minifyWhitespace: true,
+  minifySyntax: true,
 });
 console.log('bundled the CLI into dist/bundle/');
