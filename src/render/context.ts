@@ -131,12 +131,18 @@ export interface CatalogContext {
   count: number;
   /** The operations as a TypeScript array of JSON strings, one operation a line (src/api-catalog/operations.ts). */
   operations: string;
-  /** Two read operations without a rate limit of their own, a write one without approval, one with approval human: for the generated tests. */
+  /**
+   * For the generated tests: two read operations without a rate limit of their own, a write one
+   * without approval, one with approval human, a PUT or DELETE without approval (retried) and a
+   * POST or PATCH without approval (one attempt).
+   */
   sample: {
     read: string | null;
     otherRead: string | null;
     write: string | null;
     human: string | null;
+    retried: string | null;
+    once: string | null;
     /** A JS object literal: operation name -> an answer its documented schema accepts. */
     answers: string;
     /** The read operation's answer off its schema, and the words of its error; null: untyped. */
@@ -205,11 +211,14 @@ function catalogContext(specTools: readonly CompleteToolSpec[], operations: read
     return `  ${JSON.stringify(JSON.stringify(entry))},`;
   });
   const reads = operations.filter((op) => op.access === 'read' && !op.rateLimit);
+  const unapproved = (methods: readonly string[]) => operations.find((op) => op.approval === 'none' && methods.includes(op.http!.method))?.name ?? null;
   const sample = {
     read: reads[0]?.name ?? null,
     otherRead: reads[1]?.name ?? null,
     write: operations.find((op) => op.access === 'write' && op.approval === 'none')?.name ?? null,
     human: operations.find((op) => op.approval === 'human')?.name ?? null,
+    retried: unapproved(['PUT', 'DELETE']),
+    once: unapproved(['POST', 'PATCH']),
   };
   // What the stand-in answers each sample operation: an answer its documented schema accepts.
   const typed = operations.filter((op) => Object.values(sample).includes(op.name) && op.http?.output);

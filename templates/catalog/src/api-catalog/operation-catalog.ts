@@ -8,9 +8,9 @@
  */
 import { z } from 'zod';
 
-import { callOperation } from '../backends/http/operation.js';
+import { alreadyGoneField, callOperation, IDEMPOTENT_METHODS } from '../backends/http/operation.js';
 import { truncationFields } from '../pipeline/response-budget.js';
-import { defineTool, type AnyTool } from '../tool-model/define-tool.js';
+import { defineTool, ToolError, type AnyTool } from '../tool-model/define-tool.js';
 import type { CatalogOperation } from './catalog-operation.js';
 import { inputSchemaOf } from './input-schema.js';
 
@@ -27,7 +27,19 @@ function outputSchemaOf(operation: CatalogOperation, answer: z.ZodType | undefin
       .optional()
       .describe('Lists in data that were cut short, with how many items they had; narrow the request to see the rest'),
     ...(operation.access === 'read' ? truncationFields : {}),
+    ...(operation.operation.method === 'DELETE' ? alreadyGoneField : {}),
   });
+}
+
+/**
+ * The one answer for an operation the caller cannot see: absent from the catalog, or outside
+ * the tenant's rollout. search_operations leaves the latter out as tools/list leaves out a tool
+ * outside the rollout, so describe_operation and call_operation must not tell it apart either:
+ * `[tool_disabled]` would confirm, to anyone guessing names, which operations exist and are
+ * withheld from their tenant, which is more than its own listing shows.
+ */
+export function noSuchOperation(): ToolError {
+  return new ToolError('not_found', 'No such operation: search_operations lists the operations you may call (their names as it gives them).');
 }
 
 export interface SearchOptions {
@@ -94,9 +106,12 @@ export class OperationCatalog {
       approval: operation.approval,
       inputSchema: inputSchemaOf(operation.params),
       outputSchema: outputSchemaOf(operation, answer),
-      // The tenant's own API credential, through the http backend's timeouts, retries (reads
-      // only), circuit breaker and response cap: the same call an imported tool makes.
-      handler: async (input, ctx) => ({ ...(await callOperation(ctx.backends.http, call, input, write ? { idempotencyKey: ctx.requestId, idempotent: false } : {})) }),
+      // The tenant's own API credential, through the http backend's timeouts, retries (reads,
+      // and PUT and DELETE: idempotent, as an imported tool's SAFE_TO_RETRY says), circuit
+      // breaker and response cap: the same call an imported tool makes.
+      handler: async (input, ctx) => ({
+        ...(await callOperation(ctx.backends.http, call, input, write ? { idempotencyKey: ctx.requestId, idempotent: IDEMPOTENT_METHODS.has(operation.operation.method) } : {})),
+      }),
     });
     this.tools.set(name, tool);
     return tool;

@@ -1,8 +1,9 @@
 /**
  * A stand-in for your API in the tests of the tools imported from its OpenAPI document: it
  * records every request (method, path, query, headers, JSON body) and answers each with what
- * the test set (`answer`), 200 `{}` by default. The tests check that a tool sends exactly the
- * call its operation describes, with the tenant's own credential.
+ * the test set (`answer`), 200 `{}` by default, or fails the next ones as told (`failNext`). The
+ * tests check that a tool sends exactly the call its operation describes, with the tenant's own
+ * credential, and which calls are retried.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,12 +24,19 @@ export interface RecordingApi {
   requests: RecordedRequest[];
   /** How the next requests are answered. */
   answer(status: number, body?: unknown): void;
+  /**
+   * The next requests fail, one per fault, before `answer` applies again: a status (503) is
+   * answered with it; `drop` reads the request (recorded: it reached the API) and closes the
+   * connection without an answer.
+   */
+  failNext(...faults: Array<number | 'drop'>): void;
   close(): Promise<void>;
 }
 
 export async function startRecordingApi(): Promise<RecordingApi> {
   const requests: RecordedRequest[] = [];
   let reply: { status: number; body: unknown } = { status: 200, body: {} };
+  const faults: Array<number | 'drop'> = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -42,6 +50,15 @@ export async function startRecordingApi(): Promise<RecordingApi> {
         body = text;
       }
       requests.push({ method: req.method ?? '', path: url.pathname, query: queryOf(url.searchParams), headers: req.headers, body });
+      const fault = faults.shift();
+      if (fault === 'drop') {
+        req.socket.destroy();
+        return;
+      }
+      if (fault !== undefined) {
+        res.writeHead(fault, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'failing' }));
+        return;
+      }
       if (reply.body === undefined) {
         res.writeHead(reply.status).end();
         return;
@@ -56,6 +73,9 @@ export async function startRecordingApi(): Promise<RecordingApi> {
     requests,
     answer: (status, body) => {
       reply = { status, body };
+    },
+    failNext: (...next) => {
+      faults.push(...next);
     },
     close: () =>
       new Promise<void>((resolve) => {

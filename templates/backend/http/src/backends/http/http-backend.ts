@@ -15,8 +15,9 @@
  *   exponential backoff and jitter from HTTP_API_RETRY_BASE_MS. Writes (POST, PUT, PATCH, DELETE)
  *   make exactly one attempt: most APIs ignore Idempotency-Key, and a second attempt after a lost
  *   answer would apply the change twice. A write is retried like a read only when it is declared
- *   safe to repeat: `idempotent: true` on the call (a tool's own choice), or an Idempotency-Key
- *   with HTTP_API_HONOURS_IDEMPOTENCY_KEY=true (the operator vouches for the API).
+ *   safe to repeat: `idempotent: true` on the call (a tool's own choice: imported PUT and DELETE
+ *   tools make it, being idempotent by HTTP's definition), or an Idempotency-Key with
+ *   HTTP_API_HONOURS_IDEMPOTENCY_KEY=true (the operator vouches for the API).
  * - outcome unknown: a write whose request may have reached the API without an answer saying what
  *   happened (a timeout, the connection lost after sending) fails with `[outcome_unknown]`, not as
  *   a failure, so the model checks before calling it again.

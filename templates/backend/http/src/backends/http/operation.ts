@@ -10,14 +10,18 @@
  *   parameters make one JSON object, or a `json` parameter is the whole body;
  * - the call carries the tenant's own API credential (the backend adds it), never the MCP
  *   client's token; GET and HEAD are retried on transient failures, other methods make one
- *   attempt unless the tool declares the write safe to repeat;
+ *   attempt unless the tool declares the write safe to repeat (an imported PUT or DELETE does:
+ *   see IDEMPOTENT_METHODS);
+ * - a DELETE that was repeated and then answered 404 or 410 succeeds with `alreadyGone`: the
+ *   resource is gone, which is what the call asked for, and an earlier attempt whose answer was
+ *   lost may be what deleted it;
  * - an answer outside 2xx is the business error the model reads (`[not_found]`,
  *   `[invalid_request]`, `[conflict]` …, see assertOk); a long answer is shortened;
  * - an answer the document types (`answer`) is checked before it is shortened: one off its
  *   documented schema is the API breaking its contract, `[upstream_contract]` naming the first
  *   path that differs, never an invalid result of the tool.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 
 import { ToolError } from '../../tool-model/tool-error.js';
 import { DEFAULT_SUMMARY_LIMITS, summarizeValue, type OmittedItems } from '../../pipeline/summarize.js';
@@ -38,9 +42,26 @@ export interface Operation<T = unknown> {
   answer?: z.ZodType<T>;
 }
 
+/**
+ * Methods whose repeat changes nothing more than one call (RFC 9110 §9.2.2): PUT replaces the
+ * resource with the same representation again, DELETE removes what is already removed. Imported
+ * tools of these methods retry transient failures like a read; POST and PATCH make one attempt.
+ */
+export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+
+/** The output field a DELETE's result carries when it found the resource already gone (see callOperation). */
+export const alreadyGoneField = {
+  alreadyGone: z
+    .literal(true)
+    .optional()
+    .describe('The resource was already gone when a repeated attempt of this DELETE reached the API (404 or 410): nothing is left to delete, and an earlier attempt whose answer was lost may have deleted it'),
+};
+
 export interface OperationResult<T = unknown> {
   /** The HTTP status the API answered. */
   status: number;
+  /** A repeated DELETE found nothing left to delete. */
+  alreadyGone?: true;
   /** Its answer: JSON as parsed, else text; absent when empty. */
   data?: T;
   /** Lists in `data` cut to DEFAULT_SUMMARY_LIMITS.maxItems: where, and how many items they had. */
@@ -109,6 +130,11 @@ export async function callOperation<T = unknown>(
           idempotencyKey: options.idempotencyKey,
           idempotent: options.idempotent,
         });
+  // A DELETE repeated after a lost answer finds the resource gone: the caller's aim holds, and
+  // `[not_found]` would tell the model its DELETE failed when the first attempt probably did it.
+  if (operation.method === 'DELETE' && response.attempts > 1 && (response.status === 404 || response.status === 410)) {
+    return { status: response.status, alreadyGone: true };
+  }
   assertOk(response);
   if (response.body === undefined) return { status: response.status };
   if (operation.answer) checkAnswer(`${operation.method} ${operation.path}`, operation.answer, response.body);

@@ -1,8 +1,11 @@
 /**
- * Arguments for a catalog operation in the tests: a sample value of each required parameter,
- * which its input schema accepts.
+ * What the catalog's tests call operations with: its operations by name, arguments each one's
+ * input schema accepts, and every scope they need.
  */
 import type { CatalogOperation, CatalogParam } from '../../src/api-catalog/catalog-operation.js';
+import { catalog } from '../../src/api-catalog/catalog.js';
+
+export const ops = catalog.operations;
 
 const FORMATS: Record<string, string> = {
   'date-time': '2026-01-02T03:04:05Z',
@@ -35,3 +38,13 @@ function sampleValue(param: CatalogParam): unknown {
 export function argumentsFor(operation: CatalogOperation): Record<string, unknown> {
   return Object.fromEntries(operation.params.filter((p) => p.required && p.default === undefined).map((p) => [p.name, sampleValue(p)]));
 }
+
+/** An operation a test names: a re-import that removes it says so. */
+export function operation(name: string): CatalogOperation {
+  const found = catalog.get(name);
+  if (!found) throw new Error(`${name} is no longer in src/api-catalog/operations.ts: name another in this test`);
+  return found;
+}
+
+/** Every scope an operation needs, and the tools' defaults. */
+export const everyScope = [...new Set(['tools:read', 'tools:write', ...ops.flatMap((op) => op.scopes)])].sort();
