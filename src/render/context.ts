@@ -59,6 +59,8 @@ export interface HttpContext {
   binding: string;
   /** What a successful answer holds, for the output schema's `data`. */
   responseDescription: string;
+  /** Its body goes as a form (application/x-www-form-urlencoded), not JSON. */
+  form: boolean;
   /** JS literals for the tool's test: arguments its schema accepts, and (null without parameters) ones it refuses. */
   validArguments: string;
   invalidArguments: string | null;
@@ -185,7 +187,7 @@ function catalogContext(specTools: readonly CompleteToolSpec[], operations: read
       version: op.version,
       tags: http.tags ?? [],
       params: callParams(op),
-      operation: { method: http.method, path: http.path, params: http.params, fixed: http.fixed },
+      operation: { method: http.method, path: http.path, params: http.params, fixed: http.fixed, ...(http.encoding ? { encoding: http.encoding } : {}) },
       ...(http.response ? { response: http.response } : {}),
     };
     // Each a string of JSON, parsed at start-up: a literal of a thousand objects is too much for tsc to type.
@@ -239,7 +241,7 @@ export function toolContext(tool: CompleteToolSpec): ToolContext {
 }
 
 function httpContext(http: NonNullable<CompleteToolSpec['http']>, params: CompleteToolSpec['params']): HttpContext {
-  const binding = { method: http.method, path: http.path, params: http.params, fixed: http.fixed };
+  const binding = { method: http.method, path: http.path, params: http.params, fixed: http.fixed, ...(http.encoding ? { encoding: http.encoding } : {}) };
   const literal = (value: Record<string, unknown>) => (Object.keys(value).length === 0 ? '{}' : JSON.stringify(value, null, 2));
   const first = params[0];
   return {
@@ -248,7 +250,9 @@ function httpContext(http: NonNullable<CompleteToolSpec['http']>, params: Comple
     label: http.operationId ?? `${http.method} ${http.path}`,
     binding: JSON.stringify(binding, null, 2),
     responseDescription: http.response ?? 'The API\'s answer',
-    validArguments: literal(Object.fromEntries(params.filter((p) => p.required).map((p) => [p.name, sampleValue(p)]))),
+    form: http.encoding === 'form',
+    // A form's optional fields too, so its test sends a form.
+    validArguments: literal(Object.fromEntries(params.filter((p) => p.required || (http.encoding === 'form' && http.params[p.name]?.in === 'body')).map((p) => [p.name, sampleValue(p)]))),
     invalidArguments: first
       ? literal({ ...Object.fromEntries(params.filter((p) => p.required).map((p) => [p.name, sampleValue(p)])), [first.name]: wrongValue(first) })
       : null,
