@@ -30,6 +30,7 @@ export async function planCreate(spec: CompleteProjectSpec, dir: string, options
       hint: 'Nothing was written.',
     });
   }
-  const changes = await planUpdate(tree, emptyRepo(target), { overwrite: true });
+  // An absent or empty target holds none of the ~300 paths: no need to try reading each.
+  const changes = await planUpdate(tree, emptyRepo(target, { holdsFiles: state !== 'absent' && state !== 'empty' }), { overwrite: true });
   return { target, changes, bytes: (path) => Buffer.byteLength(tree.get(path)?.contents ?? '', tree.get(path)?.encoding ?? 'utf8') };
 }

@@ -33,13 +33,8 @@ env.registerHelper('join', (list: unknown, sep: unknown) =>
 
 type PrecompiledSpec = Parameters<typeof env.template>[0];
 
-/**
- * Templates precompiled at build time (scripts/precompile-templates.mjs), by sha256 of their
- * source; absent when running from source, where everything is compiled on demand.
- */
-const precompiled: Record<string, PrecompiledSpec> = await import(new URL('./precompiled-templates.js', import.meta.url).href)
-  .then((m: { default: Record<string, PrecompiledSpec> }) => m.default)
-  .catch(() => ({}));
+/** A layer's templates precompiled at build time (scripts/precompile-templates.mjs), by sha256 of their source. */
+export type PrecompiledTemplates = Record<string, PrecompiledSpec>;
 
 /**
  * The environment with the compiler attached, as Handlebars.create() attaches it (the same
@@ -68,9 +63,32 @@ function withCompiler(): typeof env {
   return env;
 }
 
-export function compileTemplate(source: string, name: string): CompiledTemplate {
-  const spec = precompiled[createHash('sha256').update(source).digest('hex')];
+type SetUp = (options: Record<string, unknown>) => void;
+
+/**
+ * Each call of a template (each slice included: ~1,700 a render) sets it up anew: the
+ * environment's helpers wrapped again, its partials, decorators, hooks and access control
+ * rebuilt, a tenth of a render. Given the same partials and nothing else but `data`, a setup
+ * makes what the last one made, so that is kept until the partials change.
+ */
+function setUpOncePerPartials(template: HandlebarsTemplateDelegate): void {
+  const runtime = template as unknown as { _setup?: SetUp };
+  const setUp = runtime._setup;
+  if (!setUp) return;
+  let setUpFor: { partials: unknown } | undefined;
+  runtime._setup = (options) => {
+    const plain = !options.partial && Object.keys(options).every((key) => key === 'data' || key === 'partials');
+    if (plain && setUpFor !== undefined && setUpFor.partials === options.partials) return;
+    setUp(options);
+    setUpFor = plain ? { partials: options.partials } : undefined;
+  };
+}
+
+/** `precompiled`: the build's templates of the layer `source` is from; absent, or without it, it is compiled here. */
+export function compileTemplate(source: string, name: string, precompiled?: PrecompiledTemplates): CompiledTemplate {
+  const spec = precompiled?.[createHash('sha256').update(source).digest('hex')];
   const template = spec ? env.template(spec) : withCompiler().compile(source, { noEscape: true, strict: true });
+  setUpOncePerPartials(template);
   return (context, options) => {
     // Handlebars copies the partials passed to every template call (each slice included) onto
     // the environment's own, unless they are the environment's: a render's ~1,400 slice partials

@@ -7,13 +7,23 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import picomatch from 'picomatch';
 import type { CompleteProjectSpec } from '../spec/tool-defaults.js';
 import type { FileClass } from './file-tree.js';
 import { isNetworked } from './context.js';
 import { slotOf } from './slices.js';
+import { readTemplatesManifest, type TemplatesManifest } from './templates-manifest.js';
+import type { PrecompiledTemplates } from './handlebars-env.js';
 
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+
+let manifest: TemplatesManifest | undefined | null = null;
+
+/** The build's manifest of the packaged templates folder (src/render/templates-manifest.ts), when there is one. */
+export function packagedTemplatesManifest(templatesDir: string): TemplatesManifest | undefined {
+  if (templatesDir !== TEMPLATES_DIR) return undefined;
+  if (manifest === null) manifest = readTemplatesManifest(new URL('./templates-manifest.json', import.meta.url));
+  return manifest;
+}
 
 export interface LayerData {
   dependencies: string[];
@@ -36,6 +46,8 @@ export interface Layer {
   files: LayerFile[];
   /** `slices/<slot>.hbs`: slot -> template source, composed by other templates, never written (src/render/slices.ts). */
   slices: Map<string, string>;
+  /** The build's precompiled templates of this layer (packaged templates only). */
+  precompiled?: PrecompiledTemplates;
   classOf(outputPath: string): FileClass;
 }
 
@@ -64,16 +76,35 @@ export const PROMPT_LAYER_ID = 'prompt';
 export const IMPORT_POSTGRES_LAYER_ID = 'import/postgres';
 
 /** Reads one layer folder; a render reads each layer once, however many tools use it. */
-export function loadLayer(id: string, templatesDir = TEMPLATES_DIR): Promise<Layer> {
-  return readLayer(id, join(templatesDir, id));
+export async function loadLayer(id: string, templatesDir = TEMPLATES_DIR): Promise<Layer> {
+  const manifest = packagedTemplatesManifest(templatesDir);
+  const [layer, precompiled] = await Promise.all([readLayer(id, join(templatesDir, id), manifest), manifest ? precompiledTemplates(id) : undefined]);
+  return precompiled ? { ...layer, precompiled } : layer;
 }
 
-async function readLayer(id: string, dir: string): Promise<Layer> {
+/** One module per layer (scripts/precompile-templates.mjs): a command loads those of the layers it renders. */
+const PRECOMPILED_DIR = new URL('./precompiled/', import.meta.url);
+
+async function precompiledTemplates(id: string): Promise<PrecompiledTemplates | undefined> {
+  try {
+    return ((await import(new URL(`${id}.js`, PRECOMPILED_DIR).href)) as { default: PrecompiledTemplates }).default;
+  } catch (err) {
+    // A layer without templates has no module.
+    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
+    throw err;
+  }
+}
+
+async function readLayer(id: string, dir: string, manifest: TemplatesManifest | undefined): Promise<Layer> {
   const files: LayerFile[] = [];
   const slices = new Map<string, string>();
   let data: LayerData = { dependencies: [], devDependencies: [], scripts: {}, scaffold: [], managed: [] };
-  for (const abs of walk(dir)) {
-    const path = relative(dir, abs).split(sep).join('/');
+  const listed: Array<{ path: string; executable?: boolean }> | undefined = manifest
+    ? manifest.layerFiles(id)
+    : walk(dir).map((abs) => ({ path: relative(dir, abs).split(sep).join('/') }));
+  if (!listed) throw new Error(`template layer missing: ${dir}`);
+  for (const { path, executable } of listed) {
+    const abs = join(dir, path);
     if (path === 'layer.json') {
       data = { ...data, ...(JSON.parse(readFileSync(abs, 'utf8')) as Partial<LayerData>) };
       continue;
@@ -83,11 +114,10 @@ async function readLayer(id: string, dir: string): Promise<Layer> {
       slices.set(slot, readFileSync(abs, 'utf8'));
       continue;
     }
-    const info = statSync(abs);
-    files.push({ path, contents: readFileSync(abs, 'utf8'), executable: (info.mode & 0o111) !== 0 });
+    files.push({ path, contents: readFileSync(abs, 'utf8'), executable: executable ?? (statSync(abs).mode & 0o111) !== 0 });
   }
-  const isScaffold = picomatch(data.scaffold, { dot: true });
-  const isManaged = picomatch(data.managed, { dot: true });
+  const isScaffold = await matcher(data.scaffold, manifest);
+  const isManaged = await matcher(data.managed, manifest);
   return {
     id,
     data,
@@ -95,6 +125,14 @@ async function readLayer(id: string, dir: string): Promise<Layer> {
     slices,
     classOf: (p) => (isManaged(p) ? 'managed' : isScaffold(p) ? 'scaffold' : 'merged'),
   };
+}
+
+/** Whether a path matches any of the globs (`dot: true`), as picomatch has it; picomatch is loaded only for a glob the manifest has not compiled. */
+async function matcher(globs: string[], manifest: TemplatesManifest | undefined): Promise<(path: string) => boolean> {
+  const compiled = globs.map((glob) => manifest?.glob(glob));
+  if (compiled.every((match) => match !== undefined)) return (path) => compiled.some((match) => match(path));
+  const { default: picomatch } = await import('picomatch');
+  return picomatch(globs, { dot: true });
 }
 
 function walk(dir: string): string[] {

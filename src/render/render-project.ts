@@ -8,7 +8,7 @@ import { BACKEND_KINDS, type BackendKind } from '../spec/project-spec.js';
 import { FileTree } from './file-tree.js';
 import { compileTemplate, type CompiledTemplate, type RenderOptions as TemplateOptions } from './handlebars-env.js';
 import { knownSlots, slicePartials } from './slices.js';
-import { IMPORT_POSTGRES_LAYER_ID, loadLayer, OPERATION_LAYER_ID, PROMPT_LAYER_ID, repoLayerIds, RESOURCE_LAYER_ID, TOOL_LAYER_ID, TEMPLATES_DIR, type Layer } from './layers.js';
+import { IMPORT_POSTGRES_LAYER_ID, loadLayer, OPERATION_LAYER_ID, packagedTemplatesManifest, PROMPT_LAYER_ID, repoLayerIds, RESOURCE_LAYER_ID, TOOL_LAYER_ID, TEMPLATES_DIR, type Layer } from './layers.js';
 import { renderContext, type RenderContext } from './context.js';
 import { packageJson } from './package-json.js';
 import { LOCK_FILE, lockText, toolsLock } from '../contract/tools-lock.js';
@@ -31,7 +31,7 @@ export async function renderProject(spec: CompleteProjectSpec, options: RenderOp
   const context = renderContext(spec);
   const tree = new FileTree();
   // Every template composes the selected layers' slices, in layer order (src/render/slices.ts).
-  const templateOptions = { partials: slicePartials(sliceOrder([...layers, toolLayer, ...itemLayers]), await knownSlots(templatesDir)) };
+  const templateOptions = { partials: slicePartials(sliceOrder([...layers, toolLayer, ...itemLayers]), await knownSlots(templatesDir, packagedTemplatesManifest(templatesDir))) };
 
   for (const layer of layers) renderLayer(tree, layer, context, templateOptions);
   // An imported tool's files come from the operation layer: merged, so a re-import brings the
@@ -73,7 +73,7 @@ function renderLayer(tree: FileTree, layer: Layer, context: RenderContext, optio
     if (file.path.endsWith('.hbs')) {
       let template = compiled.get(file);
       if (!template) {
-        template = compileTemplate(file.contents, `${layer.id}/${file.path}`);
+        template = compileTemplate(file.contents, `${layer.id}/${file.path}`, layer.precompiled);
         compiled.set(file, template);
       }
       contents = template(context, options);

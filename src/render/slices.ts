@@ -8,7 +8,8 @@
  * misspelt name never renders as nothing.
  */
 import { readdirSync } from 'node:fs';
-import { compileTemplate, type CompiledTemplate, type RenderOptions } from './handlebars-env.js';
+import { compileTemplate, type CompiledTemplate, type PrecompiledTemplates, type RenderOptions } from './handlebars-env.js';
+import type { TemplatesManifest } from './templates-manifest.js';
 
 export const SLICES_DIR = 'slices/';
 
@@ -18,10 +19,13 @@ export function slotOf(layerPath: string): string | undefined {
   return layerPath.slice(SLICES_DIR.length, -'.hbs'.length);
 }
 
-/** Every slot each layer of a templates folder provides, selected or not: layer id -> slots. */
-export async function knownSlots(templatesDir: string): Promise<Map<string, Set<string>>> {
+/**
+ * Every slot each layer of a templates folder provides, selected or not: layer id -> slots.
+ * Read from the folder's manifest when it has one (src/render/templates-manifest.ts).
+ */
+export async function knownSlots(templatesDir: string, manifest?: TemplatesManifest): Promise<Map<string, Set<string>>> {
   const known = new Map<string, Set<string>>();
-  const files = readdirSync(templatesDir, { recursive: true, encoding: 'utf8' }).map((f) => f.split('\\').join('/'));
+  const files = manifest ? [...manifest.paths] : readdirSync(templatesDir, { recursive: true, encoding: 'utf8' }).map((f) => f.split('\\').join('/'));
   for (const file of files.sort()) {
     const at = file.indexOf(`/${SLICES_DIR}`);
     if (at < 0) continue;
@@ -39,6 +43,8 @@ export interface SliceSource {
   id: string;
   /** slot -> template source. */
   slices: Map<string, string>;
+  /** The build's precompiled templates of the layer, if any. */
+  precompiled?: PrecompiledTemplates;
 }
 
 type Partial = (context: unknown, options: RenderOptions) => string;
@@ -55,7 +61,7 @@ export function slicePartials(selected: SliceSource[], known: Map<string, Set<st
     const key = `${layer.id}:${slot}`;
     let template = compiled.get(key);
     if (!template) {
-      template = compileTemplate(source, `${layer.id}/${SLICES_DIR}${slot}.hbs`);
+      template = compileTemplate(source, `${layer.id}/${SLICES_DIR}${slot}.hbs`, layer.precompiled);
       compiled.set(key, template);
     }
     return template(context as object, { data: options.data, partials: options.partials });

@@ -43,14 +43,18 @@ export async function readRepoState(dir: string): Promise<RepoState> {
   };
 }
 
-/** A directory that is not a generated repo yet (what a create writes into): no spec, no manifest, no bases. */
-export function emptyRepo(dir: string): RepoState {
+/**
+ * A directory that is not a generated repo yet (what a create writes into): no spec, no manifest,
+ * no bases; `holdsFiles: false` when it is known to hold nothing (absent or empty).
+ */
+export function emptyRepo(dir: string, { holdsFiles = true }: { holdsFiles?: boolean } = {}): RepoState {
   return {
     dir,
     rawSpec: undefined,
     manifest: {},
     // Whatever cannot be read as a file (a directory in the way) is written over, or refused by the write.
     readDisk: async (path) => {
+      if (!holdsFiles) return undefined;
       try {
         return readFileSync(join(dir, path), path === BASE_ARCHIVE ? 'base64' : 'utf8');
       } catch {
