@@ -66,6 +66,8 @@ export interface HttpContext {
    * schema accepts, one off the schema (null: none made), and the words its error says.
    */
   answerSample: { valid: string; offSchema: string | null; where: string } | null;
+  /** Its body goes as a form (application/x-www-form-urlencoded), not JSON. */
+  form: boolean;
   /** JS literals for the tool's test: arguments its schema accepts, and (null without parameters) ones it refuses. */
   validArguments: string;
   invalidArguments: string | null;
@@ -203,7 +205,7 @@ function catalogContext(specTools: readonly CompleteToolSpec[], operations: read
       version: op.version,
       tags: http.tags ?? [],
       params: callParams(op),
-      operation: { method: http.method, path: http.path, params: http.params, fixed: http.fixed },
+      operation: { method: http.method, path: http.path, params: http.params, fixed: http.fixed, ...(http.encoding ? { encoding: http.encoding } : {}) },
       ...(http.response ? { response: http.response } : {}),
       ...(http.output ? { output: http.output } : {}),
     };
@@ -268,7 +270,7 @@ export function toolContext(tool: CompleteToolSpec): ToolContext {
 }
 
 function httpContext(http: NonNullable<CompleteToolSpec['http']>, params: CompleteToolSpec['params']): HttpContext {
-  const binding = { method: http.method, path: http.path, params: http.params, fixed: http.fixed };
+  const binding = { method: http.method, path: http.path, params: http.params, fixed: http.fixed, ...(http.encoding ? { encoding: http.encoding } : {}) };
   const literal = (value: Record<string, unknown>) => (Object.keys(value).length === 0 ? '{}' : JSON.stringify(value, null, 2));
   const first = params[0];
   return {
@@ -280,7 +282,9 @@ function httpContext(http: NonNullable<CompleteToolSpec['http']>, params: Comple
     responseDescription: http.response ?? 'The API\'s answer',
     answerZod: http.output ? answerZodSource(http.output) : null,
     answerSample: http.output && http.method !== 'HEAD' ? answerSample(http.output) : null,
-    validArguments: literal(Object.fromEntries(params.filter((p) => p.required).map((p) => [p.name, sampleValue(p)]))),
+    form: http.encoding === 'form',
+    // A form's optional fields too, so its test sends a form.
+    validArguments: literal(Object.fromEntries(params.filter((p) => p.required || (http.encoding === 'form' && http.params[p.name]?.in === 'body')).map((p) => [p.name, sampleValue(p)]))),
     invalidArguments: first
       ? literal({ ...Object.fromEntries(params.filter((p) => p.required).map((p) => [p.name, sampleValue(p)])), [first.name]: wrongValue(first) })
       : null,

@@ -86,7 +86,7 @@ export const HttpBindingSpec = z
           .object({
             in: z.enum(PARAM_LOCATIONS),
             name: z.string().min(1).max(200),
-            explode: z.boolean().optional().describe('query arrays: one name=value pair per item (else one comma-separated value)'),
+            explode: z.boolean().optional().describe('query and form arrays: one name=value pair per item (else one comma-separated value)'),
           })
           .strict(),
       )
@@ -95,6 +95,7 @@ export const HttpBindingSpec = z
     fixed: z
       .array(z.object({ in: z.enum(PARAM_LOCATIONS), name: z.string().min(1).max(200), value: SCALAR }).strict())
       .default([]),
+    encoding: z.enum(['form']).optional().describe('How body parameters are sent: form (application/x-www-form-urlencoded); absent: JSON.'),
     operationId: z.string().max(200).optional().describe('The operation it was imported from.'),
     response: z.string().max(2000).optional().describe('What a successful answer holds.'),
     output: z.record(z.string(), z.unknown()).optional().describe("The 2xx JSON answer's schema as the import reduced it (src/import/openapi/output-schema.ts)."),

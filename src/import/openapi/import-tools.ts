@@ -127,6 +127,7 @@ function toolFor(op: ApiOperation, name: string, override: OperationOverrideSpec
     path: op.path,
     params: Object.fromEntries(mapped.map((p) => [p.spec.name, { in: p.in, name: p.wireName, ...(p.explode ? { explode: true } : {}) }])),
     fixed,
+    ...(op.body?.encoding === 'form' ? { encoding: 'form' as const } : {}),
     ...(op.operationId ? { operationId: op.operationId } : {}),
     ...(responseText(op) ? { response: responseText(op) } : {}),
   };

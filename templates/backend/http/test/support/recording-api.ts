@@ -1,6 +1,6 @@
 /**
  * A stand-in for your API in the tests of the tools imported from its OpenAPI document: it
- * records every request (method, path, query, headers, JSON body) and answers each with what
+ * records every request (method, path, query, headers, JSON or form body) and answers each with what
  * the test set (`answer`), 200 `{}` by default, or fails the next ones as told (`failNext`). The
  * tests check that a tool sends exactly the call its operation describes, with the tenant's own
  * credential, and which calls are retried.
@@ -15,7 +15,7 @@ export interface RecordedRequest {
   /** A name sent more than once (an exploded query array) holds every value, in order. */
   query: Record<string, string | string[]>;
   headers: Record<string, string | string[] | undefined>;
-  /** The parsed JSON body; undefined when there was none. */
+  /** The parsed JSON body, or a form's fields as `query` holds a query's; undefined when there was none. */
   body: unknown;
 }
 
@@ -45,7 +45,8 @@ export async function startRecordingApi(): Promise<RecordingApi> {
       const text = Buffer.concat(chunks).toString('utf8');
       let body: unknown;
       try {
-        body = text === '' ? undefined : JSON.parse(text);
+        const form = String(req.headers['content-type']).startsWith('application/x-www-form-urlencoded');
+        body = text === '' ? undefined : form ? queryOf(new URLSearchParams(text)) : JSON.parse(text);
       } catch {
         body = text;
       }

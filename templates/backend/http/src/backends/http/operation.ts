@@ -7,7 +7,8 @@
  * - query and header parameters go as given (headers the backend sets itself, the credential
  *   first, are never the call's to give); a query array goes as one comma-separated value, or
  *   as one pair per item where the binding says `explode` (`status=a&status=b`); body
- *   parameters make one JSON object, or a `json` parameter is the whole body;
+ *   parameters make one JSON object, or a `json` parameter is the whole body; with `encoding:
+ *   'form'` they go as application/x-www-form-urlencoded fields instead, arrays like a query's;
  * - the call carries the tenant's own API credential (the backend adds it), never the MCP
  *   client's token; GET and HEAD are retried on transient failures, other methods make one
  *   attempt unless the tool declares the write safe to repeat (an imported PUT or DELETE does:
@@ -40,6 +41,8 @@ export interface Operation<T = unknown> {
   fixed: Array<{ in: ParamLocation; name: string; value: string | number | boolean }>;
   /** The documented 2xx JSON answer, the tool's `data` (absent: untyped, not checked). */
   answer?: z.ZodType<T>;
+  /** `form`: body parameters go as application/x-www-form-urlencoded fields; absent: as JSON. */
+  encoding?: 'form';
 }
 
 /**
@@ -75,10 +78,20 @@ export interface CallOptions {
   idempotent?: boolean;
 }
 
-/** The request an operation makes for `input`: its path, query, headers and body. */
+/** A query or form value on the wire: a list one pair per item (`explode`) or comma-joined; an object as JSON. */
+function wireValue(value: unknown, explode: boolean | undefined): QueryValue {
+  if (Array.isArray(value)) return explode ? value.map(String) : value.map(String).join(',');
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : (value as QueryValue);
+}
+
+/**
+ * The request an operation makes for `input`: its path, query, headers and body (for a form
+ * operation, the form's fields as `wireValue` gives them).
+ */
 export function requestFor(operation: Operation, input: Record<string, unknown>) {
   const path: Record<string, string> = {};
   const query: Record<string, QueryValue> = {};
+  const form = operation.encoding === 'form';
   const headers: CallHeaders = {};
   let body: Record<string, unknown> | undefined;
   let json: unknown;
@@ -89,14 +102,13 @@ export function requestFor(operation: Operation, input: Record<string, unknown>)
         path[where.name] = encodeURIComponent(String(value));
         break;
       case 'query':
-        if (Array.isArray(value)) query[where.name] = where.explode ? value.map(String) : value.map(String).join(',');
-        else query[where.name] = typeof value === 'object' && value !== null ? JSON.stringify(value) : (value as QueryValue);
+        query[where.name] = wireValue(value, where.explode);
         break;
       case 'header':
         headers[where.name] = String(value);
         break;
       case 'body':
-        body = { ...body, [where.name]: value };
+        body = { ...body, [where.name]: form ? wireValue(value, where.explode) : value };
         break;
       case 'json':
         json = value;
@@ -126,7 +138,7 @@ export async function callOperation<T = unknown>(
       : await api.send(operation.method, request.path, {
           query: request.query,
           headers: request.headers,
-          body: request.body,
+          ...(operation.encoding === 'form' ? { form: request.body as Record<string, QueryValue> | undefined } : { body: request.body }),
           idempotencyKey: options.idempotencyKey,
           idempotent: options.idempotent,
         });
