@@ -68,12 +68,15 @@ export function slicePartials(selected: SliceSource[], known: Map<string, Set<st
   };
   const slots = new Set([...known.values()].flatMap((layerSlots) => [...layerSlots]));
   const ids = new Set([...known.keys(), ...selected.map((l) => l.id)]);
+  const byId = new Map(selected.map((layer) => [layer.id, layer]));
+  // Some 1,300 `layer:slot` partials a render, most of a layer not selected: one function for those.
+  const nothing: Partial = () => '';
   const partials: Record<string, Partial> = {};
   for (const slot of slots) {
     partials[slot] = (context, options) => selected.map((layer) => render(layer, slot, context, options)).join('');
     for (const id of ids) {
-      const layer = selected.find((l) => l.id === id);
-      partials[`${id}:${slot}`] = (context, options) => (layer ? render(layer, slot, context, options) : '');
+      const layer = byId.get(id);
+      partials[`${id}:${slot}`] = layer ? (context, options) => render(layer, slot, context, options) : nothing;
     }
   }
   return partials;
