@@ -47,7 +47,7 @@ export interface Launch {
 }
 
 export interface ServerCase {
-  /** "1" … "7", as the issue numbers them. */
+  /** "1" … "7" as the issue numbers them, and "1r" (case 1 with its limits in Redis). */
   id: string;
   label: string;
   /** One line on what runs and how. */
