@@ -9,6 +9,7 @@
  *   BENCH_CASES=1,1r,3                        server: only these cases (1r needs Redis: BENCH_REDIS_URL,
  *                                             default redis://127.0.0.1:6379)
  *   BENCH_DRIFT_SECONDS=600                   server: the 10-minute flatness run (RSS once a second)
+ *   BENCH_DRIFT_CASES=1                       server: the long run for these cases only (default: all)
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
