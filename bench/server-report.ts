@@ -114,7 +114,8 @@ Every case serves the read tool a generated repo's own \`npm run bench\` uses,
 \`bench.get_record\` (\`scripts/bench/bench-tool.ts\`: a strict \`{ id }\` input, a four-field output
 schema, a handler that only builds the record), and answers the same call (\`{"id":"rec_42"}\`) with
 the same result, as structuredContent and as text; the handler does next to nothing, so the
-figures are the cost of the server around it. Each server runs as its own process on 127.0.0.1;
+figures are the cost of the server around it. Each server runs as its own process on 127.0.0.1,
+as JavaScript under plain \`node\` (no TypeScript loader), as \`npm start\` runs a generated server;
 autocannon replays, over ${s.connections} connections, the exact tools/call request a real SDK
 \`Client\` sent it in that era. Per round and case: ${s.warmupSeconds} s of warm-up, then ${s.measureSeconds} s
 measured; ${s.rounds} rounds, the order of the cases reversed every other round; medians below.
