@@ -16,11 +16,11 @@
  * Every server runs as JavaScript under plain `node` (bench/server-js.ts), as `npm start` does.
  */
 import { execa } from 'execa';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { ServerCase } from './server.js';
@@ -121,9 +121,23 @@ export function everythingOnEnv(generated: GeneratedServer, auditFile: string): 
   };
 }
 
+/**
+ * The audit file and the files it was rotated into (`<name>.<UTC time>.jsonl`: at AUDIT_ROTATE_BYTES,
+ * or at midnight UTC), oldest first.
+ */
+function auditFiles(file: string): string[] {
+  const stem = basename(file, '.jsonl');
+  const rotated = readdirSync(dirname(file))
+    .filter((name) => name.startsWith(`${stem}.`) && name.endsWith('.jsonl'))
+    .sort()
+    .map((name) => join(dirname(file), name));
+  return [...rotated, ...(existsSync(file) ? [file] : [])];
+}
+
 function checkAudit(file: string, answered: number, slack: number): string | undefined {
-  if (!existsSync(file)) return `no audit file was written (${file})`;
-  const records = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  const files = auditFiles(file);
+  if (files.length === 0) return `no audit file was written (${file})`;
+  const records = files.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean));
   const notOk = records.filter((line) => !line.includes('"outcome":"ok"'));
   if (notOk.length > 0) {
     const first = JSON.parse(notOk[0]!) as { outcome?: string; errorCode?: string | null };
@@ -174,7 +188,7 @@ export function serverCases(generated: GeneratedServer): ServerCase[] {
       // that its pipeline was off (no audit record at all).
       check: (answered: number, slack: number) => (mode === 'full' ? checkAudit(audit, answered, slack) : checkNoAudit(audit)),
       cleanup: () => {
-        if (existsSync(audit)) void unlink(audit).catch(() => undefined);
+        for (const file of auditFiles(audit)) void unlink(file).catch(() => undefined);
       },
     };
   };
