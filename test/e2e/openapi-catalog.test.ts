@@ -135,6 +135,12 @@ describe('OpenAPI import as a governed catalog (GitHub REST API)', () => {
         required: expect.arrayContaining(['owner', 'repo']),
         properties: { owner: { type: 'string' }, repo: { type: 'string' }, state: { enum: ['open', 'closed', 'all'] }, per_page: { type: 'integer' } },
       });
+      // …and its answer's JSON Schema, typed from the document's 200 answer: a list of issues, more fields admitted.
+      expect(described.outputSchema).toMatchObject({
+        type: 'array',
+        items: { type: 'object', required: expect.arrayContaining(['id', 'number', 'title']), properties: { number: { type: 'integer' }, title: { type: 'string' } } },
+      });
+      expect(JSON.stringify(described.outputSchema).length).toBeLessThan(20_000);
       const removal = structured(await acme.callTool({ name: 'describe_operation', arguments: { operation: 'delete_issues_remove_label' } }));
       expect(removal).toMatchObject({ access: 'write', approval: 'human', method: 'DELETE' });
       // An operation outside globex's rollout is unknown to it.
@@ -147,6 +153,13 @@ describe('OpenAPI import as a governed catalog (GitHub REST API)', () => {
       expect(listed).toMatchObject({ status: 200, data: expect.any(Array) });
       const issue = structured(await callOperation(globex, 'get_issues_get', { owner: 'globex', repo: 'plans', issue_number: 42 }));
       expect(issue).toMatchObject({ status: 200, data: { number: expect.any(Number) } });
+      // An answer off the document is the API breaking its contract: a clear error naming where, and the server keeps serving.
+      upstream.answerWith('issues/get', { ...(issue.data as Json), number: 'forty-two' });
+      const broken = await callOperation(globex, 'get_issues_get', { owner: 'globex', repo: 'plans', issue_number: 42 });
+      expect(broken.isError).toBe(true);
+      expect(JSON.stringify(broken.content)).toContain("[upstream_contract] The API's answer does not match its documented schema at data.number: expected number, got string");
+      upstream.answerWith('issues/get');
+      upstream.seen.splice(-1);
       // A POST with a JSON body.
       const created = structured(
         await callOperation(acme, 'create_issues_create', { owner: 'octo-org', repo: 'hello-world', title: 'Found a bug', body: 'It fails on Tuesdays.', labels: ['bug'] }),
