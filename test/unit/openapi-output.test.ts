@@ -134,6 +134,10 @@ describe('the answer schema', () => {
     expect(outputSchemaOf([])).toBeUndefined();
     expect(outputSchemaOf([{}])).toBeUndefined();
     expect(outputSchemaOf([{ description: 'Whatever the API says' }])).toBeUndefined();
+    // A bare object says too little to help, and such answers (a 202) are often null or empty.
+    expect(outputSchemaOf([{ type: 'object' }])).toBeUndefined();
+    expect(outputSchemaOf([{ type: 'object', additionalProperties: true }])).toBeUndefined();
+    expect(typed({ type: 'object', required: ['meta'], properties: { meta: { type: 'object' } } }).zod.safeParse({ meta: null }).success).toBe(true);
   });
 });
 
