@@ -225,9 +225,11 @@ describe('OpenAPI import as a governed catalog (GitHub REST API)', () => {
     }
 
     // Each call_operation call was audited as the operation it ran, not as call_operation.
-    const audit = server
-      .output()
-      .split('\n')
+    const lines = server.output().split('\n');
+    // The off-schema answer was logged for the operator with where it broke the document.
+    const contract = lines.filter((line) => line.includes('"code":"upstream_contract"')).map((line) => JSON.parse(line) as Json);
+    expect(contract).toMatchObject([{ operation: 'GET /repos/{owner}/{repo}/issues/{issue_number}', issues: [{ path: ['number'] }] }]);
+    const audit = lines
       .filter((line) => line.startsWith('{') && line.includes('"tool"'))
       .map((line) => JSON.parse(line) as Json)
       .filter((record) => record.kind === undefined && 'outcome' in record && 'requestId' in record);
@@ -237,7 +239,11 @@ describe('OpenAPI import as a governed catalog (GitHub REST API)', () => {
       ['acme', 'ok'],
       ['acme', 'invalid'],
     ]);
-    expect(outcomes('get_issues_get')).toEqual([['globex', 'ok']]);
+    expect(outcomes('get_issues_get')).toEqual([
+      ['globex', 'ok'],
+      ['globex', 'error'],
+    ]);
+    expect(audit.find((record) => record.tool === 'get_issues_get' && record.outcome === 'error')).toMatchObject({ errorCode: 'upstream_contract' });
     expect(outcomes('create_issues_create')).toContainEqual(['acme', 'ok']);
     expect(outcomes('delete_issues_remove_label')).toContainEqual(['acme', 'pending_approval']);
     expect(outcomes('delete_issues_remove_label').at(-1)).toEqual(['acme', 'ok']);
