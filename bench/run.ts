@@ -6,7 +6,10 @@
  *   BENCH_RUNS                                generator: runs per command (default 7)
  *   BENCH_CONNECTIONS, BENCH_WARMUP_SECONDS, BENCH_MEASURE_SECONDS, BENCH_ROUNDS,
  *   BENCH_DRIFT_SECONDS, BENCH_PROFILE_SECONDS server: see bench/server.ts (defaults 32, 5, 10, 3, 60, 15)
- *   BENCH_CASES=1,3,4                         server: only these cases
+ *   BENCH_CASES=1,1r,3                        server: only these cases (1r needs Redis: BENCH_REDIS_URL,
+ *                                             default redis://127.0.0.1:6379)
+ *   BENCH_DRIFT_SECONDS=600                   server: the 10-minute flatness run (RSS once a second)
+ *   BENCH_DRIFT_CASES=1                       server: the long run for these cases only (default: all)
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
@@ -54,6 +57,8 @@ if (sections.includes('server') || sections.includes('profile')) {
         .filter(([, ratio]) => ratio !== undefined)
         .map(([id, ratio]) => `(${id}) ${ratio!.toFixed(2)}x`);
       log(`${era}: case 1 throughput / other cases: ${ratios.join(', ')}`);
+      const redis = throughputRatio(bench, '1r', era);
+      if (redis !== undefined) log(`${era}: case 1r throughput / case 1: ${(1 / redis).toFixed(2)}x (target 0.85x)`);
     }
   }
   if (sections.includes('profile')) {

@@ -1,7 +1,8 @@
 /**
- * The seven servers the benchmark compares, all serving the same read tool (bench/servers/bench-call.ts):
+ * The servers the benchmark compares, all serving the same read tool (bench/servers/bench-call.ts):
  *
  *   1  a generated server with every production control on
+ *   1r the same with its rate limits and concurrency caps in Redis (REDIS_URL)
  *   2  the same generated server with the pipeline off
  *   3  a hand-written SDK v2 createMcpHandler server, as the SDK docs write it
  *   4  the same with its schemas built once at module scope
@@ -12,6 +13,7 @@
  * Cases 1 and 2 are the generated repo's own benchmark servers (scripts/bench/bench-server.ts,
  * `full` and `bare`: the switch its `npm run bench` uses), run in a repo made fresh by
  * `create-mcp-server` from this checkout in bench/.work/, so both benchmarks measure the same thing.
+ * Every server runs as JavaScript under plain `node` (bench/server-js.ts), as `npm start` does.
  */
 import { execa } from 'execa';
 import { existsSync, readFileSync } from 'node:fs';
@@ -22,6 +24,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { ServerCase } from './server.js';
+import { generatedBenchServerJs, transpileTo } from './server-js.js';
 import { TOOL_SCOPE } from './servers/bench-call.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -137,21 +140,35 @@ function checkNoAudit(file: string): string | undefined {
   return records > 0 ? `the pipeline-off server wrote ${records} audit records` : undefined;
 }
 
+/** Where the generated server keeps its limits in case 1r: the local Redis (BENCH_REDIS_URL). */
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
 export function serverCases(generated: GeneratedServer): ServerCase[] {
-  const tsxServer = (file: string) => (port: number) => ({
+  // The comparison servers import packages and ./bench-call.js only: transpiled beside each other
+  // under bench/.work/, they resolve the packages from this checkout's node_modules.
+  const serversJs = join(work, 'servers-js');
+  transpileTo(
+    ['bench-call.ts', 'sdk-docs.ts', 'sdk-hoisted.ts', 'fastmcp.ts', 'mcp-framework.ts', 'plain-http.ts'].map((file) => join(servers, file)),
+    serversJs,
+  );
+  const benchServerJs = generatedBenchServerJs(generated.dir);
+  const jsServer = (file: string) => (port: number) => ({
     command: process.execPath,
-    args: ['--import', 'tsx', join(servers, file)],
+    args: [join(serversJs, file.replace(/\.ts$/, '.js'))],
     cwd: root,
     env: { PORT: String(port), NODE_ENV: 'production' },
   });
-  const benchServer = (mode: 'full' | 'bare') => () => {
+  const benchServer = (mode: 'full' | 'bare', limits: 'memory' | 'redis' = 'memory') => () => {
     const audit = join(work, `audit-${process.pid}-${Date.now()}.jsonl`);
+    // A key prefix of its own per start: counters of an earlier run (or of anything else using
+    // this Redis) never count against this one.
+    const redis: Record<string, string> = limits === 'redis' ? { REDIS_URL, REDIS_KEY_PREFIX: `bench:${process.pid}:${Date.now()}` } : {};
     return {
       command: process.execPath,
-      args: ['--import', 'tsx', 'scripts/bench/bench-server.ts', mode],
+      args: [benchServerJs, mode],
       cwd: generated.dir,
       // Both modes get the same settings; `bare` replaces only the tool-call pipeline.
-      env: { NODE_ENV: 'production', ...everythingOnEnv(generated, audit) },
+      env: { NODE_ENV: 'production', ...everythingOnEnv(generated, audit), ...redis },
       urlFromStdout: true,
       // Case 1 must show its controls ran (one `ok` audit record per call answered), case 2
       // that its pipeline was off (no audit record at all).
@@ -174,6 +191,16 @@ export function serverCases(generated: GeneratedServer): ServerCase[] {
       launch: benchServer('full'),
     },
     {
+      id: '1r',
+      label: 'generated, limits in Redis',
+      notes:
+        `case 1 with REDIS_URL set (${REDIS_URL}), as replicas run it: rate-limit counters and concurrency slots are kept in Redis, ` +
+        'so every call makes its round trips to Redis',
+      eras: ['legacy', 'modern'],
+      headers: { authorization: `Bearer ${generated.apiKey}` },
+      launch: benchServer('full', 'redis'),
+    },
+    {
       id: '2',
       label: 'generated, pipeline off',
       notes:
@@ -188,21 +215,21 @@ export function serverCases(generated: GeneratedServer): ServerCase[] {
       label: 'SDK v2, as the docs write it',
       notes: 'createMcpHandler whose factory builds the McpServer and the zod schemas on every request; toNodeHandler behind the localhost Host/Origin guards; no auth',
       eras: ['legacy', 'modern'],
-      launch: tsxServer('sdk-docs.ts'),
+      launch: jsServer('sdk-docs.ts'),
     },
     {
       id: '4',
       label: 'SDK v2, schemas at module scope',
       notes: 'case 3 with the schemas and the tool config built once; the factory only creates the McpServer and registers the tool',
       eras: ['legacy', 'modern'],
-      launch: tsxServer('sdk-hoisted.ts'),
+      launch: jsServer('sdk-hoisted.ts'),
     },
     {
       id: '5',
       label: 'FastMCP',
       notes: 'fastmcp `addTool` with zod parameters and outputSchema, httpStream transport, `stateless: true`; built on SDK v1, so 2025 era only',
       eras: ['legacy'],
-      launch: tsxServer('fastmcp.ts'),
+      launch: jsServer('fastmcp.ts'),
     },
     {
       id: '6',
@@ -211,14 +238,14 @@ export function serverCases(generated: GeneratedServer): ServerCase[] {
         'mcp-framework MCPTool class, http-stream transport in batch (JSON) mode; it only serves sessions, so the calls run in one open ' +
         'session (cheaper per call than a stateless server); built on SDK v1, so 2025 era only',
       eras: ['legacy'],
-      launch: tsxServer('mcp-framework.ts'),
+      launch: jsServer('mcp-framework.ts'),
     },
     {
       id: '7',
       label: 'plain node:http JSON-RPC (floor)',
       notes: 'node:http, JSON.parse, the same handler, JSON.stringify; no MCP library, no validation, no guards',
       eras: ['legacy', 'modern'],
-      launch: tsxServer('plain-http.ts'),
+      launch: jsServer('plain-http.ts'),
     },
   ];
 }

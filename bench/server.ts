@@ -47,7 +47,7 @@ export interface Launch {
 }
 
 export interface ServerCase {
-  /** "1" … "7", as the issue numbers them. */
+  /** "1" … "7" as the issue numbers them, and "1r" (case 1 with its limits in Redis). */
   id: string;
   label: string;
   /** One line on what runs and how. */
@@ -64,6 +64,8 @@ export interface BenchSettings {
   measureSeconds: number;
   rounds: number;
   driftSeconds: number;
+  /** The cases the long run measures (BENCH_DRIFT_CASES); undefined: every case. */
+  driftCases?: string[] | undefined;
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): BenchSettings {
@@ -80,6 +82,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): BenchSett
     measureSeconds: number('BENCH_MEASURE_SECONDS', 10),
     rounds: number('BENCH_ROUNDS', 3),
     driftSeconds: number('BENCH_DRIFT_SECONDS', 60),
+    driftCases: env.BENCH_DRIFT_CASES ? env.BENCH_DRIFT_CASES.split(',').map((s) => s.trim()) : undefined,
   };
 }
 
@@ -484,7 +487,7 @@ export async function runServerBench(
   });
   const drift: DriftResult[] = [];
   if (settings.driftSeconds > 0) {
-    for (const serverCase of cases) {
+    for (const serverCase of cases.filter((c) => !settings.driftCases || settings.driftCases.includes(c.id))) {
       const era: Era = serverCase.eras.includes('legacy') ? 'legacy' : serverCase.eras[0]!;
       try {
         const result = await measureDrift(serverCase, era, settings);

@@ -3,6 +3,7 @@
  * (repo state) -> pending migrations -> migrated spec and files -> re-render -> changes.
  * Writes nothing; a migration that throws aborts the whole plan.
  */
+import eq from 'semver/functions/eq.js';
 import gt from 'semver/functions/gt.js';
 import valid from 'semver/functions/valid.js';
 import type { CompleteProjectSpec } from '../spec/tool-defaults.js';
@@ -40,9 +41,14 @@ export async function planUpgrade(repo: RepoState, migrations: readonly Migratio
     throw new UserError(`this repo was made by create-mcp-server ${from}; this is ${to}, and an upgrade never goes back. Use ${from} or later.`, { exitCode: EXIT_FAILURE });
   }
   const applied = raw.generator?.migrations ?? [];
-  const pending = pendingMigrations(migrations, from, to, applied);
   const overlay = new RepoOverlay(repo);
   const specObject = overlay.rawSpec as Record<string, unknown>;
+  // A repo of this version's development builds may lack what a migration of its own version adds.
+  const repairs: Migration[] = [];
+  for (const migration of migrations) {
+    if (migration.needed && eq(migration.version, from) && !applied.includes(migration.id) && (await migration.needed({ spec: specObject, repo: overlay }))) repairs.push(migration);
+  }
+  const pending = [...repairs, ...pendingMigrations(migrations, from, to, applied)];
 
   // The changes are planned against the migrated files, so they merge like any other.
   const { spec, changes } = await respec(overlay, async () => {

@@ -1,7 +1,7 @@
 /** The render context: the spec as the templates see it (documented in templates/README.md). */
 import { projectSlug, toolFileName, toolIdentifier, URI_TEMPLATE_VARIABLE } from '../spec/project-spec.js';
 import { callParams, type CompleteProjectSpec, type CompletePromptSpec, type CompleteResourceSpec, type CompleteToolSpec } from '../spec/tool-defaults.js';
-import { inputZodSource, paramZodSource } from '../spec/param-zod.js';
+import { answerZodSource, inputZodSource, paramZodSource } from '../spec/param-zod.js';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../version.js';
 import { queryContext, type QueryContext } from './query-context.js';
 import { INSPECTOR_MAJOR, NODE_FLOOR } from './dependency-versions.js';
@@ -59,6 +59,15 @@ export interface HttpContext {
   binding: string;
   /** What a successful answer holds, for the output schema's `data`. */
   responseDescription: string;
+  /** The zod of the documented 2xx JSON answer (`http.output`); null: untyped, `data` is z.unknown(). */
+  answerZod: string | null;
+  /**
+   * JS literals for the tool's test of a typed answer (null when untyped or HEAD): an answer the
+   * schema accepts, one off the schema (null: none made), and the words its error says.
+   */
+  answerSample: { valid: string; offSchema: string | null; where: string } | null;
+  /** Its body goes as a form (application/x-www-form-urlencoded), not JSON. */
+  form: boolean;
   /** JS literals for the tool's test: arguments its schema accepts, and (null without parameters) ones it refuses. */
   validArguments: string;
   invalidArguments: string | null;
@@ -124,8 +133,23 @@ export interface CatalogContext {
   count: number;
   /** The operations as a TypeScript array of JSON strings, one operation a line (src/api-catalog/operations.ts). */
   operations: string;
-  /** Two read operations without a rate limit of their own, a write one without approval, one with approval human: for the generated tests. */
-  sample: { read: string | null; otherRead: string | null; write: string | null; human: string | null };
+  /**
+   * For the generated tests: two read operations without a rate limit of their own, a write one
+   * without approval, one with approval human, a PUT or DELETE without approval (retried) and a
+   * POST or PATCH without approval (one attempt).
+   */
+  sample: {
+    read: string | null;
+    otherRead: string | null;
+    write: string | null;
+    human: string | null;
+    retried: string | null;
+    once: string | null;
+    /** A JS object literal: operation name -> an answer its documented schema accepts. */
+    answers: string;
+    /** The read operation's answer off its schema, and the words of its error; null: untyped. */
+    readOffSchema: { answer: string; where: string } | null;
+  };
 }
 
 export function renderContext(spec: CompleteProjectSpec): RenderContext {
@@ -181,26 +205,40 @@ function catalogContext(specTools: readonly CompleteToolSpec[], operations: read
       version: op.version,
       tags: http.tags ?? [],
       params: callParams(op),
-      operation: { method: http.method, path: http.path, params: http.params, fixed: http.fixed },
+      operation: { method: http.method, path: http.path, params: http.params, fixed: http.fixed, ...(http.encoding ? { encoding: http.encoding } : {}) },
       ...(http.response ? { response: http.response } : {}),
+      ...(http.output ? { output: http.output } : {}),
     };
     // Each a string of JSON, parsed at start-up: a literal of a thousand objects is too much for tsc to type.
     return `  ${JSON.stringify(JSON.stringify(entry))},`;
   });
   const reads = operations.filter((op) => op.access === 'read' && !op.rateLimit);
+  const unapproved = (methods: readonly string[]) => operations.find((op) => op.approval === 'none' && methods.includes(op.http!.method))?.name ?? null;
+  const sample = {
+    read: reads[0]?.name ?? null,
+    otherRead: reads[1]?.name ?? null,
+    write: operations.find((op) => op.access === 'write' && op.approval === 'none')?.name ?? null,
+    human: operations.find((op) => op.approval === 'human')?.name ?? null,
+    retried: unapproved(['PUT', 'DELETE']),
+    once: unapproved(['POST', 'PATCH']),
+  };
+  // What the stand-in answers each sample operation: an answer its documented schema accepts.
+  const typed = operations.filter((op) => Object.values(sample).includes(op.name) && op.http?.output);
+  const answers = Object.fromEntries(typed.map((op) => [op.name, sampleAnswer(op.http!.output!)]));
   return {
     search: role('search'),
     describe: role('describe'),
     call: role('call'),
     count: operations.length,
     operations: lines.length === 0 ? '[]' : `[\n${lines.join('\n')}\n]`,
-    sample: {
-      read: reads[0]?.name ?? null,
-      otherRead: reads[1]?.name ?? null,
-      write: operations.find((op) => op.access === 'write' && op.approval === 'none')?.name ?? null,
-      human: operations.find((op) => op.approval === 'human')?.name ?? null,
-    },
+    sample: { ...sample, answers: JSON.stringify(answers, null, 2), readOffSchema: readOffSchema(operations.find((op) => op.name === sample.read)) },
   };
+}
+
+function readOffSchema(op: CompleteToolSpec | undefined): CatalogContext['sample']['readOffSchema'] {
+  const output = op?.http?.method === 'GET' ? op.http.output : undefined;
+  const sample = output ? answerSample(output) : null;
+  return sample?.offSchema ? { answer: sample.offSchema, where: sample.where } : null;
 }
 
 /** See {@link RenderContext.networked}. */
@@ -232,16 +270,21 @@ export function toolContext(tool: CompleteToolSpec): ToolContext {
 }
 
 function httpContext(http: NonNullable<CompleteToolSpec['http']>, params: CompleteToolSpec['params']): HttpContext {
-  const binding = { method: http.method, path: http.path, params: http.params, fixed: http.fixed };
+  const binding = { method: http.method, path: http.path, params: http.params, fixed: http.fixed, ...(http.encoding ? { encoding: http.encoding } : {}) };
   const literal = (value: Record<string, unknown>) => (Object.keys(value).length === 0 ? '{}' : JSON.stringify(value, null, 2));
   const first = params[0];
   return {
     method: http.method,
     path: http.path,
     label: http.operationId ?? `${http.method} ${http.path}`,
-    binding: JSON.stringify(binding, null, 2),
+    // A typed answer is checked by callOperation against the tool file's `answer`.
+    binding: http.output ? JSON.stringify(binding, null, 2).replace(/\n}$/, ',\n  answer,\n}') : JSON.stringify(binding, null, 2),
     responseDescription: http.response ?? 'The API\'s answer',
-    validArguments: literal(Object.fromEntries(params.filter((p) => p.required).map((p) => [p.name, sampleValue(p)]))),
+    answerZod: http.output ? answerZodSource(http.output) : null,
+    answerSample: http.output && http.method !== 'HEAD' ? answerSample(http.output) : null,
+    form: http.encoding === 'form',
+    // A form's optional fields too, so its test sends a form.
+    validArguments: literal(Object.fromEntries(params.filter((p) => p.required || (http.encoding === 'form' && http.params[p.name]?.in === 'body')).map((p) => [p.name, sampleValue(p)]))),
     invalidArguments: first
       ? literal({ ...Object.fromEntries(params.filter((p) => p.required).map((p) => [p.name, sampleValue(p)])), [first.name]: wrongValue(first) })
       : null,
@@ -275,6 +318,61 @@ function sampleValue(param: CompleteToolSpec['params'][number]): unknown {
     case 'array':
       return [];
   }
+}
+
+type Schema = Record<string, unknown>;
+
+/** A value the reduced answer schema accepts: every property filled in, lists of one item. */
+function sampleAnswer(schema: Schema): unknown {
+  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+  const type = types.find((t) => t !== undefined && t !== 'null');
+  if (Array.isArray(schema.anyOf)) return sampleAnswer(schema.anyOf[0] as Schema);
+  switch (type) {
+    case 'string':
+      return 'a';
+    case 'number':
+    case 'integer':
+      return 1;
+    case 'boolean':
+      return true;
+    case 'array':
+      return schema.items ? [sampleAnswer(schema.items as Schema)] : [];
+    case 'object':
+      return Object.fromEntries(Object.entries((schema.properties ?? {}) as Record<string, Schema>).map(([name, value]) => [name, sampleAnswer(value)]));
+    default:
+      return 'a';
+  }
+}
+
+/** The first scalar the sample's objects and lists hold, by path from `data`. */
+function firstScalar(schema: Schema, path: string): { path: string; type: string; set: (wrong: unknown) => unknown } | null {
+  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+  const type = types.find((t) => t !== undefined && t !== 'null') as string | undefined;
+  if (type === 'string' || type === 'number' || type === 'integer' || type === 'boolean') return { path, type, set: (wrong) => wrong };
+  if (type === 'array' && schema.items) {
+    const inner = firstScalar(schema.items as Schema, `${path}[0]`);
+    return inner && { ...inner, set: (wrong) => [inner.set(wrong)] };
+  }
+  if (type === 'object') {
+    for (const [name, value] of Object.entries((schema.properties ?? {}) as Record<string, Schema>)) {
+      const inner = firstScalar(value, `${path}.${name}`);
+      if (inner) return { ...inner, set: (wrong) => ({ ...(sampleAnswer(schema) as object), [name]: inner.set(wrong) }) };
+    }
+  }
+  return null;
+}
+
+function answerSample(schema: Schema): NonNullable<HttpContext['answerSample']> {
+  const valid = JSON.stringify(sampleAnswer(schema), null, 2);
+  const scalar = firstScalar(schema, 'data');
+  if (scalar) {
+    const wrong = scalar.type === 'string' ? 42 : 'not a number';
+    const offSchema = JSON.stringify(scalar.set(wrong), null, 2).replace(/\n/g, '\n    ');
+    return { valid, offSchema, where: JSON.stringify(`at ${scalar.path}: expected ${scalar.type === 'integer' ? 'number' : scalar.type}`) };
+  }
+  // No scalar to get wrong: a string where the document says object or list.
+  const type = (Array.isArray(schema.type) ? schema.type[0] : schema.type) as string | undefined;
+  return type === 'object' || type === 'array' ? { valid, offSchema: '"off the schema"', where: JSON.stringify(`at data: expected ${type}`) } : { valid, offSchema: null, where: '' };
 }
 
 /** A value of the wrong type for the parameter. */

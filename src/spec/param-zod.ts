@@ -86,3 +86,58 @@ export function inputZodSchema(params: readonly ParamSpec[]): z.ZodObject {
   for (const p of params) shape[p.name] = build(p).live;
   return z.strictObject(shape);
 }
+
+/**
+ * An imported operation's answer (`http.output`, the JSON Schema src/import/openapi/output-schema.ts
+ * reduces the document's to) as zod: loose objects, since an API may add fields; `required`
+ * kept; null where the document allows it; a node the import cut (`$comment`) as z.unknown()
+ * with the reason beside it. Scalars are built as parameters of the same type are.
+ */
+function answerOf(schema: Record<string, unknown>, indent: string): Built {
+  const types = Array.isArray(schema.type) ? schema.type : schema.type === undefined ? [] : [schema.type];
+  const nullable = types.includes('null') || (Array.isArray(schema.anyOf) && schema.anyOf.some((v) => (v as { type?: unknown }).type === 'null'));
+  const type = types.find((t) => t !== 'null') as string | undefined;
+  let built: Built;
+  const inner = `${indent}  `;
+  if (typeof schema.$comment === 'string' && type === undefined && !Array.isArray(schema.anyOf)) {
+    built = { src: `z.unknown() /* ${schema.$comment.replace(/\*\//g, '* /')} */`, live: z.unknown() };
+  } else if (Array.isArray(schema.anyOf)) {
+    const variants = (schema.anyOf as Array<Record<string, unknown>>).filter((v) => v.type !== 'null').map((v) => answerOf(v, inner));
+    built =
+      variants.length === 1
+        ? variants[0]!
+        : { src: `z.union([\n${variants.map((v) => `${inner}${v.src},\n`).join('')}${indent}])`, live: z.union(variants.map((v) => v.live) as [z.ZodType, z.ZodType]) };
+  } else if (type === 'string' || type === 'number' || type === 'integer' || type === 'boolean') {
+    built = baseOf({ name: '', type, description: '', required: true });
+  } else if (type === 'array') {
+    const items = schema.items ? answerOf(schema.items as Record<string, unknown>, indent) : { src: 'z.unknown()', live: z.unknown() };
+    built = { src: `z.array(${items.src})`, live: z.array(items.live) };
+  } else if (type === 'object' && !schema.properties && schema.additionalProperties) {
+    const values = answerOf(schema.additionalProperties as Record<string, unknown>, indent);
+    built = { src: `z.record(z.string(), ${values.src})`, live: z.record(z.string(), values.live) };
+  } else if (type === 'object') {
+    const required = new Set(Array.isArray(schema.required) ? schema.required : []);
+    const fields: string[] = [];
+    const shape: Record<string, z.ZodType> = {};
+    for (const [name, value] of Object.entries((schema.properties ?? {}) as Record<string, Record<string, unknown>>)) {
+      let field = answerOf(value, inner);
+      if (!required.has(name)) field = { src: `${field.src}.optional()`, live: field.live.optional() };
+      fields.push(`${inner}${/^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name)}: ${field.src},\n`);
+      shape[name] = field.live;
+    }
+    built = { src: fields.length === 0 ? 'z.looseObject({})' : `z.looseObject({\n${fields.join('')}${indent}})`, live: z.looseObject(shape) };
+  } else {
+    built = { src: 'z.unknown()', live: z.unknown() };
+  }
+  if (nullable && (type !== undefined || Array.isArray(schema.anyOf))) built = { src: `${built.src}.nullable()`, live: built.live.nullable() };
+  if (typeof schema.description === 'string') built = { src: `${built.src}.describe(${JSON.stringify(schema.description)})`, live: built.live.describe(schema.description) };
+  return built;
+}
+
+export function answerZodSource(schema: Record<string, unknown>, indent = ''): string {
+  return answerOf(schema, indent).src;
+}
+
+export function answerZodSchema(schema: Record<string, unknown>): z.ZodType {
+  return answerOf(schema, '').live;
+}

@@ -86,7 +86,7 @@ export const HttpBindingSpec = z
           .object({
             in: z.enum(PARAM_LOCATIONS),
             name: z.string().min(1).max(200),
-            explode: z.boolean().optional().describe('query arrays: one name=value pair per item (else one comma-separated value)'),
+            explode: z.boolean().optional().describe('query and form arrays: one name=value pair per item (else one comma-separated value)'),
           })
           .strict(),
       )
@@ -95,8 +95,10 @@ export const HttpBindingSpec = z
     fixed: z
       .array(z.object({ in: z.enum(PARAM_LOCATIONS), name: z.string().min(1).max(200), value: SCALAR }).strict())
       .default([]),
+    encoding: z.enum(['form']).optional().describe('How body parameters are sent: form (application/x-www-form-urlencoded); absent: JSON.'),
     operationId: z.string().max(200).optional().describe('The operation it was imported from.'),
     response: z.string().max(2000).optional().describe('What a successful answer holds.'),
+    output: z.record(z.string(), z.unknown()).optional().describe("The 2xx JSON answer's schema as the import reduced it (src/import/openapi/output-schema.ts)."),
     tags: z.array(z.string().max(200)).max(50).optional().describe("The operation's tags in the document (a catalog's search matches them)."),
   })
   .strict();
@@ -268,6 +270,7 @@ export const OperationOverrideSpec = z
       .record(z.string(), SCALAR)
       .optional()
       .describe('Parameters (by their name in the document) the model never sees, sent with these values on every call.'),
+    output: z.literal('untyped').optional().describe("untyped: the answer's data is not typed or checked (a document that misdescribes it)."),
   })
   .strict();
 
@@ -284,7 +287,7 @@ export const OpenApiImportSpec = z
     overrides: z
       .record(z.string(), OperationOverrideSpec)
       .default({})
-      .describe('Per operation (by operationId, or "METHOD /path"): name, title, description, access, approval, scopes, rate limit, hidden parameters.'),
+      .describe('Per operation (by operationId, or "METHOD /path"): name, title, description, access, approval, scopes, rate limit, hidden parameters, output.'),
     mode: z
       .enum(OPENAPI_MODES)
       .default('auto')

@@ -7,6 +7,7 @@
 import compare from 'semver/functions/compare.js';
 import gt from 'semver/functions/gt.js';
 import lte from 'semver/functions/lte.js';
+import { catalogLockOperations } from './migrations/catalog-lock-operations.js';
 import { lockDescriptions } from './migrations/lock-descriptions.js';
 import { sharedCallAudit } from './migrations/shared-call-audit.js';
 import { sharedSummarizer } from './migrations/shared-summarizer.js';
@@ -17,7 +18,7 @@ import { toolModel } from './migrations/tool-model.js';
 
 export type { Migration, MigrationContext } from './migrations/migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [lockDescriptions, toolNamespaceFolders, sharedSummarizer, sharedCallAudit, toolModel, mergeBaseArchive];
+export const MIGRATIONS: readonly Migration[] = [lockDescriptions, toolNamespaceFolders, sharedSummarizer, sharedCallAudit, toolModel, mergeBaseArchive, catalogLockOperations];
 
 export function pendingMigrations(all: readonly Migration[], from: string, to: string, applied: readonly string[]): Migration[] {
   return all

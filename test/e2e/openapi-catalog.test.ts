@@ -173,13 +173,14 @@ describe('OpenAPI import as a governed catalog (GitHub REST API)', () => {
         },
       ]);
 
-      // Refused before the API: a bad argument, an operation outside the rollout, a write without the scope.
+      // Refused before the API: a bad argument, an operation outside the rollout (unknown to globex,
+      // as describe_operation says), a write without the scope.
       const bad = await callOperation(acme, 'get_issues_list_for_repo', { owner: 'octo-org', repo: 'hello-world', state: 'sideways' });
       expect(bad.isError).toBe(true);
       expect(JSON.stringify(bad.content)).toContain('[invalid_arguments]');
       const outside = await callOperation(globex, 'create_issues_create', { owner: 'globex', repo: 'plans', title: 'Nope' });
       expect(outside.isError).toBe(true);
-      expect(JSON.stringify(outside.content)).toContain('[tool_disabled] create_issues_create is not enabled for your tenant');
+      expect(JSON.stringify(outside.content)).toContain('[not_found] No such operation');
       const readOnly = await callOperation(reader, 'create_issues_create', { owner: 'octo-org', repo: 'hello-world', title: 'Nope' }).then(
         (result) => `${String(result.isError)} ${JSON.stringify(result.content)}`,
         (error: unknown) => `true ${String(error)}`,

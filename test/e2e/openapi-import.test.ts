@@ -85,6 +85,14 @@ describe('OpenAPI import (Train Travel API, OpenAPI 3.1)', () => {
       const destination = 'b2e783e1-c824-4d63-b37a-d8d698862f1d';
       const found = structured(await acme.callTool({ name: 'get_trips', arguments: { origin, destination, date: '2024-02-01T09:00:00Z', dogs: true } }));
       expect(found).toMatchObject({ status: 200, data: { data: expect.any(Array) } });
+      // data is typed by the document's 2xx answer: its properties listed, the stand-in's example answered as is.
+      expect((trips.outputSchema?.properties as Json | undefined)?.data).toMatchObject({
+        type: 'object',
+        properties: { data: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, bicycles_allowed: { type: 'boolean' } }, additionalProperties: {} } } },
+      });
+      expect(JSON.stringify(trips.outputSchema)).not.toContain('"enum"');
+      const tripsExample = doc.paths['/trips'].get.responses['200'].content['application/json'].example;
+      expect((found as { data?: unknown }).data).toEqual(tripsExample);
       const booking = '1725ff48-ab45-4bb5-9d02-88745177dedb';
       structured(await globex.callTool({ name: 'get_booking', arguments: { bookingId: booking } }));
       const created = structured(await acme.callTool({ name: 'create_booking', arguments: { trip_id: origin, passenger_name: 'Ada Lovelace', has_dog: true } }));
@@ -96,6 +104,14 @@ describe('OpenAPI import (Train Travel API, OpenAPI 3.1)', () => {
         { method: 'GET', path: `/bookings/${booking}`, operationId: 'get-booking', tenant: 'globex', query: {}, body: undefined },
         { method: 'POST', path: '/bookings', operationId: 'create-booking', tenant: 'acme', query: {}, body: { trip_id: origin, passenger_name: 'Ada Lovelace', has_dog: true } },
       ]);
+
+      // An answer off the document is the API breaking its contract: a clear business error, and the server keeps serving.
+      upstream.answerWith('get-booking', { id: booking, passenger_name: 42 });
+      const broken = await globex.callTool({ name: 'get_booking', arguments: { bookingId: booking } });
+      expect(broken.isError).toBe(true);
+      expect(JSON.stringify(broken.content)).toContain("[upstream_contract] The API's answer does not match its documented schema at data.passenger_name: expected string, got number");
+      upstream.answerWith('get-booking');
+      expect(structured(await globex.callTool({ name: 'get_booking', arguments: { bookingId: booking } }))).toMatchObject({ status: 200, data: { id: expect.any(String) } });
 
       // The API's refusal is the model's business error.
       const missing = await acme.callTool({ name: 'get_trips', arguments: { origin: 'not-a-uuid', destination, date: '2024-02-01T09:00:00Z' } });

@@ -1,9 +1,9 @@
 /**
  * `create-mcp-server --openapi` on a published Swagger 2.0 document: the Swagger Petstore (20
- * operations, two of them form uploads the import skips), as the devDependency
+ * operations: a urlencoded form it imports, a file upload it skips), as the devDependency
  * @readme/oas-examples (MIT) ships it. Its scopes come from an OAuth2 security definition, its
  * bodies are `in: body` parameters (one of them a bare array), and its API lives under a
- * basePath (/v2). The repo is installed, built and passes its own CI test job; `npm start` serves
+ * basePath (/v2), and one takes `in: formData` fields, sent as a form. The repo is installed, built and passes its own CI test job; `npm start` serves
  * it against a stand-in upstream derived from the document (test/e2e/stand-in-upstream.ts),
  * which checks each request's method, path, query, body and the tenant's own credential; real
  * SDK Clients list and call the tools, the scopes of the document decide who may call what, and
@@ -46,7 +46,7 @@ afterAll(async () => {
 }, SERVED);
 
 describe('OpenAPI import (Swagger Petstore, Swagger 2.0)', () => {
-  it('makes a tool per JSON operation with scopes from its OAuth2 requirement, and the repo passes its own CI tests', async () => {
+  it('makes a tool per JSON or form operation with scopes from its OAuth2 requirement, and the repo passes its own CI tests', async () => {
     const spec = JSON.parse(await readFile(join(dir, 'mcp-gen.json'), 'utf8'));
     const tools = Object.fromEntries(spec.tools.map((t: Json) => [t.name, [t.access, t.approval ?? 'none', t.scopes.join(' '), `${t.http.method} ${t.http.path}`]]));
     expect(tools).toEqual({
@@ -55,6 +55,7 @@ describe('OpenAPI import (Swagger Petstore, Swagger 2.0)', () => {
       find_pets_by_status: ['read', 'none', 'read:pets write:pets', 'GET /pet/findByStatus'],
       find_pets_by_tags: ['read', 'none', 'read:pets write:pets', 'GET /pet/findByTags'],
       get_pet_by_id: ['read', 'none', 'tools:read', 'GET /pet/{petId}'],
+      update_pet_with_form: ['write', 'none', 'read:pets write:pets', 'POST /pet/{petId}'],
       delete_pet: ['write', 'human', 'read:pets write:pets', 'DELETE /pet/{petId}'],
       get_inventory: ['read', 'none', 'tools:read', 'GET /store/inventory'],
       place_order: ['write', 'none', 'tools:write', 'POST /store/order'],
@@ -69,9 +70,11 @@ describe('OpenAPI import (Swagger Petstore, Swagger 2.0)', () => {
       update_user: ['write', 'none', 'tools:write', 'PUT /user/{username}'],
       delete_user: ['write', 'human', 'tools:write', 'DELETE /user/{username}'],
     });
-    // The two form-data operations are named, not silently dropped.
-    expect(generated).toMatch(/skipped updatePetWithForm \(POST \/pet\/\{petId\}\): its request body is form data/);
-    expect(generated).toMatch(/skipped uploadFile \(POST \/pet\/\{petId\}\/uploadImage\): its request body is form data/);
+    // 19 of the 20 operations: the urlencoded form is a tool; the file upload is named, not silently dropped.
+    expect(Object.keys(tools)).toHaveLength(19);
+    expect(spec.tools.find((t: Json) => t.name === 'update_pet_with_form').http).toMatchObject({ encoding: 'form', params: { name: { in: 'body' }, status: { in: 'body' } } });
+    expect(generated).not.toMatch(/skipped updatePetWithForm/);
+    expect(generated).toMatch(/skipped uploadFile \(POST \/pet\/\{petId\}\/uploadImage\): it uploads a file \(file\); file uploads are not imported/);
     const out = (await runCiCommands(dir))['npm test'];
     expectAllPassed(out);
   }, SLOW);
@@ -87,7 +90,8 @@ describe('OpenAPI import (Swagger Petstore, Swagger 2.0)', () => {
     const globex = await connectHttp(server.url, globexKey, 'legacy');
     try {
       const listed = (await acme.listTools()).tools;
-      expect(listed.map((t) => t.name)).toEqual(expect.arrayContaining(['find_pets_by_status', 'add_pet', 'delete_pet', 'update_user']));
+      expect(listed.map((t) => t.name)).toEqual(expect.arrayContaining(['find_pets_by_status', 'add_pet', 'update_pet_with_form', 'delete_pet', 'update_user']));
+      expect(listed.find((t) => t.name === 'update_pet_with_form')!.inputSchema).toMatchObject({ required: ['petId'], properties: { name: { type: 'string' }, status: { type: 'string' } } });
       const byStatus = listed.find((t) => t.name === 'find_pets_by_status')!;
       expect(byStatus.annotations).toMatchObject({ readOnlyHint: true });
       expect(byStatus.inputSchema).toMatchObject({ required: ['status'], properties: { status: { type: 'array' } } });
@@ -98,6 +102,11 @@ describe('OpenAPI import (Swagger Petstore, Swagger 2.0)', () => {
       // No example in the document: the stand-in answers the minimal Pet its schema allows.
       const pet = structured(await globex.callTool({ name: 'get_pet_by_id', arguments: { petId: 7 } }));
       expect(pet).toEqual({ status: 200, data: { name: 'doggie', photoUrls: [] } });
+      // data is typed by the 2.0 response schema: a Pet's documented fields, required ones required, more admitted.
+      expect((byStatus.outputSchema?.properties as Json | undefined)?.data).toMatchObject({
+        type: 'array',
+        items: { type: 'object', required: ['name', 'photoUrls'], properties: { id: { type: 'integer' }, name: { type: 'string' }, photoUrls: { type: 'array' } }, additionalProperties: {} },
+      });
       const added = await acme.callTool({
         name: 'add_pet',
         arguments: { name: 'Rex', photoUrls: ['https://example.com/rex.png'], category: { id: 1, name: 'Dogs' }, tags: [{ id: 2, name: 'good' }], status: 'available' },
@@ -109,6 +118,9 @@ describe('OpenAPI import (Swagger Petstore, Swagger 2.0)', () => {
       // A body that is a bare array.
       const many = await acme.callTool({ name: 'create_users_with_array_input', arguments: { body: [{ username: 'grace' }, { username: 'alan' }] } });
       expect(many.isError, JSON.stringify(many.content)).toBeFalsy();
+      // A form (in: formData, consumes application/x-www-form-urlencoded).
+      const formed = await acme.callTool({ name: 'update_pet_with_form', arguments: { petId: 7, name: 'Rex & Co', status: 'sold' } });
+      expect(formed.isError, JSON.stringify(formed.content)).toBeFalsy();
 
       expect(upstream.refused).toEqual([]);
       expect(upstream.seen).toEqual([
@@ -124,6 +136,7 @@ describe('OpenAPI import (Swagger Petstore, Swagger 2.0)', () => {
         },
         { method: 'PUT', path: '/user/ada', operationId: 'updateUser', tenant: 'acme', query: {}, body: { username: 'ada.lovelace', email: 'ada@example.com' } },
         { method: 'POST', path: '/user/createWithArray', operationId: 'createUsersWithArrayInput', tenant: 'acme', query: {}, body: [{ username: 'grace' }, { username: 'alan' }] },
+        { method: 'POST', path: '/pet/7', operationId: 'updatePetWithForm', tenant: 'acme', query: {}, body: { name: 'Rex & Co', status: 'sold' } },
       ]);
 
       // The document's scopes decide: globex's credential has tools:read only, and over HTTP the
@@ -133,7 +146,15 @@ describe('OpenAPI import (Swagger Petstore, Swagger 2.0)', () => {
       const invalid = await acme.callTool({ name: 'find_pets_by_status', arguments: { status: ['lost'] } });
       expect(invalid.isError).toBe(true);
       expect(JSON.stringify(invalid.content)).toContain('[invalid_arguments]');
-      expect(upstream.seen).toHaveLength(5);
+      expect(upstream.seen).toHaveLength(6);
+
+      // A Pet off its schema is the API breaking its contract: a clear error, and the server keeps serving.
+      upstream.answerWith('getPetById', { name: 7, photoUrls: [] });
+      const broken = await globex.callTool({ name: 'get_pet_by_id', arguments: { petId: 7 } });
+      expect(broken.isError).toBe(true);
+      expect(JSON.stringify(broken.content)).toContain('[upstream_contract] The API\'s answer does not match its documented schema at data.name: expected string, got number');
+      upstream.answerWith('getPetById');
+      expect(structured(await globex.callTool({ name: 'get_pet_by_id', arguments: { petId: 7 } }))).toEqual({ status: 200, data: { name: 'doggie', photoUrls: [] } });
 
       // A DELETE is parked until an approver of the same tenant grants it; only then does it reach the API.
       const parked = await acme.callTool({ name: 'delete_pet', arguments: { petId: 7, api_key: 'special-key' } });

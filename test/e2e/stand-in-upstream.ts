@@ -2,8 +2,9 @@
  * A stand-in for the API an OpenAPI document describes (OpenAPI 3.x or Swagger 2.0), served on
  * 127.0.0.1, for end-to-end tests of imported repos. Each request must be one of the document's
  * operations (method and path template, under the document's base path), carry one tenant's own
- * credential, send every required query parameter and no undocumented one, and, for a JSON body,
- * only properties of its schema and every required one. What it accepted is in `seen`, what it
+ * credential, send every required query parameter and no undocumented one, and, for a JSON body
+ * or a form (application/x-www-form-urlencoded: OpenAPI 3's requestBody, Swagger 2.0's formData),
+ * in the media type the document says, only properties of its schema and every required one. What it accepted is in `seen`, what it
  * refused (and why) in `refused`. It answers with the operation's documented success status and
  * example, or a minimal body valid for the documented schema when there is no example.
  */
@@ -31,6 +32,11 @@ export interface StandIn {
   seen: Seen[];
   /** Requests the document does not allow, each with why. */
   refused: string[];
+  /**
+   * Answers the operation (by operationId) with `body` instead of its documented answer, with
+   * the documented status, until called again without a body: an API off its own document.
+   */
+  answerWith(operationId: string, body?: unknown): void;
   close(): Promise<void>;
 }
 
@@ -51,11 +57,14 @@ interface DocumentOperation {
   literals: number;
   operationId: string;
   params: Json[];
-  body?: { schema: Json | undefined; required: boolean };
+  /** `form`: the document takes it as application/x-www-form-urlencoded, not JSON. */
+  body?: { schema: Json | undefined; required: boolean; form?: boolean };
   answer: { status: number; body: unknown };
 }
 
 const isJson = (mediaType: string) => /^application\/(?:[\w.+-]*\+)?json\b/.test(mediaType);
+const FORM = 'application/x-www-form-urlencoded';
+const isForm = (mediaType: string) => mediaType.split(';')[0]!.trim().toLowerCase() === FORM;
 
 /** The first JSON media type of a content map (OpenAPI 3). */
 function jsonContent(content: Json | undefined): Json | undefined {
@@ -157,6 +166,16 @@ function successAnswer(responses: Json, swagger2: boolean): { status: number; bo
   return { status, body: example !== undefined ? example : minimalValue(content.schema as Json | undefined) };
 }
 
+/** A form's fields: a name sent more than once holds every value, in order. */
+function fieldsOf(params: URLSearchParams): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = {};
+  for (const name of new Set(params.keys())) {
+    const values = params.getAll(name);
+    fields[name] = values.length === 1 ? values[0]! : values;
+  }
+  return fields;
+}
+
 async function operationsOf(raw: Json): Promise<DocumentOperation[]> {
   const document = (await SwaggerParser.dereference(structuredClone(raw) as never)) as Json;
   const swagger2 = typeof document.swagger === 'string';
@@ -171,9 +190,18 @@ async function operationsOf(raw: Json): Promise<DocumentOperation[]> {
         let body: DocumentOperation['body'];
         if (swagger2) {
           const param = params.find((p) => p.in === 'body');
+          const fields = params.filter((p) => p.in === 'formData');
+          const consumes = (op.consumes ?? document.consumes ?? []) as string[];
           if (param) body = { schema: param.schema as Json, required: param.required === true };
+          else if (fields.length > 0 && (consumes.length === 0 || consumes.some(isForm))) {
+            const required = fields.filter((p) => p.required === true).map((p) => p.name as string);
+            body = { schema: { type: 'object', properties: Object.fromEntries(fields.map((p) => [p.name, p])), required }, required: required.length > 0, form: true };
+          }
         } else if (op.requestBody) {
-          body = { schema: jsonContent(op.requestBody.content as Json)?.schema as Json | undefined, required: op.requestBody.required === true };
+          const content = op.requestBody.content as Json;
+          const json = jsonContent(content);
+          const form = json ? undefined : Object.entries(content ?? {}).find(([type]) => isForm(type))?.[1];
+          body = { schema: (json ?? form)?.schema as Json | undefined, required: op.requestBody.required === true, ...(form ? { form: true } : {}) };
         }
         return {
           method: method.toUpperCase(),
@@ -194,6 +222,7 @@ export async function startStandIn(raw: Json, options: StandInOptions): Promise<
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
   const seen: Seen[] = [];
   const refused: string[] = [];
+  const answers = new Map<string, unknown>();
   const tenants = new Map(Object.entries(options.credentials).map(([tenant, secret]) => [`Bearer ${secret}`, tenant]));
   const http: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -219,8 +248,13 @@ export async function startStandIn(raw: Json, options: StandInOptions): Promise<
       let body: unknown;
       if (text !== '') {
         if (!match.body) return refuse(400, 'the operation takes no body');
-        if (!String(req.headers['content-type']).includes('application/json')) return refuse(415, 'the body is not JSON');
-        body = JSON.parse(text);
+        if (match.body.form) {
+          if (!isForm(String(req.headers['content-type']))) return refuse(415, `the body is not a form (${FORM})`);
+          body = fieldsOf(new URLSearchParams(text));
+        } else {
+          if (!String(req.headers['content-type']).includes('application/json')) return refuse(415, 'the body is not JSON');
+          body = JSON.parse(text);
+        }
         const shape = objectShape(match.body.schema);
         if (shape) {
           if (body === null || typeof body !== 'object' || Array.isArray(body)) return refuse(400, 'the body is not an object');
@@ -232,7 +266,8 @@ export async function startStandIn(raw: Json, options: StandInOptions): Promise<
         match.params.filter((p) => p.in === 'header' && req.headers[String(p.name).toLowerCase()] !== undefined).map((p) => [p.name as string, String(req.headers[String(p.name).toLowerCase()])]),
       );
       seen.push({ method: req.method!, path, operationId: match.operationId, tenant, query: Object.fromEntries(url.searchParams), body, ...(Object.keys(headers).length > 0 ? { headers } : {}) });
-      const { status, body: answer } = match.answer;
+      const { status } = match.answer;
+      const answer = answers.has(match.operationId) ? answers.get(match.operationId) : match.answer.body;
       if (answer === undefined || status === 204) return void res.writeHead(status).end();
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
     });
@@ -242,6 +277,10 @@ export async function startStandIn(raw: Json, options: StandInOptions): Promise<
     url: `http://127.0.0.1:${(http.address() as AddressInfo).port}${basePath}/`,
     seen,
     refused,
+    answerWith: (operationId, body) => {
+      if (body === undefined) answers.delete(operationId);
+      else answers.set(operationId, body);
+    },
     close: () =>
       new Promise((resolve) => {
         http.closeAllConnections();

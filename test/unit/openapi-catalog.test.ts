@@ -257,6 +257,28 @@ describe('call_operation access', () => {
   });
 });
 
+describe("an operation outside the tenant's rollout", () => {
+  it('is unknown to describe_operation and call_operation alike, as search_operations leaves it out', async () => {
+    const repo = await newRepo('rollout');
+    const run = await mcpGenCli('import', 'openapi', await writeDoc(document(4)), '-C', repo, '--mode', 'catalog');
+    expect(run.code, run.stderr).toBe(0);
+    const file = (name: string) => readFile(join(repo, 'src/tools', `${name}.ts`), 'utf8');
+    // Both answer with the one refusal; call_operation does not route to an operation its caller's tenant may not use.
+    expect(await file('describe_operation')).toContain('if (!operation || !(ctx.enabled?.(operation.name) ?? true)) throw noSuchOperation();');
+    const call = await file('call_operation');
+    expect(call).toContain("if (typeof operation !== 'string' || !(caller?.enabled(operation) ?? true)) return undefined;");
+    expect(call).toContain('throw noSuchOperation();');
+    expect(await file('search_operations')).toContain('(ctx.enabled?.(operation.name) ?? true)');
+    const catalog = await readFile(join(repo, 'src/api-catalog/operation-catalog.ts'), 'utf8');
+    expect(catalog).toMatch(/export function noSuchOperation\(\): ToolError \{\n {2}return new ToolError\('not_found', /);
+    // The pipeline gives route the caller's tenant rollout.
+    expect(await readFile(join(repo, 'src/pipeline/call-tool.ts'), 'utf8')).toContain('tool.route?.(args, { enabled: (name) => tenant === undefined || this.deps.rollout.isEnabled(name, tenant) })');
+    // The generated test proves it through a client: both refusals read exactly as an absent operation's.
+    const test = await readFile(join(repo, 'test/api-catalog.test.ts'), 'utf8');
+    expect(test).toContain('expect(textOf(refused)).toBe(textOf(absent));');
+  });
+});
+
 describe('the catalog in the contract lock', () => {
   type Lock = { tools: Record<string, unknown>; operations?: Record<string, { access: string; approval: string; inputSchema: { properties?: Record<string, unknown>; required?: string[] } }> };
   const readLock = async (repo: string) => JSON.parse(await readFile(join(repo, 'contracts/tools.lock.json'), 'utf8')) as Lock;

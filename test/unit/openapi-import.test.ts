@@ -94,7 +94,7 @@ describe('OpenAPI operations -> tools', () => {
   it('names each tool verb first in snake_case, from the operationId or the method and path', async () => {
     const result = await imported(shopDocument());
     expect(result.tools.map(({ tool }) => tool.name)).toEqual(['list_orders', 'place_order', 'get_order_by_id', 'update_order', 'delete_orders_by_order_id']);
-    expect(result.findings).toContain('skipped uploadLabel (PUT /orders/{orderId}/label): its request body is application/pdf; only JSON bodies are imported');
+    expect(result.findings).toContain('skipped uploadLabel (PUT /orders/{orderId}/label): its request body is application/pdf; only JSON and form bodies are imported');
     expect(result.serverUrl).toBe('https://shop.example.com/api');
   });
 

@@ -23,10 +23,10 @@ const VERSIONS = readdirSync(FIXTURES).filter((v) => semver.valid(v)).sort(semve
 
 /** What an upgrade from each fixture version must run; a new fixture version needs its line. */
 const EXPECTED_MIGRATIONS: Record<string, string[]> = {
-  '0.1.0': ['0.2.0-lock-descriptions', '0.3.0-tool-namespace-folders', '0.4.0-shared-summarizer', '0.5.0-shared-call-audit', '0.5.0-tool-model', '0.5.0-merge-base-archive'],
-  '0.2.0': ['0.3.0-tool-namespace-folders', '0.4.0-shared-summarizer', '0.5.0-shared-call-audit', '0.5.0-tool-model', '0.5.0-merge-base-archive'],
-  '0.3.0': ['0.4.0-shared-summarizer', '0.5.0-shared-call-audit', '0.5.0-tool-model', '0.5.0-merge-base-archive'],
-  '0.4.0': ['0.5.0-shared-call-audit', '0.5.0-tool-model', '0.5.0-merge-base-archive'],
+  '0.1.0': ['0.2.0-lock-descriptions', '0.3.0-tool-namespace-folders', '0.4.0-shared-summarizer', '0.5.0-shared-call-audit', '0.5.0-tool-model', '0.5.0-merge-base-archive', '0.5.0-catalog-lock-operations'],
+  '0.2.0': ['0.3.0-tool-namespace-folders', '0.4.0-shared-summarizer', '0.5.0-shared-call-audit', '0.5.0-tool-model', '0.5.0-merge-base-archive', '0.5.0-catalog-lock-operations'],
+  '0.3.0': ['0.4.0-shared-summarizer', '0.5.0-shared-call-audit', '0.5.0-tool-model', '0.5.0-merge-base-archive', '0.5.0-catalog-lock-operations'],
+  '0.4.0': ['0.5.0-shared-call-audit', '0.5.0-tool-model', '0.5.0-merge-base-archive', '0.5.0-catalog-lock-operations'],
 };
 
 let root: { path: string; remove: () => Promise<void> };

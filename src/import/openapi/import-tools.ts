@@ -9,6 +9,7 @@ import { SpecError } from '../../spec/issues.js';
 import type { ApprovalMode, HttpBindingSpec, OpenApiImportSpec, OperationOverrideSpec, ParamSpec, ToolSpec } from '../../spec/project-spec.js';
 import { listOperations, type ApiOperation } from './operations.js';
 import { toolNameFor, uniqueName } from './names.js';
+import { outputSchemaOf } from './output-schema.js';
 import { objectShape, operationParams, type MappedParam } from './params.js';
 
 export interface ImportOptions {
@@ -126,9 +127,13 @@ function toolFor(op: ApiOperation, name: string, override: OperationOverrideSpec
     path: op.path,
     params: Object.fromEntries(mapped.map((p) => [p.spec.name, { in: p.in, name: p.wireName, ...(p.explode ? { explode: true } : {}) }])),
     fixed,
+    ...(op.body?.encoding === 'form' ? { encoding: 'form' as const } : {}),
     ...(op.operationId ? { operationId: op.operationId } : {}),
     ...(responseText(op) ? { response: responseText(op) } : {}),
   };
+  // `output: "untyped"`: the document misdescribes the answer, which is then neither typed nor checked.
+  const output = override.output === 'untyped' ? undefined : outputSchemaOf(op.answers ?? []);
+  if (output) binding.output = output;
   const title = override.title ?? titleOf(op);
   const tool: ImportedTool['tool'] = {
     name,

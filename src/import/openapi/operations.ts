@@ -1,8 +1,9 @@
 /**
  * A resolved OpenAPI document (3.0, 3.1 or Swagger 2.0) as one list of operations in one shape:
  * parameters by location, the JSON request body, the 2xx JSON answer, the scopes its security
- * requirements name. Operations this import cannot call (a request body that is not JSON) are
- * listed with the reason they are skipped.
+ * requirements name. A form body (application/x-www-form-urlencoded, Swagger 2.0's formData)
+ * is one too, with how it is encoded. Operations this import cannot call (a file upload, a
+ * multipart or other body) are listed with the reason they are skipped.
  */
 import type { HTTP_METHODS } from '../../spec/project-spec.js';
 
@@ -31,8 +32,18 @@ export interface ApiOperation {
   description?: string;
   deprecated: boolean;
   parameters: ApiParameter[];
-  body?: { schema: JsonSchema; required: boolean; description?: string };
+  body?: {
+    schema: JsonSchema;
+    required: boolean;
+    description?: string;
+    /** `form`: sent as application/x-www-form-urlencoded (else JSON). */
+    encoding?: 'form';
+    /** A form's array properties sent as one `name=value` pair per item (the others comma-joined). */
+    repeated?: string[];
+  };
   response?: { status: string; description?: string; schema?: JsonSchema };
+  /** Every 2xx answer's JSON schema, by status; none when a 2xx answer is documented as other than JSON. */
+  answers?: JsonSchema[];
   /** The scopes of its (or the document's) first security requirement that names any; undefined: none named. */
   scopes?: string[];
   /** Why it cannot become a tool, when it cannot. */
@@ -43,6 +54,9 @@ const METHODS: Record<string, HttpMethod> = { get: 'GET', head: 'HEAD', post: 'P
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+
+const FORM = 'application/x-www-form-urlencoded';
+const bareType = (type: string) => type.split(';')[0]!.trim().toLowerCase();
 
 function isJsonType(type: string): boolean {
   const bare = type.split(';')[0]!.trim().toLowerCase();
@@ -78,6 +92,7 @@ export function listOperations(document: Record<string, unknown>): ApiOperation[
       // Operation-level parameters replace path-level ones of the same name and location.
       const own = Array.isArray(op.parameters) ? op.parameters.filter(isObject) : [];
       const merged = [...shared.filter((p) => !own.some((o) => o.name === p.name && o.in === p.in)), ...own];
+      const formData: Array<Record<string, unknown>> = [];
       for (const param of merged) {
         const where = param.in;
         const name = text(param.name);
@@ -94,14 +109,19 @@ export function listOperations(document: Record<string, unknown>): ApiOperation[
         } else if (where === 'body' && isObject(param.schema)) {
           operation.body = { schema: param.schema, required: param.required === true, ...(text(param.description) ? { description: text(param.description) } : {}) };
         } else if (where === 'formData') {
-          operation.skipped = 'its request body is form data; only JSON bodies are imported';
+          formData.push(param);
         } else if (where === 'cookie' && param.required === true) {
           operation.skipped = `it needs the cookie "${name}"; cookies are not sent`;
         }
       }
+      const consumes = Array.isArray(op.consumes) ? (op.consumes as string[]) : documentConsumes;
       if (swagger2 && operation.body) {
-        const consumes = Array.isArray(op.consumes) ? (op.consumes as string[]) : documentConsumes;
-        if (consumes && consumes.length > 0 && !consumes.some(isJsonType)) operation.skipped = `its request body is ${consumes.join(', ')}; only JSON bodies are imported`;
+        if (consumes && consumes.length > 0 && !consumes.some(isJsonType)) operation.skipped = `its request body is ${consumes.join(', ')}; only JSON and form bodies are imported`;
+      }
+      if (swagger2 && formData.length > 0) {
+        const skipped = formSkipped(formData, consumes);
+        if (skipped) operation.skipped = skipped;
+        else operation.body = swagger2Form(formData);
       }
       if (!swagger2 && isObject(op.requestBody)) {
         const content = isObject(op.requestBody.content) ? op.requestBody.content : {};
@@ -113,12 +133,19 @@ export function listOperations(document: Record<string, unknown>): ApiOperation[
             required: op.requestBody.required === true,
             ...(text(op.requestBody.description) ? { description: text(op.requestBody.description) } : {}),
           };
+        } else if (Object.keys(content).some((type) => bareType(type) === FORM)) {
+          const media = content[Object.keys(content).find((type) => bareType(type) === FORM)!];
+          const body = openApiForm(isObject(media) ? media : {}, op.requestBody.required === true, text(op.requestBody.description));
+          if (typeof body === 'string') operation.skipped = body;
+          else operation.body = body;
         } else if (Object.keys(content).length > 0) {
-          operation.skipped = `its request body is ${Object.keys(content).join(', ')}; only JSON bodies are imported`;
+          operation.skipped = `its request body is ${Object.keys(content).join(', ')}; only JSON and form bodies are imported`;
         }
       }
       const response = successResponse(op, swagger2);
       if (response) operation.response = response;
+      const answers = jsonAnswers(op, swagger2);
+      if (answers) operation.answers = answers;
       const scopes = scopesOf(Array.isArray(op.security) ? op.security : documentSecurity);
       if (scopes) operation.scopes = scopes;
       operations.push(operation);
@@ -137,6 +164,46 @@ function repeatsArray(param: Record<string, unknown>, swagger2: boolean): boolea
   const schema = isObject(param.schema) ? param.schema : {};
   const isArray = schema.type === 'array' || (Array.isArray(schema.type) && schema.type.includes('array'));
   return isArray && (param.style === undefined || param.style === 'form') && param.explode !== false;
+}
+
+/** Why a Swagger 2.0 operation's formData cannot be sent as a form, if it cannot. */
+function formSkipped(formData: ReadonlyArray<Record<string, unknown>>, consumes: readonly string[] | undefined): string | undefined {
+  const files = formData.filter((p) => p.type === 'file').map((p) => String(p.name));
+  if (files.length > 0) return `it uploads a file (${files.join(', ')}); file uploads are not imported`;
+  // formData is sent urlencoded unless the operation consumes only other types (multipart/form-data).
+  if (consumes && consumes.length > 0 && !consumes.some((type) => bareType(type) === FORM)) return `its request body is ${consumes.join(', ')}; only JSON and form bodies are imported`;
+  return undefined;
+}
+
+/** Swagger 2.0 formData parameters as one object body, sent as a form. */
+function swagger2Form(formData: ReadonlyArray<Record<string, unknown>>): NonNullable<ApiOperation['body']> {
+  const properties: Record<string, JsonSchema> = {};
+  for (const param of formData) properties[String(param.name)] = { ...swagger2Schema(param), ...(text(param.description) ? { description: text(param.description) } : {}) };
+  const required = formData.filter((p) => p.required === true).map((p) => String(p.name));
+  const repeated = formData.filter((p) => p.type === 'array' && p.collectionFormat === 'multi').map((p) => String(p.name));
+  return { schema: { type: 'object', properties, required }, required: required.length > 0, encoding: 'form', ...(repeated.length > 0 ? { repeated } : {}) };
+}
+
+/**
+ * An OpenAPI 3 application/x-www-form-urlencoded body, or why it is skipped (a binary property:
+ * a file). An array property repeats its name per item (style form, explode true: the default)
+ * unless its `encoding` entry says otherwise.
+ */
+function openApiForm(media: Record<string, unknown>, required: boolean, description: string | undefined): NonNullable<ApiOperation['body']> | string {
+  const schema = isObject(media.schema) ? media.schema : {};
+  const properties = isObject(schema.properties) ? schema.properties : {};
+  const files = Object.entries(properties).filter(([, p]) => isObject(p) && (p.format === 'binary' || (isObject(p.items) && p.items.format === 'binary'))).map(([name]) => name);
+  if (files.length > 0) return `it uploads a file (${files.join(', ')}); file uploads are not imported`;
+  if (Object.keys(properties).length === 0) return 'its form body names no fields; only JSON and form bodies with fields are imported';
+  const encoding = isObject(media.encoding) ? media.encoding : {};
+  const repeated = Object.entries(properties)
+    .filter(([name, p]) => {
+      if (!isObject(p) || !(p.type === 'array' || (Array.isArray(p.type) && p.type.includes('array')))) return false;
+      const rule = isObject(encoding[name]) ? encoding[name] : {};
+      return (rule.style === undefined || rule.style === 'form') && rule.explode !== false;
+    })
+    .map(([name]) => name);
+  return { schema, required, ...(description ? { description } : {}), encoding: 'form', ...(repeated.length > 0 ? { repeated } : {}) };
 }
 
 /** A Swagger 2.0 parameter carries its schema keywords itself. */
@@ -162,6 +229,35 @@ function successResponse(op: Record<string, unknown>, swagger2: boolean): ApiOpe
     if (isObject(media) && isObject(media.schema)) schema = media.schema;
   }
   return { status, ...(description ? { description } : {}), ...(schema ? { schema } : {}) };
+}
+
+/**
+ * The schemas of the 2xx answers with a JSON body, by status (an answer without a body adds
+ * none); undefined when one is documented with a body that is not JSON, which the tool cannot type.
+ */
+function jsonAnswers(op: Record<string, unknown>, swagger2: boolean): JsonSchema[] | undefined {
+  const responses = isObject(op.responses) ? op.responses : {};
+  const schemas: JsonSchema[] = [];
+  for (const status of Object.keys(responses).filter((code) => /^2(\d\d|XX)$/i.test(code)).sort()) {
+    const answer = responses[status];
+    if (!isObject(answer)) continue;
+    if (swagger2) {
+      const produces = Array.isArray(op.produces) ? (op.produces as unknown[]).filter((t): t is string => typeof t === 'string') : [];
+      if (isObject(answer.schema)) {
+        if (produces.length > 0 && !produces.some(isJsonType)) return undefined;
+        schemas.push(answer.schema);
+      }
+      continue;
+    }
+    const content = isObject(answer.content) ? answer.content : {};
+    const types = Object.keys(content);
+    if (types.length === 0) continue;
+    const json = types.find(isJsonType);
+    const media = json !== undefined ? content[json] : undefined;
+    if (json === undefined || !isObject(media)) return undefined;
+    schemas.push(isObject(media.schema) ? media.schema : {});
+  }
+  return schemas;
 }
 
 /** Security requirements are alternatives: the first that names scopes gives them. */

@@ -15,7 +15,7 @@ export interface MappedParam {
   in: ParamLocation;
   /** Its name in the document. */
   wireName: string;
-  /** A query array sent as one pair per item (ApiParameter.explode). */
+  /** A query or form array sent as one pair per item (ApiParameter.explode, the body's `repeated`). */
   explode?: boolean;
 }
 
@@ -159,7 +159,7 @@ export function operationParams(operation: ApiOperation): MappedParam[] {
     if (shape && Object.keys(shape.properties).length > 0) {
       for (const [property, schema] of Object.entries(shape.properties)) {
         if (schema.readOnly === true) continue;
-        add(property, 'body', schema, body.required && shape.required.includes(property), undefined);
+        add(property, 'body', schema, body.required && shape.required.includes(property), undefined, body.repeated?.includes(property));
       }
     } else {
       add('body', 'json', body.schema, body.required, body.description ?? (typeof body.schema.description === 'string' ? body.schema.description : 'The request body, as JSON'));

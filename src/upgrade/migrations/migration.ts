@@ -20,5 +20,11 @@ export interface Migration {
   version: string;
   stage: 'before' | 'after';
   description: string;
+  /**
+   * Whether this repo lacks what the migration adds, read from its files. With it, the
+   * migration also runs in a repo its own version wrote (a development build of that version,
+   * made before the migration existed) when it says so; without it, only in older repos.
+   */
+  needed?(ctx: Pick<MigrationContext, 'spec' | 'repo'>): boolean | Promise<boolean>;
   run(ctx: MigrationContext): void | Promise<void>;
 }

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
 import { defineTool, image, withContent } from '../src/tool-model/define-tool.js';
-import { resultTokens } from '../src/pipeline/response-budget.js';
+import { resultTokens, truncationFields } from '../src/pipeline/response-budget.js';
 import { largeList, row, uncuttable, undeclaredList } from './support/cache-probes.js';
 import { startHarness, textOf, type Harness } from './support/harness.js';
 import { ONE_PIXEL_PNG } from './support/probe-tools.js';
@@ -31,7 +31,24 @@ const illustratedList = defineTool({
     return withContent({ rows, total: rows.length }, Array.from({ length: input.images }, () => image(ONE_PIXEL_PNG, 'image/png')));
   },
 });
-const TOOLS = [largeList, undeclaredList, uncuttable, defaultBudgetList, cachedLargeList, illustratedList];
+/**
+ * An answer shaped as an imported tool's typed one (mcp-gen import openapi): loose objects, a
+ * required list, and fields the document does not list, which a cut must keep.
+ */
+const typedAnswer = defineTool({
+  ...largeList,
+  name: 'probe.typed_answer',
+  outputSchema: z.object({
+    status: z.number().int(),
+    data: z.looseObject({ items: z.array(z.looseObject({ id: z.number().int(), name: z.string() })), total_count: z.number().int() }).optional(),
+    ...truncationFields,
+  }),
+  handler: (input) => {
+    const items = Array.from({ length: input.count }, (_, id) => ({ id, name: `item ${id} `.repeat(80), undocumented: { kept: true } }));
+    return { status: 200, data: { items, total_count: items.length, next: 'page-2' } };
+  },
+});
+const TOOLS = [largeList, undeclaredList, uncuttable, defaultBudgetList, cachedLargeList, illustratedList, typedAnswer];
 
 interface Rows {
   rows: Array<{ id: string; title: string }>;
@@ -149,5 +166,18 @@ describe('response budget', { timeout: SLOW_MACHINE_MS }, () => {
     const over = await call(illustratedList.name, { count: 10, images: 2 });
     expect(over.isError).toBe(true);
     expect(textOf(over)).toMatch(/^\[response_too_large\]/);
+  });
+
+  it('cuts a typed API answer to a summary that still matches it: lists shortened, undocumented fields kept', async () => {
+    const { call } = await start();
+    const result = await call(typedAnswer.name, { count: 300 });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    const answer = result.structuredContent as { data: { items: Array<{ id: number; name: string; undocumented: unknown }>; next: string }; truncated: boolean };
+    expect(answer.truncated).toBe(true);
+    expect(answer.data.items.length).toBeGreaterThan(0);
+    expect(answer.data.items.length).toBeLessThan(300);
+    expect(answer.data.items[0]).toMatchObject({ id: 0, undocumented: { kept: true } });
+    expect(answer.data.next).toBe('page-2');
+    expect(typedAnswer.outputSchema.safeParse(answer).success).toBe(true);
   });
 });

@@ -44,8 +44,10 @@ export class ToolPipeline {
    */
   async call(tool: AnyTool, args: unknown, principal: Principal | undefined, request: CallRequest): Promise<CallToolResult | InputRequiredResult> {
     // A tool that stands for others (an API catalog's call_operation): the call is a call of the
-    // tool it names, through the same stages with that tool's policy and audit record.
-    const routed = tool.route?.(args);
+    // tool it names, through the same stages with that tool's policy and audit record. It
+    // resolves only what the caller's tenant may use (without a caller, authorize refuses).
+    const tenant = principal?.tenantId;
+    const routed = tool.route?.(args, { enabled: (name) => tenant === undefined || this.deps.rollout.isEnabled(name, tenant) });
     if (routed) {
       const inner = { ...request, routedFrom: tool.name };
       const outcome = await this.run({ ...this.begin('tool', routed.tool, routed.args, principal, inner), kind: 'tool', target: routed.tool });

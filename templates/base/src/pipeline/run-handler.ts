@@ -33,7 +33,10 @@ export async function runHandler(call: CallContext, ctx: ToolContext): Promise<P
     output = await call.target.handler(call.input, ctx);
     if (isInputQuestion(output)) return asked(output.result);
   } catch (error) {
-    if (error instanceof ToolError) return errorResult('error', error.code, error.message);
+    if (error instanceof ToolError) {
+      if (error.logged) ctx.log.warn({ code: error.code, ...error.logged }, error.message);
+      return errorResult('error', error.code, error.message);
+    }
     ctx.log.error({ err: error }, `${call.kind} handler failed`);
     return errorResult('error', 'internal_error', `${call.target.name} failed unexpectedly. Reference: ${ctx.requestId}.`);
   }

@@ -67,9 +67,11 @@ export interface ToolDefinition<
    * A tool that stands for others (an API catalog's call_operation): given the call's arguments,
    * the tool it names and that tool's arguments. The pipeline then runs the call as a call of
    * that tool, with its scopes, access, rate limit, approval and audit record. `undefined`: the
-   * call runs as a call of this tool (its handler says what is wrong).
+   * call runs as a call of this tool (its handler says what is wrong). `caller.enabled` says
+   * whether the caller's tenant may use a tool of that name (its rollout); absent outside a call
+   * (the contract check).
    */
-  route?(args: unknown): { tool: AnyTool; args: unknown } | undefined;
+  route?(args: unknown, caller?: RouteCaller): { tool: AnyTool; args: unknown } | undefined;
   /**
    * The tools `route` may return, by name and approval: a tenant's rollout (MCP_TOOL_ROLLOUT) may
    * name them as it names tools, and one with approval `human` opens /admin/approvals.
@@ -93,6 +95,12 @@ export interface ToolDefinition<
 
 /** What a handler returns: its structured result, alone or with more content blocks. */
 export type ToolReturn<T> = T | WithContent<T>;
+
+/** Who a routed call is for, as `route` sees it. */
+export interface RouteCaller {
+  /** Whether the caller's tenant may use the tool of this name (MCP_TOOL_ROLLOUT). */
+  enabled(name: string): boolean;
+}
 
 /** A tool of any input/output type, as the registry and the pipeline hold them. */
 export type AnyTool = ToolDefinition<any, any>;

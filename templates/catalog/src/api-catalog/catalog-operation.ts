@@ -33,4 +33,6 @@ export interface CatalogOperation {
   operation: Operation;
   /** What a successful answer holds. */
   response?: string;
+  /** The documented 2xx JSON answer's schema (JSON Schema, reduced and capped by the import); absent: untyped. */
+  output?: Record<string, unknown>;
 }

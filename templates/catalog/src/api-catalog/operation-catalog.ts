@@ -8,23 +8,38 @@
  */
 import { z } from 'zod';
 
-import { callOperation } from '../backends/http/operation.js';
+import { alreadyGoneField, callOperation, IDEMPOTENT_METHODS } from '../backends/http/operation.js';
 import { truncationFields } from '../pipeline/response-budget.js';
-import { defineTool, type AnyTool } from '../tool-model/define-tool.js';
+import { defineTool, ToolError, type AnyTool } from '../tool-model/define-tool.js';
 import type { CatalogOperation } from './catalog-operation.js';
 import { inputSchemaOf } from './input-schema.js';
 
-/** What an operation answers (as an imported tool's): the status, the data, and what was cut. */
-function outputSchemaOf(operation: CatalogOperation): z.ZodObject {
+/**
+ * What an operation answers (as an imported tool's): the status, the data (typed by the
+ * document's answer when the import typed it: `answer`), and what was cut.
+ */
+function outputSchemaOf(operation: CatalogOperation, answer: z.ZodType | undefined): z.ZodObject {
   return z.object({
     status: z.number().int().describe('The HTTP status the API answered'),
-    data: z.unknown().optional().describe(operation.response ?? "The API's answer"),
+    data: (answer ?? z.unknown()).optional().describe(operation.response ?? "The API's answer"),
     omitted: z
       .array(z.object({ path: z.string(), total: z.number().int(), kept: z.number().int() }))
       .optional()
       .describe('Lists in data that were cut short, with how many items they had; narrow the request to see the rest'),
     ...(operation.access === 'read' ? truncationFields : {}),
+    ...(operation.operation.method === 'DELETE' ? alreadyGoneField : {}),
   });
+}
+
+/**
+ * The one answer for an operation the caller cannot see: absent from the catalog, or outside
+ * the tenant's rollout. search_operations leaves the latter out as tools/list leaves out a tool
+ * outside the rollout, so describe_operation and call_operation must not tell it apart either:
+ * `[tool_disabled]` would confirm, to anyone guessing names, which operations exist and are
+ * withheld from their tenant, which is more than its own listing shows.
+ */
+export function noSuchOperation(): ToolError {
+  return new ToolError('not_found', 'No such operation: search_operations lists the operations you may call (their names as it gives them).');
 }
 
 export interface SearchOptions {
@@ -76,6 +91,10 @@ export class OperationCatalog {
     const operation = this.byName.get(name);
     if (!operation) return undefined;
     const write = operation.access === 'write';
+    // The import's reduced JSON Schema (loose objects, no enum or format checks) as zod; callOperation
+    // checks the API's answer against it, as an imported tool's.
+    const answer = operation.output ? z.fromJSONSchema(operation.output as Parameters<typeof z.fromJSONSchema>[0]) : undefined;
+    const call = answer ? { ...operation.operation, answer } : operation.operation;
     const tool = defineTool({
       name: operation.name,
       version: operation.version,
@@ -86,10 +105,13 @@ export class OperationCatalog {
       rateLimit: operation.rateLimit,
       approval: operation.approval,
       inputSchema: inputSchemaOf(operation.params),
-      outputSchema: outputSchemaOf(operation),
-      // The tenant's own API credential, through the http backend's timeouts, retries (reads
-      // only), circuit breaker and response cap: the same call an imported tool makes.
-      handler: async (input, ctx) => ({ ...(await callOperation(ctx.backends.http, operation.operation, input, write ? { idempotencyKey: ctx.requestId, idempotent: false } : {})) }),
+      outputSchema: outputSchemaOf(operation, answer),
+      // The tenant's own API credential, through the http backend's timeouts, retries (reads,
+      // and PUT and DELETE: idempotent, as an imported tool's SAFE_TO_RETRY says), circuit
+      // breaker and response cap: the same call an imported tool makes.
+      handler: async (input, ctx) => ({
+        ...(await callOperation(ctx.backends.http, call, input, write ? { idempotencyKey: ctx.requestId, idempotent: IDEMPOTENT_METHODS.has(operation.operation.method) } : {})),
+      }),
     });
     this.tools.set(name, tool);
     return tool;
@@ -137,7 +159,7 @@ export class OperationCatalog {
     };
   }
 
-  /** What describe_operation answers: the operation's description, access, approval, scopes and input JSON Schema. */
+  /** What describe_operation answers: the operation's description, access, approval, scopes, input JSON Schema and answer's JSON Schema. */
   describe(name: string) {
     const operation = this.byName.get(name)!;
     const schema = this.tool(name)!.inputSchema as z.ZodObject;
@@ -154,6 +176,7 @@ export class OperationCatalog {
       ...(operation.rateLimit ? { rateLimitPerMinute: operation.rateLimit.perMinute } : {}),
       inputSchema: z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>,
       ...(operation.response ? { response: operation.response } : {}),
+      ...(operation.output ? { outputSchema: operation.output } : {}),
     };
   }
 }

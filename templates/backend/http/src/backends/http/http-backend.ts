@@ -15,8 +15,9 @@
  *   exponential backoff and jitter from HTTP_API_RETRY_BASE_MS. Writes (POST, PUT, PATCH, DELETE)
  *   make exactly one attempt: most APIs ignore Idempotency-Key, and a second attempt after a lost
  *   answer would apply the change twice. A write is retried like a read only when it is declared
- *   safe to repeat: `idempotent: true` on the call (a tool's own choice), or an Idempotency-Key
- *   with HTTP_API_HONOURS_IDEMPOTENCY_KEY=true (the operator vouches for the API).
+ *   safe to repeat: `idempotent: true` on the call (a tool's own choice: imported PUT and DELETE
+ *   tools make it, being idempotent by HTTP's definition), or an Idempotency-Key with
+ *   HTTP_API_HONOURS_IDEMPOTENCY_KEY=true (the operator vouches for the API).
  * - outcome unknown: a write whose request may have reached the API without an answer saying what
  *   happened (a timeout, the connection lost after sending) fails with `[outcome_unknown]`, not as
  *   a failure, so the model checks before calling it again.
@@ -98,6 +99,8 @@ export interface ReadOptions {
 export interface SendOptions {
   /** Sent as JSON. */
   body?: unknown;
+  /** Sent as application/x-www-form-urlencoded instead (a list: one field per item). */
+  form?: Record<string, QueryValue>;
   headers?: CallHeaders;
   /** Sent as query parameters. */
   query?: Record<string, QueryValue>;
@@ -324,7 +327,10 @@ export class HttpApiStore {
     if (scope.requestId) headers['x-request-id'] = scope.requestId;
     if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
     let body: string | undefined;
-    if (options.body !== undefined) {
+    if (options.form !== undefined) {
+      body = pairsOf(options.form).toString();
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+    } else if (options.body !== undefined) {
       body = JSON.stringify(options.body);
       headers['content-type'] = 'application/json';
     }
@@ -453,12 +459,19 @@ export class HttpApiStore {
     if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) {
       throw new Error(`http backend: path ${JSON.stringify(path)} leaves HTTP_API_BASE_URL`);
     }
-    for (const [name, value] of Object.entries(query)) {
-      if (Array.isArray(value)) for (const item of value) url.searchParams.append(name, item);
-      else if (value !== undefined) url.searchParams.set(name, String(value));
-    }
+    for (const [name, value] of pairsOf(query)) url.searchParams.append(name, value);
     return url;
   }
+}
+
+/** A query's or a form's fields: a list one pair per item, an undefined value none. */
+function pairsOf(fields: Record<string, QueryValue>): URLSearchParams {
+  const pairs = new URLSearchParams();
+  for (const [name, value] of Object.entries(fields)) {
+    if (Array.isArray(value)) for (const item of value) pairs.append(name, item);
+    else if (value !== undefined) pairs.append(name, String(value));
+  }
+  return pairs;
 }
 
 /** Headers the backend sets itself (credential, body, request id) are not a call's to give. */
