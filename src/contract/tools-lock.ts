@@ -46,6 +46,8 @@ export interface OperationLockEntry {
   access: 'read' | 'write';
   approval: 'none' | 'client' | 'human';
   inputSchema: Record<string, unknown>;
+  /** The documented answer's schema (`http.output`, as the import reduced it); absent: untyped. */
+  output?: Record<string, unknown>;
 }
 
 export interface ToolsLock {
@@ -68,7 +70,10 @@ export function toolsLock(spec: CompleteProjectSpec): ToolsLock {
   };
 }
 
-/** One catalog operation's lock entry: its input schema is the one call_operation checks its arguments against. */
+/**
+ * One catalog operation's lock entry: its input schema is the one call_operation checks its arguments
+ * against, its output the answer's schema call_operation checks the API's answer against.
+ */
 export function operationLockEntry(operation: CompleteProjectSpec['tools'][number]): OperationLockEntry {
   return {
     version: operation.version,
@@ -77,6 +82,7 @@ export function operationLockEntry(operation: CompleteProjectSpec['tools'][numbe
     access: operation.access,
     approval: operation.approval,
     inputSchema: inputSchemaOf(callParams(operation)),
+    ...(operation.http?.output ? { output: operation.http.output } : {}),
   };
 }
 

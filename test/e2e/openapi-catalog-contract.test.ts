@@ -17,7 +17,12 @@ const mcpGen = fileURLToPath(new URL('../../bin/mcp-gen.js', import.meta.url));
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** Eight operations: GETs, a POST (create_thing4) and a DELETE (delete_thing6, approval human). */
+/** A documented JSON answer of these fields (id required). */
+function typedAnswer(properties: Json): Json {
+  return { description: 'The thing', content: { 'application/json': { schema: { type: 'object', required: ['id'], properties } } } };
+}
+
+/** Eight operations (get_thing2 and get_thing3 with a typed answer): GETs, a POST (create_thing4) and a DELETE (delete_thing6, approval human). */
 function document(): Json {
   const paths: Json = {};
   for (let i = 0; i < 8; i++) {
@@ -30,7 +35,7 @@ function document(): Json {
         summary: `${verb} thing number ${i}`,
         parameters: [{ name: 'thingId', in: 'path', required: true, description: 'The thing', schema: { type: 'string' } }],
         ...(method === 'post' ? { requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { label: { type: 'string', description: 'Its label' } } } } } } } : {}),
-        responses: { '200': { description: 'The thing' } },
+        responses: { '200': i === 2 || i === 3 ? typedAnswer({ id: { type: 'integer' }, name: { type: 'string', description: 'Its name' } }) : { description: 'The thing' } },
       },
     };
   }
@@ -68,6 +73,10 @@ describe('a governed catalog, imported again', () => {
     const changed = document();
     delete changed.paths['/things1/{thingId}'];
     changed.paths['/things0/{thingId}'].get.parameters.push({ name: 'region', in: 'query', required: true, description: 'The region', schema: { type: 'string' } });
+    // The answers: get_thing2's loses a field, get_thing3's gains an optional one, get_thing5's is typed at last.
+    changed.paths['/things2/{thingId}'].get.responses = { '200': typedAnswer({ id: { type: 'integer' } }) };
+    changed.paths['/things3/{thingId}'].get.responses = { '200': typedAnswer({ id: { type: 'integer' }, name: { type: 'string', description: 'Its name' }, size: { type: 'integer' } }) };
+    changed.paths['/things5/{thingId}'].get.responses = { '200': typedAnswer({ id: { type: 'integer' } }) };
     changed.paths['/things8/{thingId}'] = { get: { operationId: 'getThing8', tags: ['things'], summary: 'Get thing number 8', parameters: [{ name: 'thingId', in: 'path', required: true, description: 'The thing', schema: { type: 'string' } }], responses: { '200': { description: 'The thing' } } } };
     await writeFile(docPath, JSON.stringify(changed, null, 2));
 
@@ -80,6 +89,10 @@ describe('a governed catalog, imported again', () => {
     expect(contract.exitCode).toBe(1);
     expect(contract.all).toContain('breaking  get_thing0: parameter "region" was added as a required parameter (breaking)');
     expect(contract.all).toContain('breaking  get_thing1: operation was removed: clients calling it would get "not_found" (breaking)');
+    expect(contract.all).toMatch(/breaking {2}get_thing2: .*"name".* \(breaking\)/);
+    expect(contract.all).toMatch(/minor {5}get_thing3: .*"size".* \(minor\)/);
+    expect(contract.all).toContain('minor     get_thing5: output schema was added (minor)');
+    expect(contract.all).toContain('VERSION   get_thing2: breaking changes');
     expect(contract.all).toContain('VERSION   get_thing0: breaking changes');
     expect(contract.all).toContain('VERSION   get_thing1: operation was removed, which is a breaking change for the server as a whole');
     expect(contract.all).not.toMatch(/get_thing8/);
@@ -92,5 +105,6 @@ describe('a governed catalog, imported again', () => {
     const bumped = await run('contract');
     expect(bumped.all).not.toContain('VERSION   get_thing0');
     expect(bumped.all).toContain('VERSION   get_thing1');
+    expect(bumped.all).toContain('VERSION   get_thing2');
   }, SLOW);
 });

@@ -135,6 +135,12 @@ describe('OpenAPI import as a governed catalog (GitHub REST API)', () => {
         required: expect.arrayContaining(['owner', 'repo']),
         properties: { owner: { type: 'string' }, repo: { type: 'string' }, state: { enum: ['open', 'closed', 'all'] }, per_page: { type: 'integer' } },
       });
+      // …and its answer's JSON Schema, typed from the document's 200 answer: a list of issues, more fields admitted.
+      expect(described.outputSchema).toMatchObject({
+        type: 'array',
+        items: { type: 'object', required: expect.arrayContaining(['id', 'number', 'title']), properties: { number: { type: 'integer' }, title: { type: 'string' } } },
+      });
+      expect(JSON.stringify(described.outputSchema).length).toBeLessThan(20_000);
       const removal = structured(await acme.callTool({ name: 'describe_operation', arguments: { operation: 'delete_issues_remove_label' } }));
       expect(removal).toMatchObject({ access: 'write', approval: 'human', method: 'DELETE' });
       // An operation outside globex's rollout is unknown to it.
@@ -147,6 +153,13 @@ describe('OpenAPI import as a governed catalog (GitHub REST API)', () => {
       expect(listed).toMatchObject({ status: 200, data: expect.any(Array) });
       const issue = structured(await callOperation(globex, 'get_issues_get', { owner: 'globex', repo: 'plans', issue_number: 42 }));
       expect(issue).toMatchObject({ status: 200, data: { number: expect.any(Number) } });
+      // An answer off the document is the API breaking its contract: a clear error naming where, and the server keeps serving.
+      upstream.answerWith('issues/get', { ...(issue.data as Json), number: 'forty-two' });
+      const broken = await callOperation(globex, 'get_issues_get', { owner: 'globex', repo: 'plans', issue_number: 42 });
+      expect(broken.isError).toBe(true);
+      expect(JSON.stringify(broken.content)).toContain("[upstream_contract] The API's answer does not match its documented schema at data.number: expected number, got string");
+      upstream.answerWith('issues/get');
+      upstream.seen.splice(-1);
       // A POST with a JSON body.
       const created = structured(
         await callOperation(acme, 'create_issues_create', { owner: 'octo-org', repo: 'hello-world', title: 'Found a bug', body: 'It fails on Tuesdays.', labels: ['bug'] }),
@@ -212,9 +225,11 @@ describe('OpenAPI import as a governed catalog (GitHub REST API)', () => {
     }
 
     // Each call_operation call was audited as the operation it ran, not as call_operation.
-    const audit = server
-      .output()
-      .split('\n')
+    const lines = server.output().split('\n');
+    // The off-schema answer was logged for the operator with where it broke the document.
+    const contract = lines.filter((line) => line.includes('"code":"upstream_contract"')).map((line) => JSON.parse(line) as Json);
+    expect(contract).toMatchObject([{ operation: 'GET /repos/{owner}/{repo}/issues/{issue_number}', issues: [{ path: ['number'] }] }]);
+    const audit = lines
       .filter((line) => line.startsWith('{') && line.includes('"tool"'))
       .map((line) => JSON.parse(line) as Json)
       .filter((record) => record.kind === undefined && 'outcome' in record && 'requestId' in record);
@@ -224,7 +239,11 @@ describe('OpenAPI import as a governed catalog (GitHub REST API)', () => {
       ['acme', 'ok'],
       ['acme', 'invalid'],
     ]);
-    expect(outcomes('get_issues_get')).toEqual([['globex', 'ok']]);
+    expect(outcomes('get_issues_get')).toEqual([
+      ['globex', 'ok'],
+      ['globex', 'error'],
+    ]);
+    expect(audit.find((record) => record.tool === 'get_issues_get' && record.outcome === 'error')).toMatchObject({ errorCode: 'upstream_contract' });
     expect(outcomes('create_issues_create')).toContainEqual(['acme', 'ok']);
     expect(outcomes('delete_issues_remove_label')).toContainEqual(['acme', 'pending_approval']);
     expect(outcomes('delete_issues_remove_label').at(-1)).toEqual(['acme', 'ok']);

@@ -29,7 +29,12 @@ beforeAll(async () => {
         operationId: `${i === 2 ? 'delete' : 'get'}Thing${i}`,
         summary: `${i === 2 ? 'Delete' : 'Get'} thing number ${i}`,
         parameters: [{ name: 'thingId', in: 'path', required: true, description: 'The thing', schema: { type: 'string' } }],
-        responses: { '200': { description: 'The thing' } },
+        // The first answers typed JSON: its lock entry records the answer's schema.
+        responses: {
+          '200': i === 0
+            ? { description: 'The thing', content: { 'application/json': { schema: { type: 'object', required: ['id'], properties: { id: { type: 'integer' } } } } } }
+            : { description: 'The thing' },
+        },
       },
     };
   }
@@ -46,12 +51,22 @@ async function commitAll(repo: string, message: string) {
 }
 const readLock = async (repo: string) => JSON.parse(await readFile(join(repo, LOCK), 'utf8')) as ToolsLock;
 
-/** A committed repo of the catalog, `mode` catalog or tools; `earlier`: its lock as a build before the section wrote it. */
-async function repoOf(mode: 'catalog' | 'tools', earlier: { version?: string } | false): Promise<string> {
+/**
+ * A committed repo of the catalog, `mode` catalog or tools; `earlier`: its lock as a build before
+ * the section wrote it, or (`answers: false`) before its entries recorded answers.
+ */
+async function repoOf(mode: 'catalog' | 'tools', earlier: { version?: string; answers?: false } | false): Promise<string> {
   const repo = join(root.path, `repo-${++n}`);
   const created = await createCli(repo, '--yes', '--no-install', '--no-git', '--openapi', doc, '--openapi-mode', mode);
   expect(created.code, created.stderr).toBe(0);
-  if (earlier) {
+  if (earlier && earlier.answers === false) {
+    const lock = await readLock(repo);
+    expect(lock.operations!.get_thing0!.output).toBeDefined();
+    for (const entry of Object.values(lock.operations!)) delete entry.output;
+    // A user's own edit of an entry, which the migration must keep.
+    lock.operations!.get_thing0!.description = 'Our own words.';
+    await writeFile(join(repo, LOCK), `${JSON.stringify(lock, null, 2)}\n`);
+  } else if (earlier) {
     const { operations, ...lock } = await readLock(repo);
     if (mode === 'catalog') expect(Object.keys(operations ?? {})).toHaveLength(3);
     // A user's own edit of an entry, which the migration must keep.
@@ -101,6 +116,7 @@ describe.each([
     expect(after.operations).toEqual(toolsLock(currentSpec(await readRepoState(repo))).operations);
     expect(Object.keys(after.operations!).sort()).toEqual(['delete_thing2', 'get_thing0', 'get_thing1']);
     expect(after.operations!.delete_thing2).toMatchObject({ version: '1.0.0', access: 'write', approval: 'human' });
+    expect(after.operations!.get_thing0!.output).toMatchObject({ properties: { id: { type: 'integer' } } });
     const spec = JSON.parse(await readFile(join(repo, 'mcp-gen.json'), 'utf8'));
     expect(spec.generator).toMatchObject({ version: GENERATOR_VERSION, migrations: expect.arrayContaining([ID]) });
 
@@ -109,6 +125,33 @@ describe.each([
     const again = await mcpGenCli('upgrade', '-C', repo);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('Already up to date.');
+    expect(again.stdout).not.toContain(ID);
+    expect(await readTree(repo)).toEqual(settled);
+  });
+});
+
+describe('a catalog repo whose lock has operations without their answers', () => {
+  it("adds each typed operation's answer, keeps every other field, and runs once", async () => {
+    const repo = await repoOf('catalog', { answers: false });
+    const before = await readLock(repo);
+    const check = await mcpGenCli('upgrade', '-C', repo, '--check');
+    expect(check.code).toBe(2);
+    expect(check.stdout).toContain(`migration ${ID}`);
+    const run = await mcpGenCli('upgrade', '-C', repo);
+    expect(run.code, run.stderr).toBe(0);
+    const after = await readLock(repo);
+    const generated = toolsLock(currentSpec(await readRepoState(repo))).operations!;
+    expect(after.operations!.get_thing0).toEqual({ ...before.operations!.get_thing0, output: generated.get_thing0!.output });
+    expect(after.operations!.get_thing0!.output).toMatchObject({ type: 'object', required: ['id'], properties: { id: { type: 'integer' } } });
+    expect(after.operations!.get_thing0!.description).toBe('Our own words.');
+    // The untyped ones have no answer to record.
+    expect(after.operations!.get_thing1).toEqual(before.operations!.get_thing1);
+    expect(after.tools).toEqual(before.tools);
+
+    await commitAll(repo, 'upgraded');
+    const settled = await readTree(repo);
+    const again = await mcpGenCli('upgrade', '-C', repo);
+    expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).not.toContain(ID);
     expect(await readTree(repo)).toEqual(settled);
   });

@@ -414,6 +414,28 @@ describe('catalog operations (the tools call_operation routes to)', () => {
     ]);
     expect(classify({ t: op() }, { t: op() })).toEqual({ findings: [], violations: [] });
   });
+
+  it("classifies an operation's answer as a tool's output: a lost field or a changed type breaks, a new optional field or a first type is minor, wording a patch", () => {
+    // The import's reduced JSON Schema, as the lock records it.
+    const answer = (properties: Record<string, unknown>, required: string[] = ['id']) => ({ type: 'object', properties, required });
+    const typed = op({ output: answer({ id: { type: 'integer' }, name: { type: 'string', description: 'Its name' } }) });
+    const classes = (before: OperationContract, after: OperationContract) =>
+      classify({ t: before }, { t: after }).findings.map((f) => f.replace(/^t: .*\((breaking|minor|patch)\)$/, '$1'));
+
+    const lost = classify({ t: typed }, { t: op({ output: answer({ id: { type: 'integer' } }) }) });
+    expect(lost.findings).toHaveLength(1);
+    expect(lost.findings[0]).toMatch(/^t: .*name.* \(breaking\)$/);
+    expect(lost.violations[0]!.message).toMatch(/need a major version bump, to 2\.0\.0 or later/);
+    expect(classes(typed, op({ output: answer({ id: { type: 'string' }, name: { type: 'string', description: 'Its name' } }) }))).toEqual(['breaking']);
+    expect(classes(typed, op())).toEqual(['breaking']);
+
+    expect(classes(typed, op({ output: answer({ id: { type: 'integer' }, name: { type: 'string', description: 'Its name' }, size: { type: 'integer' } }) }))).toEqual(['minor']);
+    expect(classes(op(), typed)).toEqual(['minor']);
+    expect(classify({ t: op() }, { t: { ...typed, version: '1.1.0' } }).violations).toEqual([]);
+
+    expect(classes(typed, op({ output: answer({ id: { type: 'integer' }, name: { type: 'string', description: 'What it is called' } }) }))).toEqual(['patch']);
+    expect(classify({ t: typed }, { t: typed })).toEqual({ findings: [], violations: [] });
+  });
 });
 
 describe('types', () => {

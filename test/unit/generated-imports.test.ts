@@ -12,10 +12,10 @@ import { AUTH_KINDS, BACKEND_KINDS, TRANSPORTS } from '../../src/spec/project-sp
 import { cycles, importGraph } from '../support/import-cycles.js';
 import { catalogTools } from '../../src/import/openapi/catalog-tools.js';
 
-/** A governed catalog of two operations, served by every variant with the http backend. */
+/** A governed catalog of two operations (the read one with a typed answer), served by every variant with the http backend. */
 const CATALOG = {
   operations: [
-    { name: 'list_things', access: 'read', backend: 'http', http: { method: 'GET', path: '/things' } },
+    { name: 'list_things', access: 'read', backend: 'http', http: { method: 'GET', path: '/things', output: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' } } } } } },
     { name: 'create_thing', access: 'write', backend: 'http', params: [{ name: 'label', type: 'string' }], http: { method: 'POST', path: '/things', params: { label: { in: 'body', name: 'label' } } } },
   ],
 };

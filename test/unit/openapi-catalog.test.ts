@@ -280,7 +280,7 @@ describe("an operation outside the tenant's rollout", () => {
 });
 
 describe('the catalog in the contract lock', () => {
-  type Lock = { tools: Record<string, unknown>; operations?: Record<string, { access: string; approval: string; inputSchema: { properties?: Record<string, unknown>; required?: string[] } }> };
+  type Lock = { tools: Record<string, unknown>; operations?: Record<string, { access: string; approval: string; inputSchema: { properties?: Record<string, unknown>; required?: string[] }; output?: Record<string, unknown> }> };
   const readLock = async (repo: string) => JSON.parse(await readFile(join(repo, 'contracts/tools.lock.json'), 'utf8')) as Lock;
 
   it('locks every operation; a re-import adds the new ones and keeps a changed or removed one for the contract check to classify', async () => {
@@ -327,6 +327,10 @@ describe('the catalog in the contract lock', () => {
       { name: 'since', in: 'query', description: 'Changed since', schema: { type: 'string', format: 'date-time' } },
       { name: 'per_page', in: 'query', description: 'Page size', schema: { type: 'integer' } },
     );
+    // A documented JSON answer: the lock records its reduced schema as the operation's output.
+    (doc.paths['/things0/{thingId}']!.get as Record<string, unknown>).responses = {
+      '200': { description: 'The thing', content: { 'application/json': { schema: { type: 'object', required: ['id'], properties: { id: { type: 'integer' }, label: { type: 'string', description: 'Its label' } } } } } },
+    };
     expect((await mcpGenCli('import', 'openapi', await writeDoc(doc), '-C', repo, '--mode', 'catalog')).code).toBe(0);
     const spec = currentSpec(await readRepoState(repo));
     // The repo's own modules, as its contract check loads them (not type-checked here: they import the rest of the repo).
@@ -339,10 +343,15 @@ describe('the catalog in the contract lock', () => {
       inputSchema: catalogInputSchema(callParams(op)),
       outputSchema: z.object({}),
       handler: () => ({}),
+      // As call_operation's routes() gives it: the answer's schema from operations.ts (http.output).
+      answer: op.http?.output,
     }));
     const call = { ...operations[0]!, name: 'call_operation', approval: undefined, routes: () => operations };
     const served = currentContract({ tools: [call], resources: [], prompts: [] });
-    expect(served.operations).toEqual((await readLock(repo)).operations);
+    const locked = (await readLock(repo)).operations!;
+    expect(served.operations).toEqual(locked);
+    expect(locked.get_thing0!.output).toMatchObject({ type: 'object', required: ['id'], properties: { id: { type: 'integer' }, label: { type: 'string' } } });
+    expect(Object.values(locked).filter((entry) => entry.output !== undefined)).toHaveLength(1);
   });
 
   it("checks a recorded consumer call of call_operation against the operation it names", async () => {

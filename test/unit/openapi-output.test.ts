@@ -3,7 +3,9 @@
  * the tolerant JSON Schema the spec records (output-schema.ts), the zod the tool file holds
  * (param-zod.ts), and the curation that turns it off.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { importOpenApi, type ImportOptions } from '../../src/import/openapi/import-tools.js';
 import { OUTPUT_CAPS, outputSchemaOf } from '../../src/import/openapi/output-schema.js';
@@ -11,6 +13,8 @@ import { answerZodSchema, answerZodSource } from '../../src/spec/param-zod.js';
 import { OpenApiImportSpec } from '../../src/spec/project-spec.js';
 import { COMMON_VERBS } from '../../src/lint/tool-rules.js';
 import { compareSchemas } from '../../templates/base/scripts/contract/classify-schema.js';
+import { createCli, mcpGenCli } from '../support/run-cli.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const OPTIONS: ImportOptions = { verbs: COMMON_VERBS, deleteApproval: 'human' };
 type Json = Record<string, unknown>;
@@ -130,6 +134,10 @@ describe('the answer schema', () => {
     expect(outputSchemaOf([])).toBeUndefined();
     expect(outputSchemaOf([{}])).toBeUndefined();
     expect(outputSchemaOf([{ description: 'Whatever the API says' }])).toBeUndefined();
+    // A bare object says too little to help, and such answers (a 202) are often null or empty.
+    expect(outputSchemaOf([{ type: 'object' }])).toBeUndefined();
+    expect(outputSchemaOf([{ type: 'object', additionalProperties: true }])).toBeUndefined();
+    expect(typed({ type: 'object', required: ['meta'], properties: { meta: { type: 'object' } } }).zod.safeParse({ meta: null }).success).toBe(true);
   });
 });
 
@@ -201,5 +209,49 @@ describe('the contract check on typed answers', () => {
   it('classifies typing an untyped answer (a re-import of an older repo) as minor, and the opt-out as breaking', () => {
     expect(new Set(classes(undefined, pet).map((c) => c.split(' ')[0]))).toEqual(new Set(['minor']));
     expect(classes(pet, undefined)).toContain('breaking output.properties.data.type');
+  });
+});
+
+describe('re-importing with typed answers', () => {
+  let root: { path: string; remove: () => Promise<void> };
+  beforeAll(async () => {
+    root = await tempDir('cms-openapi-output-');
+  });
+  afterAll(() => root.remove());
+
+  it('types an answer the document now describes, keeps the user\'s edit, and leaves an opted-out one untyped', async () => {
+    const doc = join(root.path, 'answers.json');
+    const repo = join(root.path, 'answers-mcp');
+    const untyped = answersDocument();
+    const get = ((untyped.paths as Json)['/pets/{id}'] as Json).get as Json;
+    get.responses = { '200': { description: 'The pet' } };
+    await writeFile(doc, JSON.stringify(untyped));
+    const created = await createCli(repo, '--yes', '--no-install', '--no-git', '--openapi', doc, '--transport', 'stdio', '--auth', 'none');
+    expect(created.code, created.stderr).toBe(0);
+    const file = join(repo, 'src/tools/get_pet.ts');
+    expect(await readFile(file, 'utf8')).toContain('data: z.unknown().optional()');
+    await appendFile(file, '\n// Our team: pets are cached upstream for a minute.\n');
+
+    await writeFile(doc, JSON.stringify(answersDocument()));
+    const typedRun = await mcpGenCli('import', 'openapi', '-C', repo);
+    expect(typedRun.code, typedRun.stderr).toBe(0);
+    const typedText = await readFile(file, 'utf8');
+    expect(typedText).toContain('const answer = z.looseObject({\n  id: z.number().int(),\n  name: z.string().describe("Its name"),\n  tag: z.string().optional(),\n})');
+    expect(typedText).toContain('data: answer.optional()');
+    expect(typedText).toContain('// Our team: pets are cached upstream for a minute.');
+
+    const spec = JSON.parse(await readFile(join(repo, 'mcp-gen.json'), 'utf8'));
+    spec.openapi.overrides = { getPet: { output: 'untyped' } };
+    await writeFile(join(repo, 'mcp-gen.json'), JSON.stringify(spec, null, 2));
+    const optedOut = await mcpGenCli('import', 'openapi', '-C', repo);
+    expect(optedOut.code, optedOut.stderr).toBe(0);
+    const optedText = await readFile(file, 'utf8');
+    expect(optedText).toContain('data: z.unknown().optional()');
+    expect(optedText).not.toContain('const answer');
+    expect(optedText).toContain('// Our team: pets are cached upstream for a minute.');
+    const after = JSON.parse(await readFile(join(repo, 'mcp-gen.json'), 'utf8'));
+    expect(after.openapi.overrides).toEqual({ getPet: { output: 'untyped' } });
+    expect(after.tools.find((t: Json) => t.name === 'get_pet').http.output).toBeUndefined();
+    expect(after.tools.find((t: Json) => t.name === 'put_pet').http.output).toBeDefined();
   });
 });

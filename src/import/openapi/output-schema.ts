@@ -183,8 +183,11 @@ function object(schema: JsonSchema, shape: ReturnType<typeof objectShape>, depth
   if (Object.keys(properties).length === 0 && isObject(schema.additionalProperties) && depth + 1 <= walk.maxDepth) {
     // A map (`{ [name]: Thing }`): its values typed.
     const values = node(schema.additionalProperties, depth + 1, walk);
-    return { type: 'object', ...(Object.keys(values).length > 0 ? { additionalProperties: values } : {}), ...described(schema, depth) };
+    if (values.type !== undefined || values.anyOf !== undefined) return { type: 'object', additionalProperties: values, ...described(schema, depth) };
   }
+  // `{ type: object }` and nothing more says too little to help the model, and APIs answer such
+  // operations (a 202) with null or an empty body as often as with an object: untyped.
+  if (Object.keys(properties).length === 0 && dropped.length === 0) return described(schema, depth);
   return {
     type: 'object',
     ...(Object.keys(properties).length > 0 ? { properties } : {}),

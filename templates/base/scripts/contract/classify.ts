@@ -31,6 +31,8 @@ export interface OperationContract {
   access: 'read' | 'write';
   approval: 'none' | 'client' | 'human';
   inputSchema: JsonSchema;
+  /** The documented answer's schema (what call_operation checks the API's answer against); absent: untyped. */
+  output?: JsonSchema;
 }
 
 export interface ContractDoc {
@@ -81,11 +83,7 @@ export function classifyChanges(before: ContractDoc, after: ContractDoc, options
     else if (old.deprecated && !now.deprecated) add(name, 'patch', 'deprecated', 'tool is no longer deprecated');
     else if (JSON.stringify(old.deprecated) !== JSON.stringify(now.deprecated)) add(name, 'patch', 'deprecated', 'deprecation details changed');
 
-    if (old.outputSchema && !now.outputSchema) add(name, 'breaking', 'output', 'output schema was removed: clients can no longer rely on the shape of results');
-    else if (!old.outputSchema && now.outputSchema) add(name, 'minor', 'output', 'output schema was added');
-    else if (old.outputSchema && now.outputSchema) {
-      for (const change of compareSchemas(old.outputSchema, now.outputSchema, 'output')) add(name, change.class, change.path, change.message);
-    }
+    classifyOutput(old.outputSchema, now.outputSchema, (cls, path, sentence) => add(name, cls, path, sentence));
   }
   for (const name of keysOf(before.resources, after.resources)) {
     classifyResource(before.resources?.[name], after.resources?.[name], (cls, path, sentence) => add(name, cls, path, sentence));
@@ -104,10 +102,18 @@ export function classifyChanges(before: ContractDoc, after: ContractDoc, options
         add(name, 'breaking', 'approval', `approval changed from ${old.approval} to ${now.approval}: calls that ran at once would now wait for a confirmation or an approver`);
       } else add(name, 'minor', 'approval', `approval changed from ${old.approval} to ${now.approval}`);
     }
+    classifyOutput(old.output, now.output, (cls, path, sentence) => add(name, cls, path, sentence));
   }
   return findings.sort(
     (x, y) => compareText(x.tool, y.tool) || compareText(x.path, y.path) || RANK[y.class] - RANK[x.class] || compareText(x.message, y.message),
   );
+}
+
+/** A tool's output schema, an operation's answer: a removed field or a changed type breaks clients reading it. */
+function classifyOutput(old: JsonSchema | undefined, now: JsonSchema | undefined, add: (cls: ChangeClass, path: string, sentence: string) => void): void {
+  if (old && !now) add('breaking', 'output', 'output schema was removed: clients can no longer rely on the shape of results');
+  else if (!old && now) add('minor', 'output', 'output schema was added');
+  else if (old && now) for (const change of compareSchemas(old, now, 'output')) add(change.class, change.path, change.message);
 }
 
 /** Who must agree before a call runs, from none to an approver other than the caller. */

@@ -42,7 +42,7 @@ function listedInputSchema(tool: AnyTool): JsonSchema {
 }
 
 /** An operation a tool routes to: what describe_operation tells a client, and what call_operation checks. */
-function operationContract(tool: AnyTool): OperationContract {
+function operationContract(tool: AnyTool & { answer?: JsonSchema | undefined }): OperationContract {
   return {
     version: tool.version,
     title: tool.title,
@@ -50,6 +50,8 @@ function operationContract(tool: AnyTool): OperationContract {
     access: tool.access,
     approval: tool.approval ?? 'none',
     inputSchema: listedInputSchema(tool),
+    // The documented answer as the import wrote it, not as zod re-emits it: the same bytes the generator locks.
+    ...(tool.answer ? { output: tool.answer } : {}),
   };
 }
 

@@ -80,9 +80,10 @@ export interface ToolDefinition<
   /**
    * With `route`: every tool it may route to (an API catalog's operations). The contract check
    * records each as an operation of the lock, so a changed or removed one is classified as a
-   * tool's would be. Only the contract check calls it.
+   * tool's would be, and each one's `answer` (its documented answer's JSON Schema) as its output.
+   * Only the contract check calls it.
    */
-  routes?(): readonly AnyTool[];
+  routes?(): ReadonlyArray<AnyTool & { answer?: Record<string, unknown> | undefined }>;
   /**
    * Returns the structured result (validated against outputSchema and sent as both
    * structuredContent and text), or `withContent(result, blocks)` to send images, audio or
