@@ -126,9 +126,10 @@ export function everythingOnEnv(generated: GeneratedServer, auditFile: string): 
  * or at midnight UTC), oldest first.
  */
 function auditFiles(file: string): string[] {
+  // `<stem>.jsonl` itself starts with `<stem>.` too: it is the active file, counted once, last.
   const stem = basename(file, '.jsonl');
   const rotated = readdirSync(dirname(file))
-    .filter((name) => name.startsWith(`${stem}.`) && name.endsWith('.jsonl'))
+    .filter((name) => name !== basename(file) && name.startsWith(`${stem}.`) && name.endsWith('.jsonl'))
     .sort()
     .map((name) => join(dirname(file), name));
   return [...rotated, ...(existsSync(file) ? [file] : [])];
