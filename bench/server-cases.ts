@@ -16,12 +16,12 @@
  * Every server runs as JavaScript under plain `node` (bench/server-js.ts), as `npm start` does.
  */
 import { execa } from 'execa';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import type { ServerCase } from './server.js';
 import { generatedBenchServerJs, transpileTo } from './server-js.js';
@@ -38,6 +38,8 @@ export interface GeneratedServer {
   otlpEndpoint: string;
   /** Spans exports the sink received. */
   spanExports(): number;
+  /** The files the server rotated its audit log `active` into: the generated repo's own `rotatedFiles` (src/audit/audit-files.ts). */
+  rotatedAuditFiles(active: string): string[];
   close(): Promise<void>;
 }
 
@@ -90,11 +92,13 @@ export async function prepareGeneratedServer(log: (line: string) => void = () =>
     throw new Error(`${dir} has no scripts/bench/bench-server.ts: the generated repo's benchmark servers are what cases 1 and 2 run`);
   }
   const sink = await startOtlpSink();
+  const { rotatedFiles } = (await import(pathToFileURL(join(dir, 'dist', 'audit', 'audit-files.js')).href)) as { rotatedFiles(active: string): string[] };
   return {
     dir,
     apiKey,
     otlpEndpoint: sink.endpoint,
     spanExports: sink.exports,
+    rotatedAuditFiles: rotatedFiles,
     close: () => new Promise<void>((resolve) => sink.server.close(() => resolve())),
   };
 }
@@ -121,22 +125,13 @@ export function everythingOnEnv(generated: GeneratedServer, auditFile: string): 
   };
 }
 
-/**
- * The audit file and the files it was rotated into (`<name>.<UTC time>.jsonl`: at AUDIT_ROTATE_BYTES,
- * or at midnight UTC), oldest first.
- */
-function auditFiles(file: string): string[] {
-  // `<stem>.jsonl` itself starts with `<stem>.` too: it is the active file, counted once, last.
-  const stem = basename(file, '.jsonl');
-  const rotated = readdirSync(dirname(file))
-    .filter((name) => name !== basename(file) && name.startsWith(`${stem}.`) && name.endsWith('.jsonl'))
-    .sort()
-    .map((name) => join(dirname(file), name));
-  return [...rotated, ...(existsSync(file) ? [file] : [])];
+/** The audit file and the files the server rotated out of it (its own `rotatedFiles`), oldest first. */
+function auditFiles(generated: GeneratedServer, file: string): string[] {
+  return [...generated.rotatedAuditFiles(file), ...(existsSync(file) ? [file] : [])];
 }
 
-function checkAudit(file: string, answered: number, slack: number): string | undefined {
-  const files = auditFiles(file);
+function checkAudit(generated: GeneratedServer, file: string, answered: number, slack: number): string | undefined {
+  const files = auditFiles(generated, file);
   if (files.length === 0) return `no audit file was written (${file})`;
   const records = files.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean));
   const notOk = records.filter((line) => !line.includes('"outcome":"ok"'));
@@ -187,9 +182,9 @@ export function serverCases(generated: GeneratedServer): ServerCase[] {
       urlFromStdout: true,
       // Case 1 must show its controls ran (one `ok` audit record per call answered), case 2
       // that its pipeline was off (no audit record at all).
-      check: (answered: number, slack: number) => (mode === 'full' ? checkAudit(audit, answered, slack) : checkNoAudit(audit)),
+      check: (answered: number, slack: number) => (mode === 'full' ? checkAudit(generated, audit, answered, slack) : checkNoAudit(audit)),
       cleanup: () => {
-        for (const file of auditFiles(audit)) void unlink(file).catch(() => undefined);
+        for (const file of auditFiles(generated, audit)) void unlink(file).catch(() => undefined);
       },
     };
   };
