@@ -205,7 +205,7 @@ function catalogContext(specTools: readonly CompleteToolSpec[], operations: read
       version: op.version,
       tags: http.tags ?? [],
       params: callParams(op),
-      operation: { method: http.method, path: http.path, params: http.params, fixed: http.fixed, ...(http.encoding ? { encoding: http.encoding } : {}) },
+      operation: bindingOf(http),
       ...(http.response ? { response: http.response } : {}),
       ...(http.output ? { output: http.output } : {}),
     };
@@ -269,8 +269,13 @@ export function toolContext(tool: CompleteToolSpec): ToolContext {
   };
 }
 
+/** Where an operation's arguments go on the wire: an imported tool's `operation` and a catalog entry's alike. */
+function bindingOf(http: NonNullable<CompleteToolSpec['http']>) {
+  return { method: http.method, path: http.path, params: http.params, fixed: http.fixed, ...(http.encoding ? { encoding: http.encoding } : {}) };
+}
+
 function httpContext(http: NonNullable<CompleteToolSpec['http']>, params: CompleteToolSpec['params']): HttpContext {
-  const binding = { method: http.method, path: http.path, params: http.params, fixed: http.fixed, ...(http.encoding ? { encoding: http.encoding } : {}) };
+  const binding = bindingOf(http);
   const literal = (value: Record<string, unknown>) => (Object.keys(value).length === 0 ? '{}' : JSON.stringify(value, null, 2));
   const first = params[0];
   return {
