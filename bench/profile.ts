@@ -52,7 +52,7 @@ export function ownerOf(url: string, functionName: string): string {
   return 'server code';
 }
 
-function shortUrl(url: string): string {
+export function shortUrl(url: string): string {
   if (!url) return '';
   const modules = url.lastIndexOf('/node_modules/');
   if (modules >= 0) return url.slice(modules + '/node_modules/'.length);

@@ -10,12 +10,14 @@
  *                                             default redis://127.0.0.1:6379)
  *   BENCH_DRIFT_SECONDS=600                   server: the 10-minute flatness run (RSS once a second)
  *   BENCH_DRIFT_CASES=1                       server: the long run for these cases only (default: all)
+ *   BENCH_SECTIONS=profile                    case 1's CPU profile and its allocations per call, both eras
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 
 import { resultsChart } from './chart.js';
 import { benchGenerator, generatorTable } from './generator.js';
+import { allocationProfile, allocationTables } from './alloc-profile.js';
 import { profileCase, profileTables } from './profile.js';
 import { loadAverage, runServerBench, settingsFromEnv } from './server.js';
 import { prepareGeneratedServer, serverCases } from './server-cases.js';
@@ -72,6 +74,17 @@ if (sections.includes('server') || sections.includes('profile')) {
 \`node --cpu-prof\` on the generated server under the same load; self time summed per owner and per function.
 
 ${summaries.map(profileTables).join('\n\n')}
+`);
+      log(`sampling case 1's allocations for ${seconds} s`);
+      const allocations = [await allocationProfile(ours, 'legacy', seconds), await allocationProfile(ours, 'modern', seconds)];
+      parts.push(`## Where the memory goes (allocations of case 1)
+
+V8's sampling heap profiler in the generated server under the same load, counting every allocation, freed ones too
+(\`bench/heap-sampler.mjs\`): what the garbage collector clears per call, which is what RSS grows by between
+collections. Bytes per owner of the allocating frame, and per innermost function of the server's own code on the
+allocating stack (synchronous stacks only: what a library allocates after an \`await\` is counted as the library's).
+
+${allocations.map(allocationTables).join('\n\n')}
 `);
     }
   }

@@ -197,12 +197,12 @@ interface Started {
   stop(answered?: { count: number; slack: number }): Promise<void>;
 }
 
-export async function startServer(serverCase: ServerCase, extraArgs: string[] = []): Promise<Started> {
+export async function startServer(serverCase: ServerCase, extraArgs: string[] = [], extraEnv: Record<string, string> = {}): Promise<Started> {
   const port = await freePort();
   const launch = serverCase.launch(port);
   const child = spawn(launch.command, [...extraArgs, ...launch.args], {
     cwd: launch.cwd,
-    env: { ...process.env, ...launch.env, PORT: String(port) },
+    env: { ...process.env, ...launch.env, ...extraEnv, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
