@@ -111,9 +111,7 @@ export class OperationCatalog {
       // breaker and response cap: the same call an imported tool makes. Its result goes on as
       // callOperation built it, so an answer checked against `answer` is not parsed again.
       handler: (input, ctx) =>
-        callOperation(ctx.backends.http, call, input, write ? { idempotencyKey: ctx.requestId, idempotent: IDEMPOTENT_METHODS.has(operation.operation.method) } : {}) as Promise<
-          Record<string, unknown>
-        >,
+        callOperation(ctx.backends.http, call, input, write ? { idempotencyKey: ctx.requestId, idempotent: IDEMPOTENT_METHODS.has(operation.operation.method) } : {}),
     });
     this.tools.set(name, tool);
     return tool;

@@ -63,7 +63,8 @@ export const alreadyGoneField = {
     .describe('The resource was already gone when a repeated attempt of this DELETE reached the API (404 or 410): nothing is left to delete, and an earlier attempt whose answer was lost may have deleted it'),
 };
 
-export interface OperationResult<T = unknown> {
+/** A type, not an interface: it is a record of fields, as a tool's structured result is. */
+export type OperationResult<T = unknown> = {
   /** The HTTP status the API answered. */
   status: number;
   /** A repeated DELETE found nothing left to delete. */
@@ -72,7 +73,7 @@ export interface OperationResult<T = unknown> {
   data?: T;
   /** Lists in `data` cut to DEFAULT_SUMMARY_LIMITS.maxItems: where, and how many items they had. */
   omitted?: OmittedItems[];
-}
+};
 
 export interface CallOptions {
   /** Sent as Idempotency-Key on writes (the tool call's request id). */
