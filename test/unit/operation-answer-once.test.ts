@@ -10,12 +10,15 @@
  * this project's zod and MCP SDK linked into it.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { z } from 'zod';
-import { createCli } from '../support/run-cli.js';
+import { createCli, mcpGenCli } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
+import { BASE_ARCHIVE, decodeBaseArchive, encodeBaseArchive } from '../../src/upgrade/base-archive.js';
 
 const pet = {
   type: 'object',
@@ -198,5 +201,80 @@ describe('an imported typed answer', () => {
     expect((structured['data'] as unknown[]).length).toBeLessThan(40);
     expect(listPets.outputSchema.safeParse(structured).success).toBe(true);
     expect(isOutputChecked(structured)).toBe(true);
+  });
+});
+
+/**
+ * The tool file's binding is written by the template, field by field, with `answer` after the
+ * fields of a typed one. Before, the context wrote it as one JSON text and spliced `answer` into
+ * it: a typed tool's file is the same, an untyped one's last field now ends with a comma like
+ * every other. An upgrade carries that in as any template change (no migration: nothing a
+ * re-render cannot express), keeping the user's edits of the file.
+ */
+describe("an imported tool's binding", () => {
+  const untyped = { '/pets/{id}': { delete: { operationId: 'deletePet', summary: 'Delete a pet', parameters: [{ name: 'id', in: 'path', required: true, description: 'The pet', schema: { type: 'string' } }], responses: { '204': { description: 'Gone' } } } } };
+  const BEFORE = '  "fixed": []\n};';
+  const NOW = '  "fixed": [],\n};';
+  let repo: string;
+  const git = (...args: string[]) => execa('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: repo });
+  const read = (path: string) => readFile(join(repo, path), 'utf8');
+
+  beforeAll(async () => {
+    repo = join(root.path, 'upgraded');
+    const doc = join(root.path, 'pets-and-delete.json');
+    await writeFile(doc, JSON.stringify({ ...document, paths: { ...document.paths, ...untyped } }));
+    const created = await createCli(repo, '--yes', '--no-install', '--openapi', doc);
+    expect(created.code, created.stdout + created.stderr).toBe(0);
+  });
+
+  it('is the operation object with `answer` after its fields when typed, ending with a comma when not', async () => {
+    const typed = await read('src/tools/list_pets.ts');
+    expect(typed).toContain(
+      'export const operation: Operation<z.output<typeof answer>> = {\n  "method": "GET",\n  "path": "/pets",\n  "params": {},\n  "fixed": [],\n  answer,\n};',
+    );
+    const plain = await read('src/tools/delete_pet.ts');
+    expect(plain).toContain('export const operation: Operation = {\n  "method": "DELETE",\n  "path": "/pets/{id}",\n  "params": {\n    "id": {\n      "in": "path",\n      "name": "id"\n    }\n  },\n' + NOW);
+  });
+
+  it('in a repo the earlier render wrote, upgrades cleanly: the new binding merged with the user\'s edit of the file', async () => {
+    const file = 'src/tools/delete_pet.ts';
+    // The repo as the earlier render wrote it: the file, its merge base and its manifest entry.
+    const before = (await read(file)).replace(NOW, BEFORE);
+    expect(before).toContain(BEFORE);
+    await writeFile(join(repo, file), before);
+    const archive = join(repo, BASE_ARCHIVE);
+    const bases = decodeBaseArchive(await readFile(archive));
+    bases.set(file, before);
+    await writeFile(archive, encodeBaseArchive(bases));
+    const manifest = JSON.parse(await read('.mcp-gen/manifest.json'));
+    manifest.files[file].sha256 = createHash('sha256').update(before).digest('hex');
+    await writeFile(join(repo, '.mcp-gen/manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    await git('add', '-A');
+    await git('commit', '-qm', 'as the earlier render wrote it');
+    // The user's edits: a write their API does not take twice, and a note by the path.
+    await writeFile(
+      join(repo, file),
+      before
+        .replace('export const SAFE_TO_RETRY = true;', 'export const SAFE_TO_RETRY = false; // our API counts deletes')
+        .replace('  "path": "/pets/{id}",', '  "path": "/pets/{id}", // through our gateway'),
+    );
+    await git('commit', '-qam', 'our edits');
+
+    const check = await mcpGenCli('upgrade', '--check', '-C', repo);
+    expect(check.code, check.stdout + check.stderr).toBe(2);
+    expect(check.stdout).toMatch(/merge +src\/tools\/delete_pet\.ts/);
+    expect(check.stdout).not.toContain('list_pets');
+    const run = await mcpGenCli('upgrade', '-C', repo);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const merged = await read(file);
+    expect(merged).toContain(NOW);
+    expect(merged).toContain('export const SAFE_TO_RETRY = false; // our API counts deletes');
+    expect(merged).toContain('  "path": "/pets/{id}", // through our gateway');
+    expect(merged).not.toMatch(/^(<<<<<<<|>>>>>>>)/m);
+    await expect(readFile(join(repo, `${file}.orig`))).rejects.toThrow();
+    await git('commit', '-qam', 'upgraded');
+    const again = await mcpGenCli('upgrade', '--check', '-C', repo);
+    expect(again.code, again.stdout).toBe(0);
+    expect(again.stdout).toContain('Up to date');
   });
 });
