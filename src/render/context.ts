@@ -55,8 +55,12 @@ export interface HttpContext {
   path: string;
   /** `GET /pets/{petId}`, or the operationId when it has one. */
   label: string;
-  /** A JS literal of the binding the handler passes to callOperation (src/backends/http/operation.ts). */
-  binding: string;
+  /**
+   * The fields of the binding the handler passes to callOperation (src/backends/http/operation.ts),
+   * each its key and a JS literal of its value (JSON, indented to sit one level in); the template
+   * writes the object around them, and `answer` after them when the answer is typed.
+   */
+  binding: Array<{ key: string; value: string }>;
   /** What a successful answer holds, for the output schema's `data`. */
   responseDescription: string;
   /** The zod of the documented 2xx JSON answer (`http.output`); null: untyped, `data` is z.unknown(). */
@@ -282,8 +286,7 @@ function httpContext(http: NonNullable<CompleteToolSpec['http']>, params: Comple
     method: http.method,
     path: http.path,
     label: http.operationId ?? `${http.method} ${http.path}`,
-    // A typed answer is checked by callOperation against the tool file's `answer`.
-    binding: http.output ? JSON.stringify(binding, null, 2).replace(/\n}$/, ',\n  answer,\n}') : JSON.stringify(binding, null, 2),
+    binding: Object.entries(binding).map(([key, value]) => ({ key: JSON.stringify(key), value: JSON.stringify(value, null, 2).replaceAll('\n', '\n  ') })),
     responseDescription: http.response ?? 'The API\'s answer',
     answerZod: http.output ? answerZodSource(http.output) : null,
     answerSample: http.output && http.method !== 'HEAD' ? answerSample(http.output) : null,

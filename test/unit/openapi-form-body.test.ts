@@ -145,7 +145,7 @@ describe('form bodies', () => {
     const tools = join(root.path, 'tools-repo');
     expect((await createCli(tools, '--yes', '--no-install', '--no-git', '--openapi', doc)).code).toBe(0);
     const file = await readFile(join(tools, 'src/tools/update_pet_with_form.ts'), 'utf8');
-    expect(file).toContain('"fixed": [],\n  "encoding": "form"\n};');
+    expect(file).toContain('"fixed": [],\n  "encoding": "form",\n};');
     const test = await readFile(join(tools, 'test/tools/update_pet_with_form.test.ts'), 'utf8');
     expect(test).toContain("expect(request!.headers['content-type']).toBe('application/x-www-form-urlencoded');");
     expect(test).toMatch(/const validArguments: Record<string, unknown> = \{\n {2}"petId": 1,\n {2}"name": "a",\n {2}"tags": \[\n/);

@@ -29,7 +29,7 @@ import { z } from 'zod';
 
 import type { AnyTool } from '../tool-model/define-tool.js';
 import { errorResult, extraBlocks, okResult, type PipelineResult } from './results.js';
-import { markOutputChecked } from './validated-output.js';
+import { checkOutput, markOutputChecked } from './validated-output.js';
 import { longestList, summarizeValue, type Summary } from './summarize.js';
 
 /**
@@ -129,7 +129,7 @@ export class ResponseBudget {
         const summary = cut(low);
         const hint = truncationHint(tool, input, max, summary);
         const candidate = declared ? { ...summary.value, truncated: true, truncationHint: hint } : summary.value;
-        const checked = (tool.outputSchema as z.ZodObject).safeParse(candidate);
+        const checked = checkOutput(tool.outputSchema as z.ZodObject, candidate);
         if (!checked.success) continue;
         const fitted = okResult(markOutputChecked(checked.data), extra);
         const result = fitted.result as CallToolResult;

@@ -1,6 +1,8 @@
 /**
  * The handler run (stage `handler`, stages.ts): call the tool's handler and check what it
- * returned against its output schema; or read the resource, or get the prompt's messages.
+ * returned against its output schema (once: a field the handler's result already proved, an
+ * imported tool's checked API answer, is not parsed again, validated-output.ts); or read the
+ * resource, or get the prompt's messages.
  *
  * Only a ToolError's message reaches the model. Anything else is logged here, with its stack,
  * and the model gets a short message with a reference to find that log line: no stack traces,
@@ -15,7 +17,7 @@ import { ToolError } from '../tool-model/tool-error.js';
 import type { ToolContext } from '../tool-model/tool-context.js';
 import type { CallContext } from './call-context.js';
 import { errorResult, okAnswer, okResult, type PipelineResult } from './results.js';
-import { markOutputChecked } from './validated-output.js';
+import { checkOutput, markOutputChecked } from './validated-output.js';
 
 export async function runHandler(call: CallContext, ctx: ToolContext): Promise<PipelineResult> {
   let output: unknown;
@@ -44,7 +46,7 @@ export async function runHandler(call: CallContext, ctx: ToolContext): Promise<P
   // withContent(result, blocks): the structured result plus blocks sent after its JSON text.
   const structured = isWithContent(output) ? output.structured : output;
   const blocks = isWithContent(output) ? output.blocks : [];
-  const checked = (call.target.outputSchema as z.ZodObject).safeParse(structured);
+  const checked = checkOutput(call.target.outputSchema as z.ZodObject, structured);
   if (!checked.success) {
     ctx.log.error({ issues: checked.error.issues }, 'tool output does not match its outputSchema');
     return errorResult('error', 'invalid_output', `${call.target.name} produced an invalid result. Reference: ${ctx.requestId}.`);

@@ -108,10 +108,10 @@ export class OperationCatalog {
       outputSchema: outputSchemaOf(operation, answer),
       // The tenant's own API credential, through the http backend's timeouts, retries (reads,
       // and PUT and DELETE: idempotent, as an imported tool's SAFE_TO_RETRY says), circuit
-      // breaker and response cap: the same call an imported tool makes.
-      handler: async (input, ctx) => ({
-        ...(await callOperation(ctx.backends.http, call, input, write ? { idempotencyKey: ctx.requestId, idempotent: IDEMPOTENT_METHODS.has(operation.operation.method) } : {})),
-      }),
+      // breaker and response cap: the same call an imported tool makes. Its result goes on as
+      // callOperation built it, so an answer checked against `answer` is not parsed again.
+      handler: (input, ctx) =>
+        callOperation(ctx.backends.http, call, input, write ? { idempotencyKey: ctx.requestId, idempotent: IDEMPOTENT_METHODS.has(operation.operation.method) } : {}),
     });
     this.tools.set(name, tool);
     return tool;

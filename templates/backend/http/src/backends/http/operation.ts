@@ -20,12 +20,15 @@
  *   `[invalid_request]`, `[conflict]` …, see assertOk); a long answer is shortened;
  * - an answer the document types (`answer`) is checked before it is shortened: one off its
  *   documented schema is the API breaking its contract, `[upstream_contract]` naming the first
- *   path that differs, never an invalid result of the tool.
+ *   path that differs, never an invalid result of the tool. That check is the only parse of an
+ *   answer nothing shortened: the pipeline's output check takes it as proven
+ *   (pipeline/validated-output.ts).
  */
 import { z } from 'zod';
 
 import { ToolError } from '../../tool-model/tool-error.js';
 import { DEFAULT_SUMMARY_LIMITS, summarizeValue, type OmittedItems } from '../../pipeline/summarize.js';
+import { markFieldChecked } from '../../pipeline/validated-output.js';
 import { assertOk, type CallHeaders, type HttpApiBackend, type QueryValue, type ReadMethod, type WriteMethod } from './http-backend.js';
 
 export type ParamLocation = 'path' | 'query' | 'header' | 'body' | 'json';
@@ -60,7 +63,8 @@ export const alreadyGoneField = {
     .describe('The resource was already gone when a repeated attempt of this DELETE reached the API (404 or 410): nothing is left to delete, and an earlier attempt whose answer was lost may have deleted it'),
 };
 
-export interface OperationResult<T = unknown> {
+/** A type, not an interface: it is a record of fields, as a tool's structured result is. */
+export type OperationResult<T = unknown> = {
   /** The HTTP status the API answered. */
   status: number;
   /** A repeated DELETE found nothing left to delete. */
@@ -69,7 +73,7 @@ export interface OperationResult<T = unknown> {
   data?: T;
   /** Lists in `data` cut to DEFAULT_SUMMARY_LIMITS.maxItems: where, and how many items they had. */
   omitted?: OmittedItems[];
-}
+};
 
 export interface CallOptions {
   /** Sent as Idempotency-Key on writes (the tool call's request id). */
@@ -149,8 +153,13 @@ export async function callOperation<T = unknown>(
   }
   assertOk(response);
   if (response.body === undefined) return { status: response.status };
-  if (operation.answer) checkAnswer(`${operation.method} ${operation.path}`, operation.answer, response.body);
+  const answer = operation.answer ? checkAnswer(`${operation.method} ${operation.path}`, operation.answer, response.body) : undefined;
   const summary = summarizeValue(response.body as T, DEFAULT_SUMMARY_LIMITS);
+  if (answer !== undefined && summary.lists.length === 0 && summary.shortenedStrings === 0) {
+    // Nothing was cut: `data` is the answer as checked, which the tool's outputSchema types as
+    // `answer` too, so the pipeline does not parse it again (pipeline/validated-output.ts).
+    return markFieldChecked({ status: response.status, data: answer.data }, 'data', operation.answer!);
+  }
   return { status: response.status, data: summary.value, ...(summary.lists.length > 0 ? { omitted: summary.lists } : {}) };
 }
 
@@ -167,10 +176,13 @@ function pathText(path: ReadonlyArray<PropertyKey>): string {
   return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : `${text}.${String(key)}`), 'data');
 }
 
-/** Throws `upstream_contract` when `body` is not what the document says the operation answers. */
-function checkAnswer(label: string, answer: z.ZodType, body: unknown): void {
+/**
+ * `body` as `answer` parses it (in a box: the answer may be null or false); throws
+ * `upstream_contract` when it is not what the document says the operation answers.
+ */
+function checkAnswer<T>(label: string, answer: z.ZodType<T>, body: unknown): { data: T } {
   const checked = answer.safeParse(body);
-  if (checked.success) return;
+  if (checked.success) return { data: checked.data };
   const issue = checked.error.issues[0]!;
   const got = kindOf(issue.path.reduce<unknown>((value, key) => (value as Record<PropertyKey, unknown> | undefined)?.[key], body));
   const expected = issue.code === 'invalid_type' ? (JSON_WORDS[issue.expected] ?? issue.expected) : issue.code === 'invalid_union' ? 'one of the documented shapes' : issue.message;
