@@ -13,7 +13,8 @@
  * Cases 1 and 2 are the generated repo's own benchmark servers (scripts/bench/bench-server.ts,
  * `full` and `bare`: the switch its `npm run bench` uses), run in a repo made fresh by
  * `create-mcp-server` from this checkout in bench/.work/, so both benchmarks measure the same thing.
- * Every server runs as JavaScript under plain `node` (bench/server-js.ts), as `npm start` does.
+ * Every server runs as JavaScript under plain `node`, as `npm start` does, written by the generated
+ * repo's own scripts/bench/bench-js.ts, the module its `npm run bench` uses (bench/server-js.ts).
  */
 import { execa } from 'execa';
 import { existsSync, readFileSync } from 'node:fs';
@@ -24,7 +25,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import type { ServerCase } from './server.js';
-import { generatedBenchServerJs, transpileTo } from './server-js.js';
+import { generatedBenchJs, type BenchJs } from './server-js.js';
 import { TOOL_SCOPE } from './servers/bench-call.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -40,6 +41,8 @@ export interface GeneratedServer {
   spanExports(): number;
   /** The files the server rotated its audit log `active` into: the generated repo's own `rotatedFiles` (src/audit/audit-files.ts). */
   rotatedAuditFiles(active: string): string[];
+  /** The repo's scripts/bench/bench-js.ts: writes its benchmark servers (and ours) as JavaScript. */
+  benchJs: BenchJs;
   close(): Promise<void>;
 }
 
@@ -91,6 +94,7 @@ export async function prepareGeneratedServer(log: (line: string) => void = () =>
   if (!existsSync(join(dir, 'scripts', 'bench', 'bench-server.ts'))) {
     throw new Error(`${dir} has no scripts/bench/bench-server.ts: the generated repo's benchmark servers are what cases 1 and 2 run`);
   }
+  const benchJs = await generatedBenchJs(dir);
   const sink = await startOtlpSink();
   const { rotatedFiles } = (await import(pathToFileURL(join(dir, 'dist', 'audit', 'audit-files.js')).href)) as { rotatedFiles(active: string): string[] };
   return {
@@ -99,6 +103,7 @@ export async function prepareGeneratedServer(log: (line: string) => void = () =>
     otlpEndpoint: sink.endpoint,
     spanExports: sink.exports,
     rotatedAuditFiles: rotatedFiles,
+    benchJs,
     close: () => new Promise<void>((resolve) => sink.server.close(() => resolve())),
   };
 }
@@ -157,11 +162,11 @@ export function serverCases(generated: GeneratedServer): ServerCase[] {
   // The comparison servers import packages and ./bench-call.js only: transpiled beside each other
   // under bench/.work/, they resolve the packages from this checkout's node_modules.
   const serversJs = join(work, 'servers-js');
-  transpileTo(
+  generated.benchJs.transpileTo(
     ['bench-call.ts', 'sdk-docs.ts', 'sdk-hoisted.ts', 'fastmcp.ts', 'mcp-framework.ts', 'plain-http.ts'].map((file) => join(servers, file)),
     serversJs,
   );
-  const benchServerJs = generatedBenchServerJs(generated.dir);
+  const benchServerJs = generated.benchJs.writeBenchServers(generated.dir);
   const jsServer = (file: string) => (port: number) => ({
     command: process.execPath,
     args: [join(serversJs, file.replace(/\.ts$/, '.js'))],

@@ -1,13 +1,18 @@
 /**
  * http + api-key with tools, resources and prompts from a --config spec: generated, installed,
  * built, tested, started with `npm start`, and called, read and got by real Clients of both
- * protocol eras.
+ * protocol eras; its `npm run bench` servers written as JavaScript and started by plain `node`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { readFile, writeFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import { execa } from 'execa';
 import { tempDir } from '../support/temp-dir.js';
 import { connectHttp, createKey, generate, runCiCommands, SLOW, startHttp, structured, type RunningServer, SERVED } from './generated-repo.js';
+
+/** The generated repo's scripts/bench/bench-js.ts. */
+type BenchJs = typeof import('../../templates/transport/http/scripts/bench/bench-js.js');
 
 let root: { path: string; remove: () => Promise<void> };
 let dir: string;
@@ -71,6 +76,42 @@ describe('http + api-key', () => {
     expect(out).toMatch(/Tests\s+\d+ passed/);
     expect(out).not.toMatch(/failed|skipped/);
   }, SLOW);
+
+  it("npm run bench's servers are written as JavaScript, git-ignored, and served by plain node from the build", async () => {
+    // The generated module bench.ts uses (this project's bench/server-js.ts loads it the same way).
+    const { writeBenchServers } = (await import(pathToFileURL(join(dir, 'scripts', 'bench', 'bench-js.ts')).href)) as BenchJs;
+    const serverJs = writeBenchServers(dir);
+    expect(serverJs).toBe(join(dir, '.bench-js', 'bench', 'bench-server.js'));
+    expect((await execa('git', ['check-ignore', '-q', serverJs], { cwd: dir, reject: false })).exitCode).toBe(0);
+    const key = await createKey(dir, 'bench', 'bench:read');
+    // No loader: the bare `node` command npm start runs, on the JavaScript written above.
+    const bench = execa('node', [serverJs, 'full'], {
+      cwd: dir,
+      env: { MCP_API_KEYS_FILE: join(dir, 'keys.json'), LOG_LEVEL: 'warn' },
+      all: true,
+      reject: false,
+    });
+    let output = '';
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        bench.all!.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const line = output.split('\n').find((candidate) => candidate.startsWith('{"url"'));
+          if (line) resolve((JSON.parse(line) as { url: string }).url);
+        });
+        void bench.then(() => reject(new Error(`the bench server exited:\n${output}`)));
+      });
+      const client = await connectHttp(url, key, 'auto');
+      try {
+        expect(structured(await client.callTool({ name: 'bench.get_record', arguments: { id: 'rec_1' } }))).toMatchObject({ id: 'rec_1', status: 'active' });
+      } finally {
+        await client.close();
+      }
+    } finally {
+      bench.kill('SIGTERM');
+    }
+    expect((await bench).exitCode).toBe(0);
+  }, SERVED);
 
   it('serves what npm start runs; refuses calls without a valid key', async () => {
     const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'));

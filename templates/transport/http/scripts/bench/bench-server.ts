@@ -1,6 +1,7 @@
 /**
  * One of the two servers `npm run bench` compares, as its own process (so the load generator
- * does not share its CPU time), running the compiled server in dist/ as `npm start` does:
+ * does not share its CPU time), running the compiled server in dist/ as `npm start` does: the
+ * bench runs it as JavaScript under plain `node` (bench-js.ts writes it to .bench-js/bench/):
  *
  *   full  what `npm start` serves: createApp + serveOverHttp, every stage on (authentication,
  *         the request budget, rate limits and concurrency caps, validation, redaction, the audit

@@ -23,7 +23,9 @@
  *                   authenticated, rate-limited, validated and audited)
  *   compression     a 100-record answer with no Accept-Encoding (identity), gzip and br:
  *                   req/s and the bytes of one answer's body
- * Both run the compiled server (dist/, built first). Rounds alternate between the
+ * Each server runs the compiled server (dist/, built first) under plain `node`, as `npm start`
+ * does: scripts/bench/bench-js.ts first writes bench-server.ts and its modules as JavaScript to
+ * .bench-js/, so no TypeScript loader adds its memory or start-up work. Rounds alternate between the
  * two servers and each figure is the median over rounds, so a burst of other load on the
  * machine moves both sides alike. Every request is a 2026-07-28 tools/call recorded from a real
  * SDK Client; after the run, the audit file must hold one `ok` record per request answered.
@@ -41,6 +43,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import autocannon from 'autocannon';
 
 import { testCredential } from '../../test/support/test-credential.js';
+import { writeBenchServers } from './bench-js.js';
 import { benchTool, cachedBenchTool, listBenchTool } from './bench-tool.js';
 
 const TARGET_RATIO = 0.85;
@@ -74,9 +77,12 @@ interface Measurement {
   failed: number;
 }
 
-/** Starts bench-server.ts in `mode`; resolves with its /mcp URL. */
+// bench-server.ts as JavaScript, run by plain `node` (as `npm start` runs the server), not through tsx.
+const benchServerJs = writeBenchServers();
+
+/** Starts bench-server.ts (its JavaScript) in `mode`; resolves with its /mcp URL. */
 async function startServer(mode: 'full' | 'bare', env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/bench-server.ts', mode], {
+  const child = spawn(process.execPath, [benchServerJs, mode], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
