@@ -14,6 +14,8 @@
  *   closed  limited calls are refused as unavailable until Redis is back.
  * Either way the next call after Redis is back uses it again: no restart needed.
  */
+import { setImmediate as laterTurn } from 'node:timers/promises';
+
 import type { RedisConnection } from './redis-connection.js';
 
 export type FailureMode = 'open' | 'closed';
@@ -59,6 +61,8 @@ export function memoryStore(now: () => number = Date.now): LimiterStore {
   return {
     kind: 'memory',
     async take(groups) {
+      // On a later turn of the event loop, as Redis answers: see MemorySlots.acquire (shared-state/memory-state.ts).
+      await laterTurn();
       const time = now();
       if (time >= nextSweep) {
         // Memory stays bounded: windows that ended are dropped once a minute.
