@@ -52,27 +52,54 @@ export interface Summary<T> {
  * `value` with every list, at any depth, cut to `maxItems` and every string to `maxStringLength`
  * (Infinity keeps them whole), with what was left out: the same shape, so it still matches a
  * schema that does not demand a minimum number of items or an exact string.
+ *
+ * Copy on write: a list or object comes back as the very same one unless something inside it was
+ * cut, so an answer within the limits (most of them) is returned as it is, without a copy, and a
+ * cut one shares every part that was not cut. A path is spelled only for a list that lost items.
  */
 export function summarizeValue<T>(value: T, limits: SummaryLimits): Summary<T> {
   const lists: OmittedItems[] = [];
   let shortenedStrings = 0;
-  const walk = (item: unknown, path: string): unknown => {
+  /** Where the walk is: keys and indexes from the top. */
+  const at: Array<string | number> = [];
+  const walk = (item: unknown): unknown => {
     if (typeof item === 'string') {
       if (item.length <= limits.maxStringLength) return item;
       shortenedStrings += 1;
       return truncateStrings(item, limits.maxStringLength);
     }
     if (Array.isArray(item)) {
-      const kept = item.slice(0, limits.maxItems);
-      if (kept.length < item.length) lists.push({ path: path || '(answer)', total: item.length, kept: kept.length });
-      return kept.map((entry, index) => walk(entry, `${path}[${index}]`));
+      const kept = Math.min(item.length, limits.maxItems);
+      if (kept < item.length) lists.push({ path: pathText(at), total: item.length, kept });
+      let copy: unknown[] | undefined = kept < item.length ? item.slice(0, kept) : undefined;
+      for (let index = 0; index < kept; index += 1) {
+        at.push(index);
+        const next = walk(item[index]);
+        at.pop();
+        if (next !== item[index]) (copy ??= item.slice(0, kept))[index] = next;
+      }
+      return copy ?? item;
     }
     if (item !== null && typeof item === 'object') {
-      return Object.fromEntries(Object.entries(item).map(([key, entry]) => [key, walk(entry, path ? `${path}.${key}` : key)]));
+      let copy: Record<string, unknown> | undefined;
+      for (const key of Object.keys(item)) {
+        const entry = (item as Record<string, unknown>)[key];
+        at.push(key);
+        const next = walk(entry);
+        at.pop();
+        if (next !== entry) (copy ??= { ...item })[key] = next;
+      }
+      return copy ?? item;
     }
     return item;
   };
-  return { value: walk(value, '') as T, lists, shortenedStrings };
+  return { value: walk(value) as T, lists, shortenedStrings };
+}
+
+/** `records`, `groups[0].members`; `(answer)` for the top. */
+function pathText(at: ReadonlyArray<string | number>): string {
+  if (at.length === 0) return '(answer)';
+  return at.reduce<string>((text, step) => (typeof step === 'number' ? `${text}[${step}]` : text ? `${text}.${step}` : step), '');
 }
 
 /** The length of the longest list anywhere in `value` (0 when it holds none). */
