@@ -10,26 +10,26 @@
  * with path and query parameters, a POST with a JSON body, and a DELETE that waits for an
  * approver; each call's audit record names the operation it ran.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/client';
-import { tempDir } from '../support/temp-dir.js';
 import { connectHttp, createKey, expectAllPassed, generate, runCiCommands, type RunningServer, SERVED, SLOW, startHttp, structured } from './generated-repo.js';
+import { importedApiLifecycle } from './imported-api-lifecycle.js';
 import { startStandIn, type StandIn } from './stand-in-upstream.js';
 
 const DOCUMENT = createRequire(import.meta.url).resolve('@octokit/openapi/generated/api.github.com.json');
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-let root: { path: string; remove: () => Promise<void> };
 let dir: string;
 let doc: Json;
 let operationCount: number;
 let generated: string;
 let server: RunningServer | undefined;
 let upstream: StandIn | undefined;
+const root = importedApiLifecycle('cms-e2e-catalog-', () => ({ server, upstream }));
 
 /** The tenants' own credentials for the API (what HTTP_API_CREDENTIALS holds). */
 const CREDENTIALS = { acme: 'acme-github-token', globex: 'globex-github-token' };
@@ -54,7 +54,6 @@ const callOperation = (client: Client, operation: string, args: Record<string, u
   client.callTool({ name: 'call_operation', arguments: { operation, arguments: args } });
 
 beforeAll(async () => {
-  root = await tempDir('cms-e2e-catalog-');
   dir = join(root.path, 'github-mcp');
   doc = JSON.parse(await readFile(DOCUMENT, 'utf8'));
   // Every operation of the document but the two whose bodies are not JSON.
@@ -66,12 +65,6 @@ beforeAll(async () => {
   expect(operationCount).toBeGreaterThan(500);
   generated = await generate(dir, '--openapi', DOCUMENT, '--openapi-mode', 'catalog', '--description', 'GitHub REST API');
 }, SLOW);
-
-afterAll(async () => {
-  await server?.stop();
-  await upstream?.close();
-  await root.remove();
-}, SERVED);
 
 describe('OpenAPI import as a governed catalog (GitHub REST API)', () => {
   it('serves every operation through three tools, and the repo passes its own CI tests', async () => {

@@ -8,14 +8,14 @@
  * tools; a DELETE waits for an approver. Then the document changes and is imported again over a
  * user's edit: the edit survives and the repo's contract check reports the breaking changes.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { createRequire } from 'node:module';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tempDir } from '../support/temp-dir.js';
 import { connectHttp, createKey, expectAllPassed, generate, npmRun, runCiCommands, type RunningServer, SERVED, SLOW, startHttp, structured } from './generated-repo.js';
+import { importedApiLifecycle } from './imported-api-lifecycle.js';
 import { startStandIn, type StandIn } from './stand-in-upstream.js';
 
 const mcpGen = fileURLToPath(new URL('../../bin/mcp-gen.js', import.meta.url));
@@ -23,30 +23,23 @@ const DOCUMENT = createRequire(import.meta.url).resolve('@readme/oas-examples/3.
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-let root: { path: string; remove: () => Promise<void> };
 let dir: string;
 let docPath: string;
 let doc: Json;
 let server: RunningServer | undefined;
 let upstream: StandIn | undefined;
+const root = importedApiLifecycle('cms-e2e-openapi-', () => ({ server, upstream }));
 
 /** The tenants' own credentials for the API (what HTTP_API_CREDENTIALS holds). */
 const CREDENTIALS = { acme: 'acme-api-secret', globex: 'globex-api-secret' };
 
 beforeAll(async () => {
-  root = await tempDir('cms-e2e-openapi-');
   dir = join(root.path, 'train-travel-mcp');
   docPath = join(root.path, 'train-travel.json');
   doc = JSON.parse(await readFile(DOCUMENT, 'utf8'));
   await writeFile(docPath, JSON.stringify(doc, null, 2));
   await generate(dir, '--openapi', docPath, '--description', 'Train Travel API');
 }, SLOW);
-
-afterAll(async () => {
-  await server?.stop();
-  await upstream?.close();
-  await root.remove();
-}, SERVED);
 
 describe('OpenAPI import (Train Travel API, OpenAPI 3.1)', () => {
   it('makes a tool per operation with access, approval and scopes from the document, and the repo passes its own CI tests', async () => {

@@ -9,41 +9,34 @@
  * SDK Clients list and call the tools, the scopes of the document decide who may call what, and
  * a DELETE waits for an approver.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tempDir } from '../support/temp-dir.js';
 import { connectHttp, createKey, expectAllPassed, generate, runCiCommands, type RunningServer, SERVED, SLOW, startHttp, structured } from './generated-repo.js';
+import { importedApiLifecycle } from './imported-api-lifecycle.js';
 import { startStandIn, type StandIn } from './stand-in-upstream.js';
 
 const DOCUMENT = createRequire(import.meta.url).resolve('@readme/oas-examples/2.0/json/petstore.json');
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-let root: { path: string; remove: () => Promise<void> };
 let dir: string;
 let doc: Json;
 let generated: string;
 let server: RunningServer | undefined;
 let upstream: StandIn | undefined;
+const root = importedApiLifecycle('cms-e2e-swagger2-', () => ({ server, upstream }));
 
 /** The tenants' own credentials for the API (what HTTP_API_CREDENTIALS holds). */
 const CREDENTIALS = { acme: 'acme-petstore-secret', globex: 'globex-petstore-secret' };
 
 beforeAll(async () => {
-  root = await tempDir('cms-e2e-swagger2-');
   dir = join(root.path, 'petstore-mcp');
   doc = JSON.parse(await readFile(DOCUMENT, 'utf8'));
   expect(doc.swagger).toBe('2.0');
   generated = await generate(dir, '--openapi', DOCUMENT, '--description', 'Swagger Petstore');
 }, SLOW);
-
-afterAll(async () => {
-  await server?.stop();
-  await upstream?.close();
-  await root.remove();
-}, SERVED);
 
 describe('OpenAPI import (Swagger Petstore, Swagger 2.0)', () => {
   it('makes a tool per JSON or form operation with scopes from its OAuth2 requirement, and the repo passes its own CI tests', async () => {
