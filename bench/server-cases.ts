@@ -139,7 +139,11 @@ function checkAudit(generated: GeneratedServer, file: string, answered: number, 
   const files = auditFiles(generated, file);
   if (files.length === 0) return `no audit file was written (${file})`;
   const records = files.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean));
-  const notOk = records.filter((line) => !line.includes('"outcome":"ok"'));
+  // A call the load generator left in flight when its window ended can reach the pipeline after
+  // the harness stopped the server: refused as `unavailable` (shutting down), audited, and never
+  // answered to anyone. Within the in-flight slack that is the harness's edge, not the server failing.
+  const stopping = records.filter((line) => line.includes('"outcome":"error"') && line.includes('"errorCode":"unavailable"'));
+  const notOk = records.filter((line) => !line.includes('"outcome":"ok"') && (stopping.length > slack || !stopping.includes(line)));
   if (notOk.length > 0) {
     const first = JSON.parse(notOk[0]!) as { outcome?: string; errorCode?: string | null };
     return `${notOk.length} of ${records.length} audit records are not "ok" (the first: ${first.outcome}, ${first.errorCode})`;
