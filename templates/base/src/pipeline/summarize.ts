@@ -70,7 +70,7 @@ export function summarizeValue<T>(value: T, limits: SummaryLimits): Summary<T> {
     }
     if (Array.isArray(item)) {
       const kept = Math.min(item.length, limits.maxItems);
-      if (kept < item.length) lists.push({ path: pathText(at), total: item.length, kept });
+      if (kept < item.length) lists.push({ path: at.length === 0 ? '(answer)' : pathText(at), total: item.length, kept });
       let copy: unknown[] | undefined = kept < item.length ? item.slice(0, kept) : undefined;
       for (let index = 0; index < kept; index += 1) {
         at.push(index);
@@ -96,10 +96,9 @@ export function summarizeValue<T>(value: T, limits: SummaryLimits): Summary<T> {
   return { value: walk(value) as T, lists, shortenedStrings };
 }
 
-/** `records`, `groups[0].members`; `(answer)` for the top. */
-function pathText(at: ReadonlyArray<string | number>): string {
-  if (at.length === 0) return '(answer)';
-  return at.reduce<string>((text, step) => (typeof step === 'number' ? `${text}[${step}]` : text ? `${text}.${step}` : step), '');
+/** Where a value is in an answer, as JavaScript reads it: `records`, `groups[0].members`, from `root` when given (`data.items[3].id`). */
+export function pathText(steps: ReadonlyArray<PropertyKey>, root = ''): string {
+  return steps.reduce<string>((text, step) => (typeof step === 'number' ? `${text}[${step}]` : text ? `${text}.${String(step)}` : String(step)), root);
 }
 
 /** The length of the longest list anywhere in `value` (0 when it holds none). */

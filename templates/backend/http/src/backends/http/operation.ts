@@ -27,7 +27,7 @@
 import { z } from 'zod';
 
 import { ToolError } from '../../tool-model/tool-error.js';
-import { DEFAULT_SUMMARY_LIMITS, summarizeValue, type OmittedItems } from '../../pipeline/summarize.js';
+import { DEFAULT_SUMMARY_LIMITS, pathText, summarizeValue, type OmittedItems } from '../../pipeline/summarize.js';
 import { markFieldChecked } from '../../pipeline/validated-output.js';
 import { assertOk, type CallHeaders, type HttpApiBackend, type QueryValue, type ReadMethod, type WriteMethod } from './http-backend.js';
 
@@ -171,11 +171,6 @@ function kindOf(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'undefined' ? 'nothing' : typeof value;
 }
 
-/** `data.items[3].id` */
-function pathText(path: ReadonlyArray<PropertyKey>): string {
-  return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : `${text}.${String(key)}`), 'data');
-}
-
 /**
  * `body` as `answer` parses it (in a box: the answer may be null or false); throws
  * `upstream_contract` when it is not what the document says the operation answers.
@@ -188,7 +183,7 @@ function checkAnswer<T>(label: string, answer: z.ZodType<T>, body: unknown): { d
   const expected = issue.code === 'invalid_type' ? (JSON_WORDS[issue.expected] ?? issue.expected) : issue.code === 'invalid_union' ? 'one of the documented shapes' : issue.message;
   throw new ToolError(
     'upstream_contract',
-    `The API's answer does not match its documented schema at ${pathText(issue.path)}: expected ${expected}, got ${got}. The API may have changed; tell the operator.`,
+    `The API's answer does not match its documented schema at ${pathText(issue.path, 'data')}: expected ${expected}, got ${got}. The API may have changed; tell the operator.`,
     { operation: label, issues: checked.error.issues.slice(0, 5) },
   );
 }
