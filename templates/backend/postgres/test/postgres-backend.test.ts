@@ -3,6 +3,7 @@
  * settings that end with their transaction, bound parameters and clean errors. Runs on the
  * embedded database, or on the PostgreSQL server in DATABASE_URL when it is set.
  */
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { BackendCall, BackendScope } from '../src/backends/backend-scope.js';
@@ -141,6 +142,29 @@ describe('postgres backend', () => {
     expect(toToolError(Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }))).toMatchObject({ code: 'timeout' });
     expect(toToolError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toMatchObject({ code: 'unavailable' });
     expect(toToolError(new Error('timeout exceeded when trying to connect'))).toMatchObject({ code: 'unavailable' });
+  });
+
+  // The server side of a restart or failover, on one connection: needs a server to terminate it.
+  it.runIf(realDatabase)('fails the transaction whose connection the server drops, and goes on with a new one', async () => {
+    const dropping = await openTestStore({ poolMax: 1, statementTimeoutMs: 120_000 });
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    try {
+      let started!: (pid: number) => void;
+      const pid = new Promise<number>((resolve) => (started = resolve));
+      const attempt = dropping.forTenant(tenantA, READ).read(async (db) => {
+        started((await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid);
+        await db.query('SELECT pg_sleep(60)');
+      });
+      await admin.query('SELECT pg_terminate_backend($1)', [await pid]);
+      await expect(attempt).rejects.toMatchObject({ code: 'unavailable', message: 'The database is unavailable right now. Retry shortly.' });
+      // poolMax 1: this works only if the dropped connection was destroyed, not handed out again.
+      const after = await dropping.forTenant(tenantA, READ).read((db) => searchRecords(db, { text: 'Alpha' }));
+      expect(after.length).toBeGreaterThan(0);
+    } finally {
+      await admin.end();
+      await dropping.close();
+    }
   });
 
   it('reports each call for the audit record', async () => {

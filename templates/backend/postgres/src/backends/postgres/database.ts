@@ -115,42 +115,53 @@ export function openPools(settings: PoolSettings): Database {
 
   return {
     engine: 'postgres',
-    async transaction(mode, work) {
+    transaction(mode, work) {
       const pools = current();
-      const client = await (mode === 'read' ? pools.read : pools.write).connect();
-      let broken: Error | undefined;
-      try {
-        await client.query(mode === 'read' ? 'BEGIN READ ONLY' : 'BEGIN');
-        const result = await work(queryable(client));
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch((rollbackError: Error) => {
-          broken = rollbackError; // the connection is unusable: destroy it rather than reuse it
-        });
-        throw error;
-      } finally {
-        client.release(broken);
-      }
+      return holding(mode === 'read' ? pools.read : pools.write, async (client, broke) => {
+        try {
+          await client.query(mode === 'read' ? 'BEGIN READ ONLY' : 'BEGIN');
+          const result = await work(queryable(client));
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(broke); // the connection is unusable: destroy it rather than reuse it
+          throw error;
+        }
+      });
     },
-    async session(work) {
-      const client = await current().write.connect();
-      try {
-        return await work({
+    session(work) {
+      return holding(current().write, (client) =>
+        work({
           ...queryable(client),
           script: async (sql) => {
             await client.query(sql);
           },
-        });
-      } finally {
-        client.release();
-      }
+        }),
+      );
     },
     async close() {
       await end(active);
       await Promise.all([...retiring]);
     },
   };
+}
+
+/** One pooled connection for `work`; destroyed instead of reused when it broke meanwhile. */
+async function holding<T>(pool: pg.Pool, work: (client: pg.PoolClient, broke: (error: Error) => void) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  const broke = (error: Error) => {
+    broken = error;
+  };
+  // pg-pool listens for errors on idle connections only: a server dropping a checked-out one (a
+  // restart, a failover, pg_terminate_backend) would otherwise throw out of the process.
+  client.on('error', broke);
+  try {
+    return await work(client, broke);
+  } finally {
+    client.off('error', broke);
+    client.release(broken);
+  }
 }
 
 function queryable(client: pg.PoolClient): Queryable {
