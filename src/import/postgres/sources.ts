@@ -22,6 +22,8 @@ export async function readSchemaFromUrl(url: string | undefined, schema: string)
   }
   const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, application_name: 'mcp-gen import' });
+  // A connection the server drops fails the query in flight, which says so; unheard, the event would crash.
+  client.on('error', () => {});
   try {
     await client.connect();
   } catch (error) {
