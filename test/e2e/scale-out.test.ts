@@ -166,9 +166,10 @@ async function startProxy(replicas: Replica[]): Promise<Proxy> {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
       });
-      forward.on('error', () => {
-        if (!res.headersSent) res.writeHead(502);
-        res.end();
+      forward.on('error', (error: NodeJS.ErrnoException) => {
+        // Said in the body, so a client's "Error POSTing to endpoint" names what went wrong.
+        if (res.headersSent) return void res.end();
+        res.writeHead(502, { 'content-type': 'text/plain' }).end(`proxy: ${what} to replica ${index}: ${error.code ?? error.message}`);
       });
       forward.end(body);
     });
@@ -394,16 +395,26 @@ describe('three replicas sharing only PostgreSQL', () => {
         Number(await psql("SELECT count(*) FROM mcp_call_slots WHERE tenant_id = 'acme' AND lease_until > clock_timestamp()", database.name)),
       );
 
-      // PostgreSQL unreachable for this database: approval calls get a clean `unavailable`, and recover.
+      // PostgreSQL unreachable for this database, its connections dropped, one of them in a call's
+      // transaction: that call and approval calls get a clean `unavailable`, and every replica recovers.
       const client = await connectHttp(`${cluster.proxy.url}/mcp`, alice, 'auto');
       try {
+        const unlock = await lockRecords(database.name);
+        const inFlight = client.callTool({ name: 'search_records', arguments: { query: 'x' } });
+        await until(async () => (await psql(`SELECT count(*) FROM pg_stat_activity WHERE datname = '${database.name}' AND wait_event_type = 'Lock'`)) === '1', 'a call waiting in its transaction');
         await psql(`ALTER DATABASE "${database.name}" ALLOW_CONNECTIONS false`);
         await psql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${database.name}' AND pid <> pg_backend_pid()`);
+        await unlock();
+        expect(text(await inFlight)).toMatch(/^\[unavailable\] The database is unavailable right now/);
         const refused = await client.callTool({ name: 'create_record', arguments: { name: 'during the outage' } });
         expect(text(refused)).toMatch(/^\[unavailable\] Approvals cannot be checked right now/);
         expect((await admin(cluster.proxy, bob)).status).toBe(503);
         await psql(`ALTER DATABASE "${database.name}" ALLOW_CONNECTIONS true`);
         await until(async () => /^\[approval_required\]/.test(text(await client.callTool({ name: 'create_record', arguments: { name: 'after the outage' } }))), 'approvals back');
+        // Replica 0 was killed above; the others lived through their connections being dropped.
+        for (const replica of cluster.replicas.slice(1)) {
+          expect(await (await fetch(`${replica.base}/readyz`)).json()).toMatchObject({ status: 'ready' });
+        }
       } finally {
         await psql(`ALTER DATABASE "${database.name}" ALLOW_CONNECTIONS true`).catch(() => {});
         await client.close();
