@@ -171,6 +171,8 @@ export function serverCases(generated: GeneratedServer): ServerCase[] {
     serversJs,
   );
   const benchServerJs = generated.benchJs.writeBenchServers(generated.dir);
+  // The generated server's heap flags, as its `npm start` and Dockerfile set them.
+  const startFlags = generated.benchJs.startNodeFlags(generated.dir);
   const jsServer = (file: string) => (port: number) => ({
     command: process.execPath,
     args: [join(serversJs, file.replace(/\.ts$/, '.js'))],
@@ -184,7 +186,7 @@ export function serverCases(generated: GeneratedServer): ServerCase[] {
     const redis: Record<string, string> = limits === 'redis' ? { REDIS_URL, REDIS_KEY_PREFIX: `bench:${process.pid}:${Date.now()}` } : {};
     return {
       command: process.execPath,
-      args: [benchServerJs, mode],
+      args: [...startFlags, benchServerJs, mode],
       cwd: generated.dir,
       // Both modes get the same settings; `bare` replaces only the tool-call pipeline.
       env: { NODE_ENV: 'production', ...everythingOnEnv(generated, audit), ...redis },

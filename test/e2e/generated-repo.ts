@@ -5,8 +5,9 @@
  */
 import { expect } from 'vitest';
 import { execa, type ResultPromise } from 'execa';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
@@ -115,13 +116,25 @@ export interface RunningServer {
 }
 
 /**
- * What `npm start` runs (`node dist/main.js`, checked by the caller), started directly so
- * that SIGTERM reaches the server itself; resolves once /healthz answers. `nodeArgs` go before
- * the script (a test's probe, e.g. `--expose-gc --require ...`).
+ * The arguments `npm start` gives node (`node <flags> dist/main.js`), so that a test starts the
+ * server as production does, without npm in between to keep SIGTERM from it.
+ */
+export async function npmStartArgs(dir: string): Promise<string[]> {
+  const start: string = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')).scripts.start;
+  const words = start.trim().split(/\s+/);
+  if (words[0] !== 'node' || words.at(-1) !== 'dist/main.js' || !words.slice(1, -1).every((word) => word.startsWith('--'))) {
+    throw new Error(`npm start is not "node <flags> dist/main.js": ${start}`);
+  }
+  return words.slice(1);
+}
+
+/**
+ * What `npm start` runs, started directly so that SIGTERM reaches the server itself; resolves
+ * once /healthz answers. `nodeArgs` go first (a test's probe, e.g. `--expose-gc --require ...`).
  */
 export async function startHttp(dir: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<RunningServer> {
   const port = await freePort();
-  const child: ResultPromise = execa('node', [...nodeArgs, 'dist/main.js'], {
+  const child: ResultPromise = execa('node', [...nodeArgs, ...(await npmStartArgs(dir))], {
     cwd: dir,
     env: { MCP_TRANSPORT: 'http', PORT: String(port), HOST: '127.0.0.1', ...env },
     all: true,

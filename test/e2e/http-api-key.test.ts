@@ -9,7 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { tempDir } from '../support/temp-dir.js';
-import { connectHttp, createKey, generate, runCiCommands, SLOW, startHttp, structured, type RunningServer, SERVED } from './generated-repo.js';
+import { connectHttp, createKey, generate, npmStartArgs, runCiCommands, SLOW, startHttp, structured, type RunningServer, SERVED } from './generated-repo.js';
 
 /** The generated repo's scripts/bench/bench-js.ts. */
 type BenchJs = typeof import('../../templates/transport/http/scripts/bench/bench-js.js');
@@ -79,13 +79,14 @@ describe('http + api-key', () => {
 
   it("npm run bench's servers are written as JavaScript, git-ignored, and served by plain node from the build", async () => {
     // The generated module bench.ts uses (this project's bench/server-js.ts loads it the same way).
-    const { writeBenchServers } = (await import(pathToFileURL(join(dir, 'scripts', 'bench', 'bench-js.ts')).href)) as BenchJs;
+    const { startNodeFlags, writeBenchServers } = (await import(pathToFileURL(join(dir, 'scripts', 'bench', 'bench-js.ts')).href)) as BenchJs;
     const serverJs = writeBenchServers(dir);
     expect(serverJs).toBe(join(dir, '.bench-js', 'bench', 'bench-server.js'));
     expect((await execa('git', ['check-ignore', '-q', serverJs], { cwd: dir, reject: false })).exitCode).toBe(0);
     const key = await createKey(dir, 'bench', 'bench:read');
-    // No loader: the bare `node` command npm start runs, on the JavaScript written above.
-    const bench = execa('node', [serverJs, 'full'], {
+    // No loader: the `node` command npm start runs, with its flags, on the JavaScript written above.
+    expect(startNodeFlags(dir)).toEqual((await npmStartArgs(dir)).slice(0, -1));
+    const bench = execa('node', [...startNodeFlags(dir), serverJs, 'full'], {
       cwd: dir,
       env: { MCP_API_KEYS_FILE: join(dir, 'keys.json'), LOG_LEVEL: 'warn' },
       all: true,
@@ -115,7 +116,8 @@ describe('http + api-key', () => {
 
   it('serves what npm start runs; refuses calls without a valid key', async () => {
     const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'));
-    expect(pkg.scripts.start).toBe('node dist/main.js');
+    // startHttp runs this command's node arguments; the image runs the same (ops-files.test.ts).
+    expect(pkg.scripts.start).toBe('node --max-semi-space-size=32 --heap-growing-percent=50 dist/main.js');
     server = await startHttp(dir);
     const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });
     const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };

@@ -23,7 +23,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { tempDir } from '../support/temp-dir.js';
-import { connectHttp, E2E_REDIS_URL, freePort, generateFromSpec, npmRun, SLOW } from './generated-repo.js';
+import { connectHttp, E2E_REDIS_URL, freePort, generateFromSpec, npmRun, npmStartArgs, SLOW } from './generated-repo.js';
 
 const PG = { host: '127.0.0.1', port: '5432', user: 'postgres' };
 /** list_records' own per-minute limit, shared by the replicas through Redis. */
@@ -102,10 +102,10 @@ interface Replica {
   kill: (signal?: NodeJS.Signals) => Promise<void>;
 }
 
-/** `node dist/main.js` (what `npm start` runs) on a free port; resolves once /readyz answers 200. */
+/** What `npm start` runs, on a free port; resolves once /readyz answers 200. */
 async function startReplica(env: Record<string, string>): Promise<Replica> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/main.js'], {
+  const child = spawn(process.execPath, await npmStartArgs(dir), {
     cwd: dir,
     env: { PATH: process.env['PATH'], MCP_TRANSPORT: 'http', HOST: '127.0.0.1', PORT: String(port), MCP_API_KEYS_FILE: keysFile, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -126,7 +126,8 @@ describe.each(VERSIONS)('mcp-gen upgrade from %s', (version) => {
   });
 
   it('--dry-run writes nothing and predicts exactly what the real run changes', async () => {
-    await appendFile(join(repo, 'Dockerfile'), '# ours\n');
+    // At the top: the new template changes the file's last line (CMD), and an edit beside it would overlap.
+    await writeFile(join(repo, 'Dockerfile'), `# ours\n${await read('Dockerfile')}`);
     await commitAll('edit');
     const before = await readTree(repo);
     const dry = await upgrade('--dry-run', '--json');

@@ -8,7 +8,8 @@
  * Type stripping is all they need (each file imports packages, its siblings, and the build as
  * `../../dist/...`), so each file is transpiled on its own with TypeScript's `transpileModule`
  * into `.bench-js/bench/` (ignored by git): two levels below the repo, as scripts/bench/ is, so
- * `../../dist/` is the repo's own dist/ and the server runs the very modules `npm start` runs.
+ * `../../dist/` is the repo's own dist/ and the server runs the very modules `npm start` runs,
+ * with the node flags `npm start` gives it (startNodeFlags).
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -17,6 +18,22 @@ import ts from 'typescript';
 
 /** Where the JavaScript goes, under the repo. */
 export const BENCH_JS_DIR = '.bench-js';
+
+/**
+ * The flags `npm start` (package.json `scripts.start`: `node <flags> dist/main.js`) passes to
+ * node, such as its V8 heap settings: a benchmark server runs with them, as production does.
+ */
+export function startNodeFlags(repoDir: string = process.cwd()): string[] {
+  const pkg = JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const [command, ...rest] = (pkg.scripts?.['start'] ?? '').trim().split(/\s+/);
+  if (command !== 'node') return [];
+  const flags: string[] = [];
+  for (const word of rest) {
+    if (!word.startsWith('-')) break;
+    flags.push(word);
+  }
+  return flags;
+}
 
 /** Writes `files` (TypeScript) as JavaScript into `outDir`, the same names with `.js`. */
 export function transpileTo(files: string[], outDir: string): void {

@@ -43,7 +43,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import autocannon from 'autocannon';
 
 import { testCredential } from '../../test/support/test-credential.js';
-import { writeBenchServers } from './bench-js.js';
+import { startNodeFlags, writeBenchServers } from './bench-js.js';
 import { benchTool, cachedBenchTool, listBenchTool } from './bench-tool.js';
 
 const TARGET_RATIO = 0.85;
@@ -77,12 +77,13 @@ interface Measurement {
   failed: number;
 }
 
-// bench-server.ts as JavaScript, run by plain `node` (as `npm start` runs the server), not through tsx.
+// bench-server.ts as JavaScript, run by plain `node` with `npm start`'s flags (as `npm start` runs the server), not through tsx.
 const benchServerJs = writeBenchServers();
+const nodeFlags = startNodeFlags();
 
 /** Starts bench-server.ts (its JavaScript) in `mode`; resolves with its /mcp URL. */
 async function startServer(mode: 'full' | 'bare', env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [benchServerJs, mode], {
+  const child = spawn(process.execPath, [...nodeFlags, benchServerJs, mode], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
