@@ -117,7 +117,7 @@ describe('http + api-key', () => {
   it('serves what npm start runs; refuses calls without a valid key', async () => {
     const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'));
     // startHttp runs this command's node arguments; the image runs the same (ops-files.test.ts).
-    expect(pkg.scripts.start).toBe('node --max-semi-space-size=32 --heap-growing-percent=50 dist/main.js');
+    expect(pkg.scripts.start).toBe('node dist/main.js');
     server = await startHttp(dir);
     const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });
     const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };

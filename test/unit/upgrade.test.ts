@@ -126,7 +126,7 @@ describe.each(VERSIONS)('mcp-gen upgrade from %s', (version) => {
   });
 
   it('--dry-run writes nothing and predicts exactly what the real run changes', async () => {
-    // At the top: the new template changes the file's last line (CMD), and an edit beside it would overlap.
+    // At the top, away from the lines a template change touches last (its CMD), where an edit would overlap.
     await writeFile(join(repo, 'Dockerfile'), `# ours\n${await read('Dockerfile')}`);
     await commitAll('edit');
     const before = await readTree(repo);
