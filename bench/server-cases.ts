@@ -171,7 +171,7 @@ export function serverCases(generated: GeneratedServer): ServerCase[] {
     serversJs,
   );
   const benchServerJs = generated.benchJs.writeBenchServers(generated.dir);
-  // The generated server's heap flags, as its `npm start` and Dockerfile set them.
+  // The node flags of the generated repo's `npm start` (none as generated; a user's heap flags, once set).
   const startFlags = generated.benchJs.startNodeFlags(generated.dir);
   const jsServer = (file: string) => (port: number) => ({
     command: process.execPath,
