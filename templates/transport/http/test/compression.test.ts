@@ -10,10 +10,29 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { z } from 'zod';
+
+import { defineTool } from '../src/tool-model/define-tool.js';
 import { negotiate, withCompression } from '../src/transports/compression.js';
-import { largeList } from './support/cache-probes.js';
+import { largeList, row } from './support/cache-probes.js';
 import { startHttpServer, type TestHttpServer } from './support/http-server.js';
 import { echo } from './support/probe-tools.js';
+
+/** largeList's rows, sent to the client as a log message before the answer: a call that notifies is answered as SSE. */
+const loggedList = defineTool({
+  name: 'probe.logged_list',
+  version: '1.0.0',
+  title: 'Logged list',
+  description: 'Logs `count` rows to the client, then returns them.',
+  access: 'read',
+  scopes: ['probe:read'],
+  inputSchema: z.object({ count: z.number().int().min(0).max(1_000) }).strict(),
+  outputSchema: z.object({ total: z.number().int() }),
+  handler: async (input, ctx) => {
+    await ctx.clientLog.info('rows', { rows: Array.from({ length: input.count }, (_, index) => row(index)) });
+    return { total: input.count };
+  },
+});
 
 /** Only catches a hang: servers start for real, on CI runners whose cores may all be busy. */
 const SLOW_MACHINE_MS = 300_000;
@@ -37,7 +56,7 @@ describe('HTTP response compression', { timeout: SLOW_MACHINE_MS }, () => {
   }, SLOW_MACHINE_MS);
 
   const start = async (env: Record<string, string> = {}) => {
-    server = await startHttpServer({ tools: [largeList, echo], scopes: ['probe:read'], env });
+    server = await startHttpServer({ tools: [largeList, loggedList, echo], scopes: ['probe:read'], env });
     return server;
   };
 
@@ -123,22 +142,28 @@ describe('HTTP response compression', { timeout: SLOW_MACHINE_MS }, () => {
     expect((await replay(recorded, 'deflate, br;q=0')).headers['content-encoding']).toBeUndefined();
   });
 
-  it('compresses a large SSE answer (2025 era) and every event decodes', async () => {
+  it('compresses a large 2025-era answer: JSON, or SSE from the notification that opens it, every event decoding', async () => {
     await start();
-    const { result, encoding, request: recorded } = await callWithClient(largeList.name, { count: 15 }, 'legacy', 'br');
-    expect(encoding).toBe('br');
-    expect((result.structuredContent as { rows: unknown[] }).rows).toHaveLength(15);
+    // A call that sends nothing before its result is answered as JSON, in this era too.
+    const plain = await callWithClient(largeList.name, { count: 15 }, 'legacy', 'br');
+    expect(plain.encoding).toBe('br');
+    expect((plain.result.structuredContent as { rows: unknown[] }).rows).toHaveLength(15);
+    expect((await replay(plain.request, undefined)).headers['content-type']).toMatch(/^application\/json/);
 
-    const identity = await replay(recorded, undefined);
+    const logged = await callWithClient(loggedList.name, { count: 15 }, 'legacy', 'br');
+    expect(logged.encoding).toBe('br');
+    expect(logged.result.structuredContent).toEqual({ total: 15 });
+    const identity = await replay(logged.request, undefined);
     expect(identity.headers['content-type']).toMatch(/^text\/event-stream/);
     expect(identity.headers['content-encoding']).toBeUndefined();
-    const compressed = await replay(recorded, 'br');
+    const compressed = await replay(logged.request, 'br');
     expect(compressed.headers['content-type']).toMatch(/^text\/event-stream/);
     expect(compressed.headers['content-encoding']).toBe('br');
     expect(compressed.body.byteLength).toBeLessThan(identity.body.byteLength / 2);
-    const events = brotliDecompressSync(compressed.body).toString('utf8');
-    const data = /^data: (.+)$/m.exec(events)?.[1];
-    expect((JSON.parse(data!) as { result: CallToolResult }).result.structuredContent).toEqual(result.structuredContent);
+    const events = [...brotliDecompressSync(compressed.body).toString('utf8').matchAll(/^data: (.+)$/gm)].map((match) => JSON.parse(match[1]!) as Record<string, unknown>);
+    expect(events.map((event) => event['method'] ?? 'result')).toEqual(['notifications/message', 'result']);
+    expect((events[0] as { params: { data: { rows: unknown[] } } }).params.data.rows).toHaveLength(15);
+    expect((events[1] as { result: CallToolResult }).result.structuredContent).toEqual({ total: 15 });
   });
 
   it('never compresses a small answer, JSON or SSE', async () => {

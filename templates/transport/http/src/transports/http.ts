@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { createMcpHandler } from '@modelcontextprotocol/server';
+import { createMcpHandler, type AuthInfo } from '@modelcontextprotocol/server';
 
 import type { App } from '../app.js';
 import { principalFromAuthInfo } from '../auth/principal.js';
@@ -23,6 +23,7 @@ import { APPROVER_SCOPE, createApprovalsEndpoint } from './approvals-endpoint.js
 import { createHttpGuards, servedScopesOf } from './http-guards.js';
 import { sendJson } from './http-responses.js';
 import { httpRoutes, routeFor } from './http-routes.js';
+import { legacyToolCalls } from './legacy-tool-call.js';
 import { createMcpEndpoint } from './mcp-endpoint.js';
 import { nodeMcpHandler } from './node-adapter.js';
 import { sendMetrics, sendReadiness } from './observability-endpoints.js';
@@ -74,12 +75,15 @@ export async function serveOverHttp(app: App): Promise<RunningHttpServer> {
   };
 
   // The factory runs per request; authInfo is what mcp-endpoint.ts attaches after authenticating.
-  const mcp = createMcpHandler(({ authInfo }) => app.createServer(principalFromAuthInfo(authInfo)), {
-    maxRequestBodySize: settings.maxBodyBytes,
-    onerror,
-  });
+  const serverFor = (authInfo: AuthInfo | undefined) => app.createServer(principalFromAuthInfo(authInfo));
+  const mcp = createMcpHandler(({ authInfo }) => serverFor(authInfo), { maxRequestBodySize: settings.maxBodyBytes, onerror });
   // On node:http (node-adapter.ts); answers compressed as Accept-Encoding allows, above HTTP_COMPRESSION_MIN_BYTES (compression.ts).
-  const forwardToMcp = nodeMcpHandler(mcp, { maxRequestBodySize: settings.maxBodyBytes, compression: settings.compression, onerror });
+  const forwardToMcp = nodeMcpHandler(mcp, {
+    maxRequestBodySize: settings.maxBodyBytes,
+    compression: settings.compression,
+    onerror,
+    legacyToolCall: legacyToolCalls(serverFor),
+  });
   let accepting = true;
 
   // A catalog's operations count: call_operation runs each as the tool it stands for.

@@ -7,6 +7,8 @@
  *     and never from the Request (both eras), so toNodeHandler's JSON.stringify of the parsed
  *     body, its byte count and the body stream built from it are work nobody reads. The headers
  *     are the client's, as sent.
+ *   - A 2025-era tools/call is served on the SDK's single-exchange transport, answered in JSON
+ *     unless it notifies (legacy-tool-call.ts), not by createMcpHandler's always-SSE fallback.
  *   - A JSON answer (not a stream) is written in one piece with its Content-Length, instead of
  *     chunk by chunk through the response's stream: the same bytes, one write. Compressed as
  *     compression.ts does, when Accept-Encoding asks and it is big enough.
@@ -20,6 +22,7 @@ import { toNodeHandler } from '@modelcontextprotocol/node';
 import type { AuthInfo } from '@modelcontextprotocol/server';
 
 import { compressBody, compressibleKind, compressResponse, negotiate, withCompression, type CompressionSettings } from './compression.js';
+import type { LegacyToolCall } from './legacy-tool-call.js';
 
 export type McpFetchHandler = {
   fetch: (request: Request, options?: { authInfo?: AuthInfo; parsedBody?: unknown }) => Promise<Response>;
@@ -30,7 +33,7 @@ export type ForwardToMcp = (req: IncomingMessage & { auth?: AuthInfo }, res: Ser
 
 export function nodeMcpHandler(
   handler: McpFetchHandler,
-  options: { maxRequestBodySize: number; compression: CompressionSettings; onerror: (error: Error) => void },
+  options: { maxRequestBodySize: number; compression: CompressionSettings; onerror: (error: Error) => void; legacyToolCall: LegacyToolCall },
 ): ForwardToMcp {
   // A request whose body the SDK must read itself (none was parsed here): as the SDK adapts it.
   const sdkAdapter = toNodeHandler(withCompression(handler, options.compression), { maxRequestBodySize: options.maxRequestBodySize, onerror: options.onerror });
@@ -46,7 +49,8 @@ export function nodeMcpHandler(
     if (res.destroyed) abort.abort();
     let response: Response;
     try {
-      response = await handler.fetch(webRequestOf(req, abort.signal), { ...(req.auth !== undefined && { authInfo: req.auth }), parsedBody });
+      const request = webRequestOf(req, abort.signal);
+      response = await (options.legacyToolCall(request, parsedBody, req.auth) ?? handler.fetch(request, { ...(req.auth !== undefined && { authInfo: req.auth }), parsedBody }));
     } catch (error) {
       try {
         options.onerror(error instanceof Error ? error : new Error(String(error)));
