@@ -58,9 +58,10 @@ function targetsTable(bench: ServerBenchResult): string {
       }
       lines.push(`| ${label} | ${era} | ${ratio.toFixed(2)}× | ${ratio >= minimum ? 'yes' : 'NO'} |`);
     };
-    check('(1) ≥ 1.3 × (3) throughput', '3', 1.3);
-    check('(1) ≥ 1.3 × (5) throughput', '5', 1.3);
-    check('(1) ≥ 1.0 × (4) throughput', '4', 1.0);
+    // The targets of issue 17 ("a governed server twice as fast as the SDK's own").
+    check('(1) ≥ 2.0 × (3) throughput', '3', 2.0);
+    check('(1) ≥ 1.8 × (5) throughput', '5', 1.8);
+    check('(1) ≥ 1.3 × (4) throughput', '4', 1.3);
     const redis = throughputRatio(bench, '1r', era);
     if (redis !== undefined) {
       // Kept the other way round: the Redis server is the slower one, and the target is a floor.
@@ -70,8 +71,12 @@ function targetsTable(bench: ServerBenchResult): string {
     const docs = find(bench, '3', era);
     if (ours && docs && !ours.failed && !docs.failed) {
       lines.push(
-        `| p99 of (1) ≤ p99 of (3) | ${era} | ${fixed(ours.median.p99Ms, 1)} vs ${fixed(docs.median.p99Ms, 1)} ms | ${ours.median.p99Ms <= docs.median.p99Ms ? 'yes' : 'NO'} |`,
+        `| p99 of (1) ≤ 0.8 × p99 of (3) | ${era} | ${fixed(ours.median.p99Ms, 1)} vs ${fixed(docs.median.p99Ms, 1)} ms | ${ours.median.p99Ms <= 0.8 * docs.median.p99Ms ? 'yes' : 'NO'} |`,
       );
+    }
+    if (ours && !ours.failed) {
+      // RSS is read in KiB from /proc, so the tables' MB are MiB.
+      lines.push(`| loaded RSS of (1) ≤ 150 MiB | ${era} | ${fixed(ours.median.loadedRssMb, 1)} MiB | ${ours.median.loadedRssMb <= 150 ? 'yes' : 'NO'} |`);
     }
   }
   return lines.join('\n');
