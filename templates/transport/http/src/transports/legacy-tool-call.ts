@@ -33,7 +33,7 @@ export type LegacyToolCall = (request: Request, body: unknown, authInfo: AuthInf
 
 export function legacyToolCalls(createServer: (authInfo: AuthInfo | undefined) => McpServer): LegacyToolCall {
   return (request, body, authInfo) => {
-    if (!isToolCall(body)) return undefined;
+    if (!namesToolCall(body)) return undefined;
     const header = (name: string) => request.headers.get(name) ?? undefined;
     const accept = header('accept');
     if (!accept?.includes('application/json') || !accept.includes('text/event-stream')) return undefined;
@@ -47,8 +47,9 @@ export function legacyToolCalls(createServer: (authInfo: AuthInfo | undefined) =
       mcpNameHeader: header('mcp-name'),
       body,
     });
+    // 'no-claim' is only ever a well-formed JSON-RPC request (the classifier checked its shape).
     if (route.kind !== 'legacy' || route.reason !== 'no-claim') return undefined;
-    return serve(createServer(authInfo), body, request, authInfo);
+    return serve(createServer(authInfo), body as JSONRPCRequest, request, authInfo);
   };
 }
 
@@ -67,8 +68,7 @@ async function serve(server: McpServer, message: JSONRPCRequest, request: Reques
   }
 }
 
-function isToolCall(body: unknown): body is JSONRPCRequest {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return false;
-  const message = body as Record<string, unknown>;
-  return message['jsonrpc'] === '2.0' && message['method'] === 'tools/call' && (typeof message['id'] === 'string' || typeof message['id'] === 'number');
+/** A cheap look before the classifier: is this a tools/call at all? */
+function namesToolCall(body: unknown): boolean {
+  return body !== null && typeof body === 'object' && (body as { method?: unknown }).method === 'tools/call';
 }
