@@ -14,7 +14,7 @@
  * --openapi --no-install) and as a re-import into it (mcp-gen import openapi --dry-run).
  */
 import { execa } from 'execa';
-import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -75,21 +75,25 @@ export async function benchGenerator(): Promise<BenchRow[]> {
         await time(() => execa('node', [create, join(work, `repo-${tools}-${n++}`), '--config', config, '--yes', '--no-install', '--no-git'])),
       );
     }
+    // Every add-tool starts from the same 50-tool repo (a fresh copy of it), and the upgrade
+    // checks run on a repo no add-tool touched: one up to date with this generator.
     const repo = join(work, 'repo-50-0');
-    const state = await readFile(join(repo, 'mcp-gen.json'), 'utf8');
+    const pristine = join(work, 'repo-50-pristine');
+    await cp(repo, pristine, { recursive: true });
+    const edited = join(work, 'repo-50-add-tool');
     let added = 0;
     record(
       'mcp-gen add-tool on a 50-tool repo',
       await time(
-        () => execa('node', [mcpGen, 'add-tool', `get_extra_${added++}`, '-C', repo, '--yes']),
+        () => execa('node', [mcpGen, 'add-tool', `get_extra_${added++}`, '-C', edited, '--yes']),
         async () => {
-          // Start each run from the same 50-tool repo.
-          await writeFile(join(repo, 'mcp-gen.json'), state);
+          await rm(edited, { recursive: true, force: true });
+          await cp(pristine, edited, { recursive: true });
         },
       ),
     );
-    record('mcp-gen upgrade --check on a 50-tool repo', await time(() => execa('node', [mcpGen, 'upgrade', '--check', '-C', repo], { reject: false })));
-    record('mcp-gen upgrade on a 50-tool repo (up to date)', await time(() => execa('node', [mcpGen, 'upgrade', '--allow-dirty', '-C', repo], { reject: false })));
+    record('mcp-gen upgrade --check on a 50-tool repo (up to date)', await time(() => execa('node', [mcpGen, 'upgrade', '--check', '-C', repo])));
+    record('mcp-gen upgrade on a 50-tool repo (up to date)', await time(() => execa('node', [mcpGen, 'upgrade', '--allow-dirty', '-C', repo])));
 
     const { operations, config } = await githubImport(work);
     let imports = 0;
