@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readRepoState } from '../upgrade/repo-state.js';
+import type { RepoState } from '../upgrade/repo-state.js';
 import { diagnose, type Problem } from './doctor.js';
 
 export interface RepoChecks {
@@ -14,8 +14,10 @@ export interface RepoChecks {
   contractChecked: boolean;
 }
 
-export async function checkRepo(dir: string, options: { contract: boolean }): Promise<RepoChecks> {
-  const problems = await diagnose(await readRepoState(dir));
+/** `repo`: the repo as it is now (read after any write). */
+export async function checkRepo(repo: RepoState, options: { contract: boolean }): Promise<RepoChecks> {
+  const { dir } = repo;
+  const problems = await diagnose(repo);
   const blocked = problems.some((p) => p.check === 'spec' || p.check.endsWith('-file') && p.check.startsWith('missing-') || p.check === 'generator-version');
   if (!options.contract || blocked || !existsSync(join(dir, 'node_modules'))) return { problems, contractChecked: false };
   const contract = await contractProblem(dir);

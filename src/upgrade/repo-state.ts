@@ -11,7 +11,10 @@ export interface RepoState {
   /** mcp-gen.json as parsed JSON, not yet validated. */
   rawSpec: unknown;
   manifest: Record<string, ManifestEntry>;
-  /** A file as the render holds it: text, or base64 for the binary archive (TreeFile.encoding). */
+  /**
+   * A file as the render holds it: text, or base64 for the binary archive (TreeFile.encoding).
+   * Read from disk once per RepoState (see readRepoState).
+   */
   readDisk(path: string): Promise<string | undefined>;
   /** The merge base of a merged file: from the archive, or `.mcp-gen/base/` in a repo not yet migrated. */
   readBase(path: string): Promise<string | undefined>;
@@ -19,7 +22,12 @@ export interface RepoState {
   findInHistory?(path: string, sha256: string): Promise<string | undefined>;
 }
 
-/** Reads only: a write a killed mcp-gen left half done is rolled back by the CLI before this. */
+/**
+ * Reads only: a write a killed mcp-gen left half done is rolled back by the CLI before this.
+ * A command reads the repo, plans, and writes last; each file is read once however many steps
+ * look at it (upgrade --check: the plan, the conflict markers and doctor's checks read every
+ * generated file). After writing, read a new RepoState.
+ */
 export async function readRepoState(dir: string): Promise<RepoState> {
   const specText = await readText(join(dir, STATE_FILE), 'utf8');
   if (specText === undefined) {
@@ -37,7 +45,7 @@ export async function readRepoState(dir: string): Promise<RepoState> {
     dir,
     rawSpec,
     manifest,
-    readDisk: (path) => readText(join(dir, path), path === BASE_ARCHIVE ? 'base64' : 'utf8'),
+    readDisk: readOnce((path) => readText(join(dir, path), path === BASE_ARCHIVE ? 'base64' : 'utf8')),
     readBase: baseReader(dir),
     findInHistory: (path, hash) => findInHistory(dir, path, hash),
   };
@@ -62,6 +70,15 @@ export function emptyRepo(dir: string, { holdsFiles = true }: { holdsFiles?: boo
       }
     },
     readBase: async () => undefined,
+  };
+}
+
+function readOnce(read: (path: string) => Promise<string | undefined>): (path: string) => Promise<string | undefined> {
+  const held = new Map<string, Promise<string | undefined>>();
+  return (path) => {
+    let contents = held.get(path);
+    if (contents === undefined) held.set(path, (contents = read(path)));
+    return contents;
   };
 }
 

@@ -97,6 +97,17 @@ describe('the merge-base archive of a generated repo', () => {
     expect(await state.readBase('src/tools/registry.ts')).toBeUndefined(); // managed: no base
     await writeFile(join(repo, 'README.md'), before);
   });
+
+  it('a repo state reads each file once: the plan and the checks after it (upgrade --check) judge the same contents', async () => {
+    const before = await readFile(join(repo, 'README.md'), 'utf8');
+    const state = await readRepoState(repo);
+    expect(await state.readDisk('README.md')).toBe(before);
+    await appendFile(join(repo, 'README.md'), '\nOur notes.\n');
+    expect(await state.readDisk('README.md')).toBe(before);
+    // A command that writes reads a new state afterwards.
+    expect(await (await readRepoState(repo)).readDisk('README.md')).toBe(`${before}\nOur notes.\n`);
+    await writeFile(join(repo, 'README.md'), before);
+  });
 });
 
 describe('reading bases', () => {

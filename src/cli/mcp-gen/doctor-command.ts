@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { resolve } from 'node:path';
 import type { Problem } from '../../commands/doctor.js';
 import { checkRepo } from '../../commands/repo-checks.js';
+import { readRepoState } from '../../upgrade/repo-state.js';
 import type { Output } from '../output.js';
 
 interface DoctorOptions {
@@ -19,7 +20,7 @@ export function doctorCommand(output: Output, setExit: (code: number) => void): 
     .option('--json', 'print the problems as JSON')
     .addHelpText('after', '\nExit codes: 0 healthy, 1 problems found, 2 not a generated repo.')
     .action(async (options: DoctorOptions) => {
-      const { problems } = await checkRepo(resolve(options.dir), { contract: options.contract });
+      const { problems } = await checkRepo(await readRepoState(resolve(options.dir)), { contract: options.contract });
       if (options.json) output.out(JSON.stringify({ problems }, null, 2));
       else output.out(report(problems));
       setExit(problems.length === 0 ? 0 : 1);

@@ -57,7 +57,8 @@ async function upgrade(options: UpgradeOptions, output: Output): Promise<number>
   if (options.check) {
     const behind = upgrade.from !== upgrade.to || pending.length > 0 || markersOnDisk.length > 0;
     // Templates current is not "up to date" while the repo's own checks fail.
-    const checks = behind ? undefined : await checkRepo(dir, { contract: true });
+    // Nothing was written: the checks read the repo as the plan read it.
+    const checks = behind ? undefined : await checkRepo(repo, { contract: true });
     const problems = checks?.problems ?? [];
     const upToDate = !behind && problems.length === 0;
     if (options.json) output.out(JSON.stringify({ ...summary(upgrade, markersOnDisk, upToDate), problems }, null, 2));
@@ -93,7 +94,7 @@ async function upgrade(options: UpgradeOptions, output: Output): Promise<number>
   output.out(formatUpdate(plan));
   if (plan.handEdited.length > 0) output.err(`\n${handEditNotice(plan.handEdited, 'regenerated')}`);
   // The repo as the user will run it: doctor's checks and its own contract check, on what was written.
-  const checks = await checkRepo(dir, { contract: true });
+  const checks = await checkRepo(await readRepoState(dir), { contract: true });
   const problems = checks.problems.filter((p) => !(p.check === 'conflict-markers' && p.path && plan.conflicts.includes(p.path)));
   const steps = [...upgrade.followUps, ...problems.map((p) => `${p.check}${p.path ? ` ${p.path}` : ''}: ${p.message}\n      fix: ${p.fix}`)];
   if (plan.conflicts.length > 0) {
