@@ -123,6 +123,13 @@ describe.each(VERSIONS)('mcp-gen upgrade from %s', (version) => {
     await appendFile(join(repo, 'README.md'), '\nOur notes.\n');
     await commitAll('notes');
     expect((await upgrade('--check')).code).toBe(0);
+    // With nothing to write, the upgrade still runs the repo's checks: markers left in a file are a step left to the user.
+    await appendFile(join(repo, 'README.md'), '\n<<<<<<< ours\nmine\n=======\ntheirs\n>>>>>>> theirs\n');
+    await commitAll('markers');
+    const left = await upgrade();
+    expect(left.code).toBe(2);
+    expect(left.stderr).toContain('conflict-markers README.md: holds unresolved conflict markers');
+    expect(await read('README.md')).toMatch(/^<{7} ours$/m);
   });
 
   it('--dry-run writes nothing and predicts exactly what the real run changes', async () => {
