@@ -14,6 +14,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { benchSpec } from './generator.js';
+
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const before = process.argv[2];
 if (!before) throw new Error('usage: tsx bench/generator-compare.ts <root of the other build>');
@@ -36,15 +38,7 @@ function run(args: string[]): { wall: number; cpu: number } {
 }
 
 const spec = join(work, 'spec-50.json');
-writeFileSync(
-  spec,
-  JSON.stringify({
-    name: 'bench-50',
-    transport: 'both',
-    auth: 'api-key',
-    tools: Array.from({ length: 50 }, (_, i) => ({ name: `${i % 3 === 2 ? 'create' : 'search'}_thing_${i}`, access: i % 3 === 2 ? 'write' : 'read' })),
-  }),
-);
+writeFileSync(spec, benchSpec(50));
 const bin = (build: Build, name: string) => join(builds[build], 'bin', name);
 // A 50-tool repo (made by the build after): each build checks a copy of its own, and adds tools to fresh copies.
 run([bin('after', 'create-mcp-server.js'), join(work, 'repo'), '--config', spec, '--yes', '--no-install', '--no-git']);

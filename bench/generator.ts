@@ -26,6 +26,10 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const GITHUB_DOCUMENT = createRequire(import.meta.url).resolve('@octokit/openapi/generated/api.github.com.json');
 const GITHUB_TAGS = ['repos', 'actions', 'issues', 'pulls'];
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+// The rows issue 17's targets name (TARGETS below).
+const createRow = (tools: number) => `create-mcp-server --no-install, ${tools} tools`;
+const ADD_TOOL_ROW = 'mcp-gen add-tool on a 50-tool repo';
+const UPGRADE_CHECK_ROW = 'mcp-gen upgrade --check on a 50-tool repo (up to date)';
 
 export interface BenchRow {
   name: string;
@@ -46,7 +50,8 @@ async function time(run: () => Promise<unknown>, before?: () => Promise<unknown>
   return samples.sort((a, b) => a - b);
 }
 
-function spec(tools: number): string {
+/** The spec of the generator cases: `tools` tools, every third a write tool (bench/generator-compare.ts uses it too). */
+export function benchSpec(tools: number): string {
   return JSON.stringify({
     name: `bench-${tools}`,
     transport: 'both',
@@ -68,10 +73,10 @@ export async function benchGenerator(): Promise<BenchRow[]> {
     record('baseline: node -e "" (process start)', await time(() => execa('node', ['-e', ''])));
     for (const tools of [5, 50]) {
       const config = join(work, `spec-${tools}.json`);
-      await writeFile(config, spec(tools));
+      await writeFile(config, benchSpec(tools));
       let n = 0;
       record(
-        `create-mcp-server --no-install, ${tools} tools`,
+        createRow(tools),
         await time(() => execa('node', [create, join(work, `repo-${tools}-${n++}`), '--config', config, '--yes', '--no-install', '--no-git'])),
       );
     }
@@ -83,7 +88,7 @@ export async function benchGenerator(): Promise<BenchRow[]> {
     const edited = join(work, 'repo-50-add-tool');
     let added = 0;
     record(
-      'mcp-gen add-tool on a 50-tool repo',
+      ADD_TOOL_ROW,
       await time(
         () => execa('node', [mcpGen, 'add-tool', `get_extra_${added++}`, '-C', edited, '--yes']),
         async () => {
@@ -92,7 +97,7 @@ export async function benchGenerator(): Promise<BenchRow[]> {
         },
       ),
     );
-    record('mcp-gen upgrade --check on a 50-tool repo (up to date)', await time(() => execa('node', [mcpGen, 'upgrade', '--check', '-C', repo])));
+    record(UPGRADE_CHECK_ROW, await time(() => execa('node', [mcpGen, 'upgrade', '--check', '-C', repo])));
     record('mcp-gen upgrade on a 50-tool repo (up to date)', await time(() => execa('node', [mcpGen, 'upgrade', '--allow-dirty', '-C', repo])));
 
     const { operations, config } = await githubImport(work);
@@ -129,9 +134,9 @@ async function githubImport(work: string): Promise<{ operations: number; config:
  */
 const TARGET_NODE_START_MS = 94;
 const TARGETS: ReadonlyArray<{ row: string; ms: number }> = [
-  { row: 'create-mcp-server --no-install, 50 tools', ms: 300 },
-  { row: 'mcp-gen add-tool on a 50-tool repo', ms: 250 },
-  { row: 'mcp-gen upgrade --check on a 50-tool repo (up to date)', ms: 400 },
+  { row: createRow(50), ms: 300 },
+  { row: ADD_TOOL_ROW, ms: 250 },
+  { row: UPGRADE_CHECK_ROW, ms: 400 },
 ];
 
 export function generatorTargets(rows: BenchRow[]): string {

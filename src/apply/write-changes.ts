@@ -23,7 +23,8 @@ export interface WriteHooks {
   afterStagedFile?: (path: string) => void | Promise<void>;
 }
 
-export async function writeChanges(target: string, changes: readonly Change[], hooks: WriteHooks = {}): Promise<void> {
+/** Writes the changes that touch the disk as one transaction; returns how many paths it wrote (0: the disk is as it was). */
+export async function writeChanges(target: string, changes: readonly Change[], hooks: WriteHooks = {}): Promise<number> {
   const files: FileChange[] = changes.filter(writes).map((c) => ({
     path: c.path,
     ...(c.contents !== undefined && c.action !== 'delete' && c.action !== 'rename' ? { contents: c.contents } : {}),
@@ -33,7 +34,7 @@ export async function writeChanges(target: string, changes: readonly Change[], h
   }));
   // A file moves before a change at its new path rewrites it.
   files.sort((a, b) => Number(b.to !== undefined) - Number(a.to !== undefined));
-  if (files.length === 0) return;
+  if (files.length === 0) return 0;
   await withSignalGuard(async (checkSignal) => {
     const checkpoint = async (path: string) => {
       checkSignal();
@@ -45,6 +46,7 @@ export async function writeChanges(target: string, changes: readonly Change[], h
     if ((state === 'absent' || state === 'empty') && allNew) return renameIntoPlace(target, files, checkpoint);
     return applyChanges(target, files, { checkpoint });
   });
+  return files.length;
 }
 
 async function renameIntoPlace(target: string, files: readonly FileChange[], checkpoint: (path: string) => Promise<void>): Promise<void> {

@@ -8,7 +8,7 @@ import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { readRepoState } from '../../upgrade/repo-state.js';
 import { planUpgrade, type UpgradePlan } from '../../commands/upgrade.js';
-import { writes as writesToDisk, type ChangeList } from '../../apply/changes.js';
+import type { ChangeList } from '../../apply/changes.js';
 import { formatUpdate, loadDiffs, visibleChanges } from '../../apply/print-changes.js';
 import { writeChanges } from '../../apply/write-changes.js';
 import { EXIT_FAILURE, UserError } from '../../user-error.js';
@@ -89,13 +89,13 @@ async function upgrade(options: UpgradeOptions, output: Output): Promise<number>
   }
 
   const plan = await withRejects(upgrade.plan, options.conflict);
-  await writeChanges(dir, plan.changes);
+  const written = await writeChanges(dir, plan.changes);
   output.out(header(upgrade));
   output.out(formatUpdate(plan));
   if (plan.handEdited.length > 0) output.err(`\n${handEditNotice(plan.handEdited, 'regenerated')}`);
   // The repo as the user will run it: doctor's checks and its own contract check, on what was
   // written (read anew), or on the repo as the plan read it when nothing was.
-  const checks = await checkRepo(plan.changes.some(writesToDisk) ? await readRepoState(dir) : repo, { contract: true });
+  const checks = await checkRepo(written > 0 ? await readRepoState(dir) : repo, { contract: true });
   const problems = checks.problems.filter((p) => !(p.check === 'conflict-markers' && p.path && plan.conflicts.includes(p.path)));
   const steps = [...upgrade.followUps, ...problems.map((p) => `${p.check}${p.path ? ` ${p.path}` : ''}: ${p.message}\n      fix: ${p.fix}`)];
   if (plan.conflicts.length > 0) {
