@@ -5,11 +5,11 @@
 import { renderProject, type RenderOptions } from '../render/render-project.js';
 import type { FileTree } from '../render/file-tree.js';
 import type { CompleteProjectSpec } from '../spec/tool-defaults.js';
-import { addStateFiles } from '../upgrade/state-files.js';
+import { addStateFiles, type PreviousState } from '../upgrade/state-files.js';
 
-/** `previousArchive`: the repo's `.mcp-gen/base.json.gz`, reused when its bases are unchanged. */
-export async function renderRepo(spec: CompleteProjectSpec, options: RenderOptions = {}, previousArchive?: Uint8Array): Promise<FileTree> {
+/** `previous`: the repo's `.mcp-gen/base.json.gz` and manifest; the archive is reused when its bases are unchanged. */
+export async function renderRepo(spec: CompleteProjectSpec, options: RenderOptions = {}, previous?: PreviousState): Promise<FileTree> {
   const tree = await renderProject(spec, options);
-  addStateFiles(tree, spec, spec.generator?.migrations ?? [], previousArchive);
+  addStateFiles(tree, spec, spec.generator?.migrations ?? [], previous);
   return tree;
 }

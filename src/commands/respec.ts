@@ -37,7 +37,7 @@ export async function respec(repo: RepoState, edit: (repo: RepoState) => SpecEdi
   const parsed = parseSpec(raw, label);
   const spec: CompleteProjectSpec = generator ? { ...parsed, generator } : parsed;
   const archive = await repo.readDisk(BASE_ARCHIVE);
-  const tree = await renderRepo(spec, {}, archive === undefined ? undefined : Buffer.from(archive, 'base64'));
+  const tree = await renderRepo(spec, {}, archive === undefined ? undefined : { archive: Buffer.from(archive, 'base64'), manifest: repo.manifest });
   await afterRender?.(tree);
   return { spec, changes: await planUpdate(tree, repo) };
 }

@@ -48,7 +48,7 @@ export async function planUpdate(tree: FileTree, repo: RepoState, options: PlanO
       }
       changes.push(change);
     } else {
-      changes.push(await mergeFile(path, disk, entry ? await mergeBase(path, entry, disk, repo) : undefined, file.contents, entry, file.mode));
+      changes.push(await mergeFile(path, disk, () => (entry ? mergeBase(path, entry, disk, repo) : Promise.resolve(undefined)), file.contents, entry, file.mode));
     }
   }
   changes.push(...keptEdits.filter((kept) => !tree.has(kept.path)));
@@ -56,14 +56,16 @@ export async function planUpdate(tree: FileTree, repo: RepoState, options: PlanO
 }
 
 /**
- * The base of a merged file. A file generated as scaffold (no base kept) that the templates now
- * merge has none stored: while it is still byte for byte as generated (the manifest's hash), it
- * is its own base; once edited, the version with that hash is looked for in git history.
+ * The base of a merged file. A file still byte for byte as last generated (the manifest's hash)
+ * is its own base: that holds for a file generated as scaffold too, which has no base stored
+ * because the templates merged it only later, and it spares the archive's decoding when no file
+ * needs a merge. Otherwise the archive's base; failing that, the version with the manifest's
+ * hash in git history.
  */
 async function mergeBase(path: string, entry: ManifestEntry, disk: string | undefined, repo: RepoState): Promise<string | undefined> {
+  if (disk !== undefined && sha256(disk) === entry.sha256) return disk;
   const base = await repo.readBase(path);
   if (base !== undefined || disk === undefined) return base;
-  if (entry.class === 'scaffold' && sha256(disk) === entry.sha256) return disk;
   return repo.findInHistory?.(path, entry.sha256);
 }
 
@@ -76,10 +78,11 @@ function keepOrSame(path: string, cls: FileClass, disk: string | undefined, cont
   return disk === contents ? { path, class: cls, action: 'unchanged' } : { path, class: cls, action: 'keep', reason };
 }
 
+/** `readBase` is asked only when the file changes on disk: most merged files of a plan do not. */
 async function mergeFile(
   path: string,
   disk: string | undefined,
-  base: string | undefined,
+  readBase: () => Promise<string | undefined>,
   next: string,
   entry: ManifestEntry | undefined,
   mode?: number,
@@ -89,6 +92,7 @@ async function mergeFile(
     return entry ? { path, class: 'merged', action: 'keep', reason: 'deleted by you; left deleted' } : write(path, 'merged', disk, next, mode);
   }
   if (disk === next) return { path, class: 'merged', action: 'unchanged' };
+  const base = await readBase();
   if (base === disk) return write(path, 'merged', disk, next, mode);
   if (base === next) return { path, class: 'merged', action: 'keep', reason: 'your edit; the template did not change' };
   // Loaded only when a file needs merging: most commands merge nothing (node-diff3 and diff).

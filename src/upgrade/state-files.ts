@@ -39,16 +39,27 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** Adds the state files for `tree` (which holds only generated project files). */
-/** `previousArchive`: the repo's base archive, kept as it is when it holds the same bases. */
-export function addStateFiles(tree: FileTree, spec: CompleteProjectSpec, migrations: readonly string[] = [], previousArchive?: Uint8Array): void {
+/** What a generated repo held before a command re-renders it: its base archive and its manifest. */
+export interface PreviousState {
+  archive: Uint8Array;
+  manifest: Record<string, ManifestEntry>;
+}
+
+/**
+ * Adds the state files for `tree` (which holds only generated project files). `previous`: the
+ * repo's archive is kept as it is when it holds the same bases (see encodeBaseArchive).
+ */
+export function addStateFiles(tree: FileTree, spec: CompleteProjectSpec, migrations: readonly string[] = [], previous?: PreviousState): void {
   const files: Record<string, ManifestEntry> = {};
   const bases: Array<[string, string]> = [];
   for (const [path, file] of tree.entries()) {
     files[path] = { class: file.class, sha256: sha256(file.contents) };
     if (file.class === 'merged') bases.push([path, file.contents]);
   }
-  tree.set(BASE_ARCHIVE, { contents: encodeBaseArchive(bases, previousArchive).toString('base64'), class: 'managed', encoding: 'base64' });
+  // The manifest holds every base's hash: when they differ (a new tool, a template change) the
+  // archive cannot be the same, and decoding it to compare would be wasted (~20 ms for 50 tools).
+  const keep = previous && sameMergedHashes(files, previous.manifest) ? previous.archive : undefined;
+  tree.set(BASE_ARCHIVE, { contents: encodeBaseArchive(bases, keep).toString('base64'), class: 'managed', encoding: 'base64' });
   tree.set(STATE_ATTRIBUTES_FILE, { contents: STATE_ATTRIBUTES, class: 'managed' });
   tree.set(MANIFEST_FILE, { contents: manifestText(files), class: 'managed' });
   tree.set(SCHEMA_FILE, { contents: builtSpecJsonSchemaText(), class: 'managed' });
@@ -58,6 +69,13 @@ export function addStateFiles(tree: FileTree, spec: CompleteProjectSpec, migrati
     generator: { version: GENERATOR_VERSION, migrations: [...migrations] },
   };
   tree.set(STATE_FILE, { contents: `${JSON.stringify(state, null, 2)}\n`, class: 'managed' });
+}
+
+function sameMergedHashes(next: Record<string, ManifestEntry>, previous: Record<string, ManifestEntry>): boolean {
+  const merged = (files: Record<string, ManifestEntry>) => Object.entries(files).filter(([, e]) => e.class === 'merged');
+  const before = new Map(merged(previous).map(([path, e]) => [path, e.sha256]));
+  const after = merged(next);
+  return after.length === before.size && after.every(([path, e]) => before.get(path) === e.sha256);
 }
 
 /** One line per path: a change to the manifest reads as the paths it changed, in a third of the lines. */

@@ -11,6 +11,9 @@ import { createCli } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
 import { BASE_ARCHIVE, LEGACY_BASE_DIR, baseReader, decodeBaseArchive, encodeBaseArchive, legacyBasePaths } from '../../src/upgrade/base-archive.js';
 import { readRepoState } from '../../src/upgrade/repo-state.js';
+import { addStateFiles, sha256, type ManifestEntry } from '../../src/upgrade/state-files.js';
+import { FileTree } from '../../src/render/file-tree.js';
+import { parseSpec } from '../../src/spec/parse.js';
 
 let root: { path: string; remove: () => Promise<void> };
 let repo: string;
@@ -87,6 +90,30 @@ describe('the merge-base archive of a generated repo', () => {
     // Other bases, or bytes that are not an archive: encoded afresh.
     expect(encodeBaseArchive([['a.md', 'one\n']], older)).toEqual(encodeBaseArchive([['a.md', 'one\n']]));
     expect(encodeBaseArchive(bases, Buffer.from('not gzip'))).toEqual(fresh);
+  });
+
+  it("re-encodes without decoding the repo's archive when the manifest's hashes say the bases changed", () => {
+    const bases = new Map([['README.md', 'one\n'], ['src/a.ts', 'two\n']]);
+    // The same bases as the new render, written at another level: kept only when decoded and compared.
+    const older = gzipSync(JSON.stringify({ version: 1, files: Object.fromEntries(bases) }), { level: 1 });
+    const archiveOf = (manifest: Record<string, ManifestEntry>) => {
+      const tree = new FileTree();
+      for (const [path, contents] of bases) tree.set(path, { contents, class: 'merged' });
+      tree.set('src/tools/registry.ts', { contents: 'managed\n', class: 'managed' });
+      addStateFiles(tree, parseSpec({ name: 'hashes', tools: [{ name: 'get_a' }] }), [], { archive: older, manifest });
+      return Buffer.from(tree.get(BASE_ARCHIVE)!.contents, 'base64');
+    };
+    const manifest: Record<string, ManifestEntry> = {
+      'README.md': { class: 'merged', sha256: sha256('one\n') },
+      'src/a.ts': { class: 'merged', sha256: sha256('two\n') },
+      'src/tools/registry.ts': { class: 'managed', sha256: sha256('an older registry\n') },
+    };
+    expect(archiveOf(manifest).equals(older)).toBe(true);
+    // The manifest names another base for README.md: the archive is encoded afresh, not compared.
+    const stale = { ...manifest, 'README.md': { class: 'merged' as const, sha256: sha256('zero\n') } };
+    expect(archiveOf(stale)).toEqual(encodeBaseArchive(bases));
+    const { 'src/a.ts': _dropped, ...fewer } = manifest;
+    expect(archiveOf(fewer)).toEqual(encodeBaseArchive(bases));
   });
 
   it('gives the base of an edited file without git: an upgrade from a shallow clone still merges three ways', async () => {

@@ -52,6 +52,19 @@ describe('planning an update', () => {
     expect(actionOf(plan, 'README.md')).toBe('update');
   });
 
+  it("an untouched merged file is known by the manifest's hash: its base is not read, and a lost archive does not matter", async () => {
+    await appendFile(template('base/README.md.hbs'), '\nMore docs.\n');
+    await rm(onDisk('.mcp-gen/base.json.gz'));
+    const state = await readRepoState(repo);
+    const basesRead: string[] = [];
+    const readBase = state.readBase.bind(state);
+    state.readBase = (path) => (basesRead.push(path), readBase(path));
+    const plan = await planUpdate(await renderRepo(spec, { templatesDir: templates }), state);
+    expect(actionOf(plan, 'README.md')).toBe('update');
+    expect(plan.conflicts).toEqual([]);
+    expect(basesRead).toEqual([]);
+  });
+
   it('an edited merged file whose template did not change stays as it is', async () => {
     await appendFile(onDisk('README.md'), 'my notes\n');
     expect(actionOf(await replan(), 'README.md')).toBe('keep');
