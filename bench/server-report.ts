@@ -39,7 +39,7 @@ function eraTable(bench: ServerBenchResult, era: Era): string {
     const latency = ours && !ours.failed ? `${fixed(ours.median.p99Ms / m.p99Ms, 2)}×` : '–';
     lines.push(
       `| (${serverCase.id}) ${serverCase.label} | ${fixed(m.requestsPerSecond)} | ${fixed(m.p50Ms, 1)} ms | ${fixed(m.p99Ms, 1)} ms | ` +
-        `${fixed(m.cpuUsPerRequest)} µs | ${fixed(m.idleRssMb, 1)} MB | ${fixed(m.loadedRssMb, 1)} MB | ${ratio} | ${latency} |`,
+        `${fixed(m.cpuUsPerRequest)} µs | ${fixed(m.idleRssMb, 1)} MiB | ${fixed(m.loadedRssMb, 1)} MiB | ${ratio} | ${latency} |`,
     );
   }
   return lines.join('\n');
@@ -75,7 +75,6 @@ function targetsTable(bench: ServerBenchResult): string {
       );
     }
     if (ours && !ours.failed) {
-      // RSS is read in KiB from /proc, so the tables' MB are MiB.
       lines.push(`| loaded RSS of (1) ≤ 150 MiB | ${era} | ${fixed(ours.median.loadedRssMb, 1)} MiB | ${ours.median.loadedRssMb <= 150 ? 'yes' : 'NO'} |`);
     }
   }
@@ -101,8 +100,8 @@ function driftTable(bench: ServerBenchResult): string {
   for (const d of bench.drift) {
     const label = bench.cases.find((c) => c.id === d.caseId)?.label ?? '';
     lines.push(
-      `| (${d.caseId}) ${label} | ${d.era} | ${d.seconds} s | ${fixed(d.startMb, 1)} MB | ${fixed(d.endMb, 1)} MB | ` +
-        `${d.slopeMbPerMinute >= 0 ? '+' : ''}${fixed(d.slopeMbPerMinute, 2)} MB/min | ${fixed(d.requestsPerSecond)}${d.failed ? ' (failed responses)' : ''} |`,
+      `| (${d.caseId}) ${label} | ${d.era} | ${d.seconds} s | ${fixed(d.startMb, 1)} MiB | ${fixed(d.endMb, 1)} MiB | ` +
+        `${d.slopeMbPerMinute >= 0 ? '+' : ''}${fixed(d.slopeMbPerMinute, 2)} MiB/min | ${fixed(d.requestsPerSecond)}${d.failed ? ' (failed responses)' : ''} |`,
     );
   }
   return lines.join('\n');

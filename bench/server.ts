@@ -113,11 +113,11 @@ export interface DriftResult {
   caseId: string;
   era: Era;
   seconds: number;
-  /** RSS (MB) once per second after warm-up. */
+  /** RSS (MiB) once per second after warm-up. */
   rssMb: number[];
   startMb: number;
   endMb: number;
-  /** Least-squares slope over the run, MB per minute. */
+  /** Least-squares slope over the run, MiB per minute. */
   slopeMbPerMinute: number;
   requestsPerSecond: number;
   failed: boolean;
@@ -456,7 +456,7 @@ export async function runServerBench(
         progress(
           `round ${round + 1}/${settings.rounds} case ${serverCase.id} ${era}: ${sample.requestsPerSecond.toFixed(0)} req/s, ` +
             `p50 ${sample.p50Ms} ms, p99 ${sample.p99Ms} ms, ${sample.cpuUsPerRequest.toFixed(0)} µs CPU/req, ` +
-            `RSS ${sample.idleRssMb.toFixed(0)}/${sample.loadedRssMb.toFixed(0)} MB, load ${loadAverage().toFixed(2)}`,
+            `RSS ${sample.idleRssMb.toFixed(0)}/${sample.loadedRssMb.toFixed(0)} MiB, load ${loadAverage().toFixed(2)}`,
         );
       } catch (error) {
         errors.set(key, (error as Error).message.split('\n')[0] ?? String(error));
@@ -493,8 +493,8 @@ export async function runServerBench(
         const result = await measureDrift(serverCase, era, settings);
         drift.push(result);
         progress(
-          `drift case ${serverCase.id} ${era} ${settings.driftSeconds}s: ${result.startMb.toFixed(1)} -> ${result.endMb.toFixed(1)} MB ` +
-            `(${result.slopeMbPerMinute.toFixed(2)} MB/min), ${result.requestsPerSecond.toFixed(0)} req/s`,
+          `drift case ${serverCase.id} ${era} ${settings.driftSeconds}s: ${result.startMb.toFixed(1)} -> ${result.endMb.toFixed(1)} MiB ` +
+            `(${result.slopeMbPerMinute.toFixed(2)} MiB/min), ${result.requestsPerSecond.toFixed(0)} req/s`,
         );
       } catch (error) {
         progress(`drift case ${serverCase.id}: FAILED ${(error as Error).message}`);
