@@ -48,7 +48,7 @@ export async function planUpdate(tree: FileTree, repo: RepoState, options: PlanO
       }
       changes.push(change);
     } else {
-      changes.push(await mergeFile(path, disk, () => (entry ? mergeBase(path, entry, disk, repo) : Promise.resolve(undefined)), file.contents, entry, file.mode));
+      changes.push(await mergeFile(path, disk, file.contents, entry, repo, file.mode));
     }
   }
   changes.push(...keptEdits.filter((kept) => !tree.has(kept.path)));
@@ -62,11 +62,9 @@ export async function planUpdate(tree: FileTree, repo: RepoState, options: PlanO
  * needs a merge. Otherwise the archive's base; failing that, the version with the manifest's
  * hash in git history.
  */
-async function mergeBase(path: string, entry: ManifestEntry, disk: string | undefined, repo: RepoState): Promise<string | undefined> {
-  if (disk !== undefined && sha256(disk) === entry.sha256) return disk;
-  const base = await repo.readBase(path);
-  if (base !== undefined || disk === undefined) return base;
-  return repo.findInHistory?.(path, entry.sha256);
+async function mergeBase(path: string, entry: ManifestEntry, disk: string, repo: RepoState): Promise<string | undefined> {
+  if (sha256(disk) === entry.sha256) return disk;
+  return (await repo.readBase(path)) ?? repo.findInHistory?.(path, entry.sha256);
 }
 
 function write(path: string, cls: Change['class'], disk: string | undefined, contents: string, mode?: number): Change {
@@ -78,13 +76,13 @@ function keepOrSame(path: string, cls: FileClass, disk: string | undefined, cont
   return disk === contents ? { path, class: cls, action: 'unchanged' } : { path, class: cls, action: 'keep', reason };
 }
 
-/** `readBase` is asked only when the file changes on disk: most merged files of a plan do not. */
+/** The base is looked for only when the file changes on disk: most merged files of a plan do not. */
 async function mergeFile(
   path: string,
   disk: string | undefined,
-  readBase: () => Promise<string | undefined>,
   next: string,
   entry: ManifestEntry | undefined,
+  repo: RepoState,
   mode?: number,
 ): Promise<Change> {
   if (disk === undefined) {
@@ -92,7 +90,7 @@ async function mergeFile(
     return entry ? { path, class: 'merged', action: 'keep', reason: 'deleted by you; left deleted' } : write(path, 'merged', disk, next, mode);
   }
   if (disk === next) return { path, class: 'merged', action: 'unchanged' };
-  const base = await readBase();
+  const base = entry ? await mergeBase(path, entry, disk, repo) : undefined;
   if (base === disk) return write(path, 'merged', disk, next, mode);
   if (base === next) return { path, class: 'merged', action: 'keep', reason: 'your edit; the template did not change' };
   // Loaded only when a file needs merging: most commands merge nothing (node-diff3 and diff).
