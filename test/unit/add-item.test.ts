@@ -116,6 +116,14 @@ describe('mcp-gen add-prompt', () => {
     });
   });
 
+  it('says which hand-edited managed file it regenerated, and where the edit went', async () => {
+    await appendFile(join(repo, 'src/tools/registry.ts'), '// ours\n');
+    const run = await mcpGenCli('add-prompt', 'summarize_orders', '-C', repo);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('warning: src/tools/registry.ts had been edited by hand; it was regenerated, and your version is in src/tools/registry.ts.orig');
+    expect(await readFile(join(repo, 'src/tools/registry.ts.orig'), 'utf8')).toContain('// ours');
+  });
+
   it('refuses a message naming an argument it does not have, or a malformed --arg, with exit 2', async () => {
     const before = await readTree(repo);
     const unknown = await mcpGenCli('add-prompt', 'p', '-C', repo, '--arg', 'x', '--message', 'Use {y}');

@@ -43,6 +43,22 @@ describe('mcp-gen add-tool', () => {
     expect(run.stdout).toMatch(/merge +README\.md/);
   });
 
+  it('exits 2 when its merge leaves conflict markers, with the rest written', async () => {
+    // The template's README row of create_order and the new tool's row touch the same lines.
+    const readme = await readFile(join(repo, 'README.md'), 'utf8');
+    const row = readme.split('\n').find((line) => line.startsWith('| `create_order` |'))!;
+    await writeFile(join(repo, 'README.md'), readme.replace(row, row.replace('Create order', 'Create an order (ours)')));
+    const run = await mcpGenCli('add-tool', 'list_invoices', '-C', repo, '--yes');
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain('conflict: README.md has conflict markers to resolve');
+    expect(run.stderr).toContain('Resolve the <<<<<<< / >>>>>>> blocks');
+    const tree = await readTree(repo);
+    expect(tree['README.md']).toContain('<<<<<<< yours (on disk)');
+    expect(tree['README.md']).toContain('Create an order (ours)');
+    expect(tree['src/tools/list_invoices.ts']).toContain('list_invoices');
+    expect((await mcpGenCli('doctor', '-C', repo)).stdout).toContain('README.md');
+  });
+
   it('never overwrites tool files, and keeps lock entries as they are on disk', async () => {
     await writeFile(join(repo, 'src/tools/search_orders.ts'), '// my implementation\n');
     const lock = await json('contracts/tools.lock.json');

@@ -4,9 +4,9 @@ import { resolve } from 'node:path';
 import { BACKEND_KINDS } from '../../spec/project-spec.js';
 import { readRepoState } from '../../upgrade/repo-state.js';
 import { planAddBackend } from '../../commands/add-backend.js';
-import { EXIT_BAD_INPUT, EXIT_OK } from '../../user-error.js';
+import { EXIT_OK } from '../../user-error.js';
 import type { Output } from '../output.js';
-import { showOrWrite } from './repo-changes.js';
+import { reportLeftToYou, showOrWrite } from './repo-changes.js';
 
 interface AddBackendOptions {
   dir: string;
@@ -28,8 +28,9 @@ export function addBackendCommand(output: Output, setExit: (code: number) => voi
         output.out('Dry run: nothing was written.');
         return setExit(EXIT_OK);
       }
-      for (const path of plan.conflicts) output.err(`conflict: ${path} has conflict markers to resolve`);
-      output.out(`\nAdded the ${kind} backend. Next: npm install (new dependencies), set its variables (see .env.example), then mcp-gen add-tool <name> --backend ${kind}.`);
-      setExit(plan.conflicts.length > 0 ? EXIT_BAD_INPUT : EXIT_OK);
+      output.out(`\nAdded the ${kind} backend.`);
+      const code = reportLeftToYou(plan, output);
+      output.out(`Next: npm install (new dependencies), set its variables (see .env.example), then mcp-gen add-tool <name> --backend ${kind}.`);
+      setExit(code);
     });
 }

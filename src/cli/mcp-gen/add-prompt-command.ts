@@ -8,7 +8,7 @@ import { planAddItem } from '../../commands/add-item.js';
 import { EXIT_OK } from '../../user-error.js';
 import type { Output } from '../output.js';
 import { commonFields, flagLabel, type ItemOptions } from './add-item-options.js';
-import { showOrWrite } from './repo-changes.js';
+import { reportLeftToYou, showOrWrite } from './repo-changes.js';
 
 interface AddPromptOptions extends ItemOptions {
   arg?: string[];
@@ -66,7 +66,7 @@ async function addPrompt(name: string, options: AddPromptOptions, output: Output
   const added = spec.prompts[spec.prompts.length - 1]!;
   const args = added.arguments.map((a) => (a.required ? a.name : `${a.name}?`)).join(', ') || 'no arguments';
   output.out(`\nAdded the prompt ${added.name} (${args}; scopes ${added.scopes.join(', ')}).`);
-  for (const path of changes.conflicts) output.err(`conflict: ${path} has conflict markers to resolve`);
+  const code = reportLeftToYou(changes, output);
   output.out(`Next: shape its messages in src/prompts/${toolFileName(added.name)}.ts, then npm test.`);
-  return EXIT_OK;
+  return code;
 }

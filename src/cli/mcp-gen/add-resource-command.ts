@@ -7,7 +7,7 @@ import { planAddItem } from '../../commands/add-item.js';
 import { EXIT_OK } from '../../user-error.js';
 import type { Output } from '../output.js';
 import { commonFields, flagLabel, type ItemOptions } from './add-item-options.js';
-import { showOrWrite } from './repo-changes.js';
+import { reportLeftToYou, showOrWrite } from './repo-changes.js';
 
 interface AddResourceOptions extends ItemOptions {
   uri?: string;
@@ -63,7 +63,7 @@ async function addResource(name: string, options: AddResourceOptions, output: Ou
   }
   const added = spec.resources[spec.resources.length - 1]!;
   output.out(`\nAdded the resource ${added.name} (${added.uri ?? added.uriTemplate}, ${added.mimeType}, scopes ${added.scopes.join(', ')}).`);
-  for (const path of changes.conflicts) output.err(`conflict: ${path} has conflict markers to resolve`);
+  const code = reportLeftToYou(changes, output);
   output.out(`Next: write its read in src/resources/${toolFileName(added.name)}.ts, then npm test.`);
-  return EXIT_OK;
+  return code;
 }

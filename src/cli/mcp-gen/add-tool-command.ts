@@ -10,7 +10,7 @@ import { planAddTool } from '../../commands/add-tool.js';
 import { Cancelled, EXIT_OK } from '../../user-error.js';
 import type { Output } from '../output.js';
 import { commonFields, flagLabel, type ItemOptions } from './add-item-options.js';
-import { showOrWrite } from './repo-changes.js';
+import { reportLeftToYou, showOrWrite } from './repo-changes.js';
 
 interface AddToolOptions extends ItemOptions {
   access?: string;
@@ -80,11 +80,10 @@ async function addTool(name: string, options: AddToolOptions, output: Output): P
   }
   const approval = added.approval === 'none' ? '' : `, approval ${added.approval}`;
   output.out(`\nAdded ${added.name} (${added.access}, scopes ${added.scopes.join(', ')}${approval}).`);
-  for (const path of plan.conflicts) output.err(`conflict: ${path} has conflict markers to resolve`);
-  for (const path of plan.handEdited) output.err(`warning: ${path} had been edited by hand; it was regenerated, and your version is in ${path}.orig`);
+  const code = reportLeftToYou(plan, output);
   output.out(`Next: write its handler in src/tools/${toolFileName(added.name)}.ts, then npm test.`);
   if (advice.length > 0) output.err(advice.join('\n'));
-  return EXIT_OK;
+  return code;
 }
 
 async function toolFromOptions(name: string, options: AddToolOptions, output: Output): Promise<Record<string, unknown>> {

@@ -33,7 +33,7 @@ export function importOpenApiCommand(output: Output, setExit: (code: number) => 
 }
 
 async function importOpenApi(source: string | undefined, options: ImportOpenApiOptions, output: Output): Promise<number> {
-  const [{ readRepoState }, { planImportOpenApi, importLint }, { showOrWrite }, { lintAdvice }] = await Promise.all([
+  const [{ readRepoState }, { planImportOpenApi, importLint }, { reportLeftToYou, showOrWrite }, { lintAdvice }] = await Promise.all([
     import('../../upgrade/repo-state.js'),
     import('../../commands/import-openapi.js'),
     import('./repo-changes.js'),
@@ -55,11 +55,10 @@ async function importOpenApi(source: string | undefined, options: ImportOpenApiO
   if (imported.removedOperations.length > 0) {
     output.out(`Removed ${counted(imported.removedOperations.length, 'operation')} from the catalog${listed(imported.removedOperations)} (their entries stay in contracts/tools.lock.json until the contract is updated).`);
   }
-  for (const path of plan.changes.conflicts) output.err(`conflict: ${path} has conflict markers to resolve`);
-  for (const path of plan.changes.handEdited) output.err(`warning: ${path} had been edited by hand; it was regenerated, and your version is in ${path}.orig`);
+  const code = reportLeftToYou(plan.changes, output);
   const base = imported.result.serverUrl ? ` Point HTTP_API_BASE_URL at the API (the document says ${imported.result.serverUrl}) and` : ' Point HTTP_API_BASE_URL at the API and';
   output.out(`Next:${base} give each tenant its credential in HTTP_API_CREDENTIALS; then npm test and npm run contract (a changed or removed operation is a breaking change).`);
-  return EXIT_OK;
+  return code;
 }
 
 const counted = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;

@@ -9,7 +9,7 @@ import { planImportPostgres } from '../../commands/import-postgres.js';
 import { EXIT_OK } from '../../user-error.js';
 import type { Output } from '../output.js';
 import { addPostgresImportOptions, POSTGRES_FLAG_OF, postgresImportFlags, type PostgresImportFlags } from '../postgres-import-flags.js';
-import { showOrWrite } from './repo-changes.js';
+import { reportLeftToYou, showOrWrite } from './repo-changes.js';
 
 interface ImportPostgresOptions extends PostgresImportFlags {
   dir: string;
@@ -71,8 +71,7 @@ async function runImport(source: string | undefined, options: ImportPostgresOpti
     output.out('Dry run: nothing was written.');
     return EXIT_OK;
   }
-  for (const path of result.changes.conflicts) output.err(`conflict: ${path} has conflict markers to resolve`);
-  for (const path of result.changes.handEdited) output.err(`warning: ${path} had been edited by hand; it was regenerated, and your version is in ${path}.orig`);
+  const code = reportLeftToYou(result.changes, output);
   output.out('Next: npm run db:migrate (on your database: as its owner, DATABASE_MIGRATION_URL), then npm test; npm run contract reports what changed.');
-  return EXIT_OK;
+  return code;
 }
