@@ -35,7 +35,7 @@ export async function planUpdate(tree: FileTree, repo: RepoState, options: PlanO
     if (file && (options.overwrite || isStateFile(path))) {
       changes.push({ ...write(path, isStateFile(path) ? 'state' : file.class, disk, file.contents, file.mode), ...(file.encoding ? { encoding: file.encoding } : {}) });
     } else if (!file) {
-      changes.push(await dropped(path, entry!.class, disk, repo));
+      changes.push(dropped(path, entry!.class, disk, repo));
     } else if (file.class === 'scaffold') {
       changes.push(disk !== undefined || entry ? keepOrSame(path, 'scaffold', disk, file.contents, entry ? 'yours since it was generated' : 'already exists') : write(path, 'scaffold', disk, file.contents, file.mode));
     } else if (file.class === 'managed') {
@@ -123,11 +123,13 @@ function noBaseReason(entry: ManifestEntry | undefined): string {
   return `its merge base is missing from ${BASE_ARCHIVE} and the version last generated is not in the git history; ${how}`;
 }
 
-async function dropped(path: string, cls: FileClass, disk: string | undefined, repo: RepoState): Promise<Change> {
+/**
+ * A file the templates no longer make. A managed or merged one still as last generated (the
+ * manifest's hash, as for mergeBase) is deleted, whether or not the archive still holds its base.
+ */
+function dropped(path: string, cls: FileClass, disk: string | undefined, repo: RepoState): Change {
   if (disk === undefined) return { path, class: cls, action: 'unchanged' };
   if (cls === 'scaffold') return { path, class: cls, action: 'keep', reason: 'no longer generated; yours, so kept' };
-  const base = cls === 'merged' ? await repo.readBase(path) : undefined;
-  const pristine = cls === 'managed' ? sha256(disk) === repo.manifest[path]?.sha256 : disk === base;
-  if (pristine) return { path, class: cls, action: 'delete', reason: 'no longer generated' };
+  if (sha256(disk) === repo.manifest[path]?.sha256) return { path, class: cls, action: 'delete', reason: 'no longer generated' };
   return { path, class: cls, action: 'conflict', reason: 'no longer generated, but you edited it: kept for you to remove' };
 }

@@ -109,6 +109,14 @@ describe('planning an update', () => {
     expect(actionOf(plan, 'src/plain.ts')).toBe('conflict');
   });
 
+  it("a dropped merged file is known untouched by the manifest's hash: deleted though the archive is lost", async () => {
+    await rm(template('base/src/plain.ts'));
+    await rm(onDisk('.mcp-gen/base.json.gz'));
+    expect(actionOf(await replan(), 'src/plain.ts')).toBe('delete');
+    await appendFile(onDisk('src/plain.ts'), '// mine\n');
+    expect(actionOf(await replan(), 'src/plain.ts')).toBe('conflict');
+  });
+
   it('new in the template and already on disk: merged against an empty base', async () => {
     await mkdir(template('base/docs'), { recursive: true });
     await writeFile(template('base/docs/guide.md'), 'guide\n');
