@@ -22,6 +22,7 @@ const { createApp } = (await import(dist('app.js'))) as typeof import('../../src
 const { loadConfig } = (await import(dist('config.js'))) as typeof import('../../src/config.js');
 const { okResult } = (await import(dist('pipeline/results.js'))) as typeof import('../../src/pipeline/results.js');
 const { serveOverHttp } = (await import(dist('transports/http.js'))) as typeof import('../../src/transports/http.js');
+const { shutDown } = (await import(dist('shutdown.js'))) as typeof import('../../src/shutdown.js');
 
 const mode = process.argv[2];
 if (mode !== 'full' && mode !== 'bare') {
@@ -36,14 +37,8 @@ if (mode === 'bare') {
 }
 const running = await serveOverHttp(app);
 process.stdout.write(`${JSON.stringify({ url: running.url.href })}\n`);
+// As npm start stops (src/shutdown.ts): calls in flight finish and are answered before the
+// transport closes, so none is cut off (and audited as refused) by the benchmark ending.
 process.once('SIGTERM', () => {
-  void (async () => {
-    // As npm start stops (src/main.ts): calls in flight finish before the transport closes,
-    // so none is cut off (and audited as refused) by the benchmark ending.
-    await running.stopAccepting();
-    await app.pipeline.drain(app.config.shutdownTimeoutMs);
-    await running.close();
-    await app.close();
-    process.exit(0);
-  })();
+  void shutDown(app, running, app.config.shutdownTimeoutMs).then(() => process.exit(0));
 });

@@ -11,7 +11,7 @@
  * is a failure: logged at `error` with the request's id.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { createMcpHandler, type AuthInfo } from '@modelcontextprotocol/server';
@@ -19,6 +19,7 @@ import { createMcpHandler, type AuthInfo } from '@modelcontextprotocol/server';
 import type { App } from '../app.js';
 import { principalFromAuthInfo } from '../auth/principal.js';
 import { StartupError } from '../startup-error.js';
+import { AnswersInFlight } from './in-flight.js';
 import { APPROVER_SCOPE, createApprovalsEndpoint } from './approvals-endpoint.js';
 import { createHttpGuards, servedScopesOf } from './http-guards.js';
 import { sendJson } from './http-responses.js';
@@ -85,6 +86,7 @@ export async function serveOverHttp(app: App): Promise<RunningHttpServer> {
     legacyToolCall: legacyToolCalls(serverFor),
   });
   let accepting = true;
+  const answering = new AnswersInFlight<ServerResponse>();
 
   // A catalog's operations count: call_operation runs each as the tool it stands for.
   const humanApprovals = app.tools.some((tool) => tool.approval === 'human' || (tool.routesTo ?? []).some((routed) => routed.approval === 'human'));
@@ -92,7 +94,7 @@ export async function serveOverHttp(app: App): Promise<RunningHttpServer> {
   const resourceMetadata = resourceMetadataOf(app.authenticator.protectedResource, humanApprovals ? [...servedScopes, APPROVER_SCOPE] : servedScopes);
   const guards = createHttpGuards(app, resourceMetadata);
   const routes = httpRoutes({
-    mcp: createMcpEndpoint(app, guards, forwardToMcp),
+    mcp: createMcpEndpoint(app, guards, forwardToMcp, answering),
     readiness: (_req, res) => sendReadiness(app, res, accepting),
     metrics: (req, res) => sendMetrics(app, req, res),
     approvals: humanApprovals ? createApprovalsEndpoint(app, guards) : undefined,
@@ -144,9 +146,10 @@ export async function serveOverHttp(app: App): Promise<RunningHttpServer> {
       server.close(); // no new connections; open ones finish their requests
       server.closeIdleConnections();
     },
-    async close() {
+    async close(graceMs) {
       accepting = false;
       if (server.listening) server.close();
+      await answering.settled(graceMs);
       await mcp.close(); // aborts exchanges still open (the pipeline has drained by now)
       server.closeAllConnections();
       await closed;

@@ -17,13 +17,18 @@ import { servedScopesOf, type HttpGuards } from './http-guards.js';
 import { jsonRpcIdOf, sendJsonRpcError } from './http-responses.js';
 import type { ForwardToMcp } from './node-adapter.js';
 import { isJsonContentType, readJsonBody, type JsonBody } from './read-json-body.js';
+import type { AnswersInFlight } from './in-flight.js';
 import { createTrafficGate } from './traffic-gate.js';
 
 /** What /mcp answers itself or hands to the SDK handler; any other method gets 405. */
 const MCP_METHODS = new Set(['POST', 'GET', 'DELETE', 'HEAD', 'OPTIONS']);
 
-/** `forwardToMcp`: the SDK handler, on node:http (node-adapter.ts). */
-export function createMcpEndpoint(app: App, guards: HttpGuards, forwardToMcp: ForwardToMcp) {
+/**
+ * `forwardToMcp`: the SDK handler, on node:http (node-adapter.ts). `answering`: the requests it
+ * is answering, which shutdown lets finish (all but a subscriptions/listen stream, open until
+ * the server closes it).
+ */
+export function createMcpEndpoint(app: App, guards: HttpGuards, forwardToMcp: ForwardToMcp, answering: AnswersInFlight<ServerResponse>) {
   const maxBodyBytes = app.config.http.maxBodyBytes;
   const admitRequest = createTrafficGate(app);
   const callAudit = createToolCallAudit(app);
@@ -93,12 +98,18 @@ export function createMcpEndpoint(app: App, guards: HttpGuards, forwardToMcp: Fo
     // Nor is one that hung up already, while this request waited for its budgets (the SDK
     // answers its aborted request with 499 and runs no call).
     let clientLeft = res.destroyed;
-    res.once('close', () => (clientLeft = !res.writableFinished));
+    const answers = parsedBody !== undefined && !opensListenStream(parsedBody);
+    if (answers) answering.add(res);
+    res.once('close', () => {
+      clientLeft = !res.writableFinished;
+      if (answers) answering.settle(res);
+    });
     // The adapter forwards req.auth to the handler as authInfo; the factory turns it back into the Principal.
     await forwardToMcp(Object.assign(req, { auth: admitted }), res, parsedBody);
     // An error status is the SDK refusing the request itself (Accept, protocol version, Mcp-*
-    // headers), before any call reached the pipeline: those calls are audited here.
-    if (res.headersSent && res.statusCode >= 400 && calls.length > 0 && !clientLeft) {
+    // headers), before any call reached the pipeline: those calls are audited here. Not 499: the
+    // exchange was closed under a call already running (shutdown), which the pipeline audits.
+    if (res.headersSent && res.statusCode >= 400 && res.statusCode !== CLOSED_UNDER_CALL && calls.length > 0 && !clientLeft) {
       await callAudit.refused(
         calls.filter((call) => callAudit.toolFor(call, principal)),
         principal,
@@ -107,4 +118,12 @@ export function createMcpEndpoint(app: App, guards: HttpGuards, forwardToMcp: Fo
       );
     }
   };
+}
+
+/** What the SDK answers when the exchange closed before the result (it says 499, as nginx does). */
+const CLOSED_UNDER_CALL = 499;
+
+/** A 2026-07-28 subscriptions/listen: an SSE stream that stays open until the client or the server ends it. */
+function opensListenStream(body: unknown): boolean {
+  return body !== null && typeof body === 'object' && (body as { method?: unknown }).method === 'subscriptions/listen';
 }

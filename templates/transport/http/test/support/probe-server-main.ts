@@ -5,16 +5,12 @@
  */
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { shutDown } from '../../src/shutdown.js';
 import { serveOverHttp } from '../../src/transports/http.js';
 import { cacheProbeTools } from './cache-probes.js';
 
 const app = await createApp(loadConfig({ ...process.env, MCP_TRANSPORT: 'http' }), { tools: cacheProbeTools });
 const running = await serveOverHttp(app);
 process.once('SIGTERM', () => {
-  void (async () => {
-    await running.stopAccepting();
-    await running.close();
-    await app.close();
-    process.exit(0);
-  })();
+  void shutDown(app, running, app.config.shutdownTimeoutMs).then(() => process.exit(0));
 });

@@ -5,15 +5,12 @@
  */
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { shutDown } from '../../src/shutdown.js';
 import { serveOverStdio } from '../../src/transports/stdio.js';
 import { report } from './probe-tools.js';
 
 const app = await createApp(loadConfig({ ...process.env, MCP_TRANSPORT: 'stdio' }), { tools: [report] });
 const running = await serveOverStdio(app);
 process.stdin.once('close', () => {
-  void (async () => {
-    await running.close();
-    await app.close();
-    process.exit(0);
-  })();
+  void shutDown(app, running, app.config.shutdownTimeoutMs).then(() => process.exit(0));
 });
