@@ -1,5 +1,5 @@
 /**
- * http + oauth, with a human-approval write tool and a per-tenant tool rollout: generated,
+ * http + oauth, with a human-approval write tool, a prompt and a per-tenant tool rollout: generated,
  * installed, built, its own tests run (the generated CI commands), then started with
  * `node dist/main.js` as an OAuth resource server for an authorization server this test stands
  * in for (its JWKS on 127.0.0.1), and driven by real SDK Clients and `npm run approvals`.
@@ -17,9 +17,12 @@ const spec = {
   transport: 'http',
   auth: 'oauth',
   tools: [
-    { name: 'search_tickets', access: 'read' },
+    // A limit of its own: the generated Redis rate-limit test must pick a tool under RATE_LIMIT_TOOL_PER_MINUTE.
+    { name: 'search_tickets', access: 'read', rateLimit: { perMinute: 20 } },
     { name: 'close_ticket', access: 'write', approval: 'human', params: [{ name: 'name', type: 'string', description: 'Name of the record.', required: true }] },
   ],
+  // Its scope is served too: in the metadata and challenges, and in the generated tests' expectations of them.
+  prompts: [{ name: 'ticket_brief', arguments: [{ name: 'ticket' }], message: 'Brief me on ticket {ticket}.' }],
 };
 
 let root: { path: string; remove: () => Promise<void> };
@@ -67,7 +70,7 @@ describe('http + oauth', () => {
     expect(await metadata.json()).toEqual({
       resource,
       authorization_servers: [ISSUER],
-      scopes_supported: ['tools:read', 'tools:write', 'approvals:grant'],
+      scopes_supported: ['prompts:read', 'tools:read', 'tools:write', 'approvals:grant'],
       bearer_methods_supported: ['header'],
     });
     const anonymous = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });

@@ -32,7 +32,10 @@ describe.runIf(redisUrl)('rate limits shared through Redis', () => {
   it('lets exactly L of N concurrent calls through, across two server processes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mcp-redis-test-'));
     const credential = await testCredential(dir, 'acme');
-    const limit = 7;
+    // A tool under RATE_LIMIT_TOOL_PER_MINUTE; one with a limit of its own keeps that instead.
+    const tool = tools.find((candidate) => candidate.rateLimit === undefined) ?? tools[0]!;
+    const limit = tool.rateLimit?.perMinute ?? 7;
+    const calls = Math.max(24, limit + 10);
     const env = {
       ...credential.env,
       REDIS_URL: redisUrl!,
@@ -50,9 +53,8 @@ describe.runIf(redisUrl)('rate limits shared through Redis', () => {
         clients.push(client);
       }
       // The budget is taken before arguments are validated, so any arguments will do.
-      const tool = tools[0]!.name;
       const results = (await Promise.all(
-        Array.from({ length: 24 }, (_, i) => clients[i % 2]!.callTool({ name: tool, arguments: {} })),
+        Array.from({ length: calls }, (_, i) => clients[i % 2]!.callTool({ name: tool.name, arguments: {} })),
       )) as CallToolResult[];
       const limited = results.filter((result) => textOf(result).startsWith('[rate_limited]'));
       expect(results.length - limited.length).toBe(limit);
