@@ -32,7 +32,11 @@ describe('resources and prompts, governed like tools', () => {
 
   it('answers a business error, invalid URI variables and a missing scope as protocol errors, each audited', async () => {
     harness = await start();
-    await expect(harness.client.readResource({ uri: 'probe://tenants/acme/notes/missing' })).rejects.toThrow(/\[not_found\] No note missing/);
+    // -32602: the protocol's code for a missing resource (the message's [not_found] says which).
+    await expect(harness.client.readResource({ uri: 'probe://tenants/acme/notes/missing' })).rejects.toMatchObject({
+      code: -32602,
+      message: expect.stringMatching(/\[not_found\] No note missing/),
+    });
     await expect(harness.client.readResource({ uri: 'probe://tenants/acme/notes/NOT_VALID' })).rejects.toThrow(/\[invalid_arguments\] Invalid URI variables for resource probe\.tenant_note: id:/);
     const reader = await harness.connectAs({ scopes: ['probe:write'] });
     await expect(reader.readResource({ uri: 'probe://tenants/acme/notes/n-1' })).rejects.toThrow(/\[forbidden\].*probe:read/);

@@ -161,9 +161,12 @@ export class ToolPipeline {
   }
 }
 
-/** JSON-RPC codes for what a resource read or prompt get answers instead of its result. */
+/**
+ * JSON-RPC codes for what a resource read or prompt get answers instead of its result. A resource
+ * not found is -32602 too, as the 2026-07-28 revision has it (the SDK sends an older -32002 as
+ * -32602 in both eras); the message's `[not_found]` tells it from invalid arguments.
+ */
 const INVALID_PARAMS = -32602;
-const RESOURCE_NOT_FOUND = -32002;
 /** Implementation-defined server error: refused (denied, rate limited, unavailable) or failed. */
 const REFUSED = -32000;
 
@@ -173,6 +176,6 @@ function answerOrThrow(outcome: PipelineResult): PipelineResult['result'] {
   if (outcome.outcome === 'ok' || outcome.outcome === 'input_required') return outcome.result;
   const content = (outcome.result as CallToolResult).content;
   const text = Array.isArray(content) ? content.map((block) => (block.type === 'text' ? block.text : '')).join(' ') : outcome.outcome;
-  const code = outcome.outcome === 'invalid' ? INVALID_PARAMS : outcome.errorCode === 'not_found' ? RESOURCE_NOT_FOUND : REFUSED;
+  const code = outcome.outcome === 'invalid' || outcome.errorCode === 'not_found' ? INVALID_PARAMS : REFUSED;
   throw new ProtocolError(code, text, { errorCode: outcome.errorCode, outcome: outcome.outcome });
 }

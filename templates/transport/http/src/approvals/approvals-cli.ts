@@ -128,7 +128,8 @@ export async function runApprovalsCli(argv: string[], io: ApprovalsCliIo): Promi
   }
   const approval = answer.json.approval!;
   io.out(line(approval));
-  if (command !== 'show') io.err(`${command === 'grant' ? 'Granted' : 'Denied'} ${approval.id}: ${approval.requestedBy.subject} may now call ${approval.tool} again.`);
+  if (command === 'grant') io.err(`Granted ${approval.id}: ${approval.requestedBy.subject} may now call ${approval.tool} again.`);
+  if (command === 'deny') io.err(`Denied ${approval.id}: ${approval.requestedBy.subject}'s call of ${approval.tool} will not run; calling again answers approval_denied.`);
   return 0;
 }
 
