@@ -98,6 +98,10 @@ async function create(dirArg: string | undefined, options: CreateOptions, output
     // Importing tables: their tools instead of the sample ones.
     raw.tools ??= options.postgresImport !== undefined || raw['postgresImport'] !== undefined ? [] : defaultTools();
   }
+  if (options.openapi === undefined) {
+    const given = [options.openapiMode !== undefined && '--openapi-mode', options.allowExternal && '--allow-external'].filter((flag): flag is string => Boolean(flag));
+    if (given.length > 0) throw new SpecError(given.map((flag) => `${flag}: applies to an import of an OpenAPI document; add --openapi <file|url>`));
+  }
   let importMigration: string | undefined;
   const tableFlags = postgresImportFlags(options);
   if (options.postgresImport !== undefined || raw['postgresImport'] !== undefined) {
@@ -120,7 +124,7 @@ async function create(dirArg: string | undefined, options: CreateOptions, output
     const [{ withOpenApiTools }, { printImport }] = await Promise.all([import('../commands/import-openapi.js'), import('./mcp-gen/import-openapi-command.js')]);
     const imported = await withOpenApiTools(
       raw,
-      { source: options.openapi, cwd: process.cwd(), allowExternal: options.allowExternal, mode: options.openapiMode, chooseCatalog: prompts?.askCatalog },
+      { source: options.openapi, cwd: process.cwd(), allowExternal: options.allowExternal, mode: options.openapiMode, modeFlag: '--openapi-mode', chooseCatalog: prompts?.askCatalog },
       resolve(dir),
       input.label,
     );

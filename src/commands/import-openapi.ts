@@ -30,6 +30,8 @@ export interface OpenApiRequest {
   allowExternal?: boolean;
   /** `--mode`: recorded as openapi.mode (default: the overlay's, "auto"). */
   mode?: string;
+  /** The flag that gave `mode`, for its error (default `--mode`; create's is `--openapi-mode`). */
+  modeFlag?: string;
   /**
    * Mode "auto" above the threshold, in an interactive run: asks whether to use the catalog
    * (the answer is recorded as openapi.mode). Without it the threshold decides.
@@ -75,7 +77,7 @@ export async function withOpenApiTools(raw: Record<string, unknown>, request: Op
     throw new SpecError(['<file|url>: name the OpenAPI document to import (mcp-gen.json has no openapi.source yet)']);
   }
   if (request.mode !== undefined && !(OPENAPI_MODES as readonly string[]).includes(request.mode)) {
-    throw new SpecError([`--mode: "${request.mode}" is not a mode; use one of ${OPENAPI_MODES.join(', ')}`]);
+    throw new SpecError([`${request.modeFlag ?? '--mode'}: "${request.mode}" is not a mode; use one of ${OPENAPI_MODES.join(', ')}`]);
   }
   const asked = { ...previous, source, ...(request.mode !== undefined ? { mode: request.mode } : {}) };
   const parsed = OpenApiImportSpec.safeParse(asked);

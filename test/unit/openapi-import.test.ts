@@ -368,6 +368,20 @@ describe('create-mcp-server --openapi', () => {
     expect(run.stderr).toContain('or serve them as a governed catalog (--mode catalog)');
   });
 
+  it('refuses the import flags without --openapi, and a bad --openapi-mode by its name, with exit 2 and nothing written', async () => {
+    const target = join(root.path, 'import-flags-refused');
+    const refused = async (...flags: string[]) => {
+      const run = await createCli(target, '--yes', '--no-install', '--no-git', ...flags);
+      expect(run.code, run.stdout).toBe(2);
+      return run.stderr;
+    };
+    expect(await refused('--openapi-mode', 'catalog')).toContain('--openapi-mode: applies to an import of an OpenAPI document; add --openapi <file|url>');
+    expect(await refused('--allow-external')).toContain('--allow-external: applies to an import of an OpenAPI document; add --openapi <file|url>');
+    const doc = await writeDoc({ openapi: '3.0.3', info: { title: 'one', version: '1' }, paths: { '/things': { get: { operationId: 'listThings', responses: { '200': { description: 'ok' } } } } } });
+    expect(await refused('--openapi', doc, '--openapi-mode', 'weird')).toContain('--openapi-mode: "weird" is not a mode; use one of auto, tools, catalog');
+    await expect(readFile(join(target, 'mcp-gen.json'), 'utf8')).rejects.toThrow();
+  });
+
   it('sums up the lint of many tools by rule instead of a line per finding', async () => {
     const paths = Object.fromEntries(
       Array.from({ length: 30 }, (_, i) => [`/things${i}/{id}`, { get: { operationId: `getThing${i}`, summary: 'Get a thing', description: 'Returns the thing with this id.', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'ok' } } } }]),
