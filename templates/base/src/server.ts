@@ -7,7 +7,16 @@
  */
 import { readFileSync } from 'node:fs';
 
-import { McpServer, ProtocolError, ResourceTemplate, type ServerContext, type StandardSchemaWithJSON, type ToolAnnotations } from '@modelcontextprotocol/server';
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  McpServer,
+  ProtocolError,
+  ResourceTemplate,
+  type ClientCapabilities,
+  type ServerContext,
+  type StandardSchemaWithJSON,
+  type ToolAnnotations,
+} from '@modelcontextprotocol/server';
 import type { z } from 'zod';
 
 import type { Principal } from './auth/principal.js';
@@ -119,7 +128,12 @@ const INVALID_PARAMS = -32602;
 
 /** What the pipeline needs of the SDK's request context. `toolName`: a tools/call's, whose rate-limit budgets the HTTP transport may have taken. */
 function callRequest(server: McpServer, ctx: ServerContext, toolName?: string): CallRequest {
-  const clientCapabilities = server.server.getClientCapabilities();
+  // A 2026-07-28 client declares its capabilities with each request (its envelope); over HTTP the
+  // SDK also seeds them into the per-request server, over stdio (one server for the connection)
+  // it does not. A 2025-era client declared them once, at initialize.
+  const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+  const declared = envelope?.[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined;
+  const clientCapabilities = declared ?? server.server.getClientCapabilities();
   return {
     signal: ctx.mcpReq.signal,
     clientCapabilities,
