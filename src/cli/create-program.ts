@@ -18,7 +18,7 @@ import { packageNameFromDir, specInputFrom, type CreateFlags } from './spec-inpu
 import { defaultTools } from './default-tools.js';
 import { nextSteps, shellQuote } from './next-steps.js';
 import { terminalOutput, type Output } from './output.js';
-import { addPostgresImportOptions, POSTGRES_FLAG_OF, postgresImportFlags, type PostgresImportFlags } from './postgres-import-flags.js';
+import { addPostgresImportOptions, checkPostgresSource, POSTGRES_FLAG_OF, postgresImportFlags, type PostgresImportFlags } from './postgres-import-flags.js';
 import { SpecError } from '../spec/issues.js';
 
 interface CreateOptions extends CreateFlags, PostgresImportFlags {
@@ -107,6 +107,7 @@ async function create(dirArg: string | undefined, options: CreateOptions, output
   if (options.postgresImport !== undefined || raw['postgresImport'] !== undefined) {
     const { expandPostgresImport } = await import('../commands/import-postgres.js');
     const source = options.postgresImport;
+    checkPostgresSource(source, '--postgres-import');
     ({ raw, migration: importMigration } = await expandPostgresImport(raw, {
       source,
       cwd: process.cwd(),

@@ -44,7 +44,7 @@ export async function runMcpGen(argv: readonly string[], output: Output = termin
     .version(GENERATOR_VERSION, '-V, --version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) })
-    .addHelpText('after', '\nExit codes: 0 done, 2 input refused (nothing written), 1 failure.')
+    .addHelpText('after', '\nExit codes: 0 done, 2 input refused (nothing written) or conflicts left to resolve (the rest written), 1 failure.')
     // Every command starts by putting back a write a killed mcp-gen left half done in its repo.
     .hook('preAction', async (_program, command) => {
       const dir = resolve(command.opts<{ dir?: string }>().dir ?? '.');

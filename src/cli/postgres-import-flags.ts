@@ -53,3 +53,13 @@ export function postgresImportFlags(options: PostgresImportFlags): Record<string
   }
   return flags;
 }
+
+/**
+ * The import's source as typed: `DATABASE_URL` or a dump's path. A connection URL typed in its
+ * place is refused without being echoed: it would keep its password in shell history and CI logs
+ * (and read as a path, it would be printed in the error).
+ */
+export function checkPostgresSource(source: string | undefined, flag: string): void {
+  if (source === undefined || !/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(source)) return;
+  throw new SpecError([`${flag}: a connection URL is not taken on the command line (its password would stay in shell history and logs); set DATABASE_URL to it and give DATABASE_URL`]);
+}

@@ -185,6 +185,11 @@ describe('mcp-gen import postgres', () => {
     } finally {
       if (saved !== undefined) process.env['DATABASE_URL'] = saved;
     }
+    // A URL typed as the source is refused without its password echoed.
+    const typedUrl = await mcpGenCli('import', 'postgres', 'postgres://app:S3cretPw@db.internal:5432/crm', '-C', repo);
+    expect(typedUrl.code).toBe(2);
+    expect(typedUrl.stderr).toContain('<source>: a connection URL is not taken on the command line');
+    expect(typedUrl.stderr + typedUrl.stdout).not.toContain('S3cretPw');
     const noTenant = await mcpGenCli('import', 'postgres', join(repo, 'schema.sql'), '-C', repo, '--table', 'countries');
     expect(noTenant.code).toBe(2);
     expect(noTenant.stderr).toContain('--tenant-column: table "countries" has no column "tenant_id"');
@@ -334,6 +339,9 @@ describe('create-mcp-server --postgres-import', () => {
     expect(await refused('--postgres-import', dump, '--table', 'countries')).toContain('--tenant-column: table "countries" has no column "tenant_id"');
     expect(await refused('--postgres-import', dump, '--tenant-column', 'owner')).toContain('--tenant-column: table "customers" has no column "owner"');
     expect(await refused('--table', 'customers', '--writes')).toContain('--table: applies to an import of PostgreSQL tables; add --postgres-import <DATABASE_URL|dump.sql>');
+    const typedUrl = await refused('--postgres-import', 'postgresql://app:S3cretPw@db.internal/crm');
+    expect(typedUrl).toContain('--postgres-import: a connection URL is not taken on the command line');
+    expect(typedUrl).not.toContain('S3cretPw');
     await expect(readdir(dir)).rejects.toThrow();
   }, 240_000);
 

@@ -8,7 +8,7 @@ import { readRepoState } from '../../upgrade/repo-state.js';
 import { planImportPostgres } from '../../commands/import-postgres.js';
 import { EXIT_OK } from '../../user-error.js';
 import type { Output } from '../output.js';
-import { addPostgresImportOptions, POSTGRES_FLAG_OF, postgresImportFlags, type PostgresImportFlags } from '../postgres-import-flags.js';
+import { addPostgresImportOptions, checkPostgresSource, POSTGRES_FLAG_OF, postgresImportFlags, type PostgresImportFlags } from '../postgres-import-flags.js';
 import { reportLeftToYou, showOrWrite } from './repo-changes.js';
 
 interface ImportPostgresOptions extends PostgresImportFlags {
@@ -37,6 +37,7 @@ async function runImport(source: string | undefined, options: ImportPostgresOpti
   const dir = resolve(options.dir);
   const repo = await readRepoState(dir);
   const flags: Record<string, unknown> = postgresImportFlags(options);
+  checkPostgresSource(source, '<source>');
   if (source !== undefined) {
     // A dump's path is kept relative to the repo, so a re-import finds it from any directory.
     flags.source = source === 'DATABASE_URL' ? source : relative(dir, isAbsolute(source) ? source : resolve(source)) || source;
