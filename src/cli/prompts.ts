@@ -3,7 +3,7 @@
  * raw spec they would have. Nothing here decides anything the non-interactive path cannot.
  */
 import * as p from '@clack/prompts';
-import { ACCESS_KINDS, APPROVAL_MODES, AUTH_KINDS, BACKEND_KINDS, PARAM_NAME_PATTERN, TOOL_NAME_PATTERN, TRANSPORTS, URI_PATTERN, URI_TEMPLATE_PATTERN } from '../spec/project-spec.js';
+import { ACCESS_KINDS, APPROVAL_MODES, AUTH_KINDS, BACKEND_KINDS, ITEM_NAME_PATTERN, PARAM_NAME_PATTERN, TOOL_NAME_PATTERN, TRANSPORTS, URI_PATTERN, URI_TEMPLATE_PATTERN } from '../spec/project-spec.js';
 import { parseParamList } from '../spec/param-syntax.js';
 import { packageNameFromDir, type RawSpec } from './spec-input.js';
 import { defaultTools } from './default-tools.js';
@@ -81,7 +81,7 @@ async function askForResourcesAndPrompts(taken: Set<string>): Promise<{ resource
     const value = answered(
       await p.text({
         message,
-        validate: (v) => (!v || !TOOL_NAME_PATTERN.test(v) ? 'use 1-128 characters of A-Z a-z 0-9 _ . -' : taken.has(v) ? 'already the name of a tool, resource or prompt' : undefined),
+        validate: (v) => (!v || !ITEM_NAME_PATTERN.test(v) ? 'use 1-128 characters of A-Z a-z 0-9 _ . -' : taken.has(v) ? 'already the name of a tool, resource or prompt' : undefined),
       }),
     );
     taken.add(value);
@@ -149,7 +149,7 @@ async function askForTools(): Promise<unknown[]> {
       await p.text({
         message: 'Tool name (verb first, e.g. search_customers)',
         validate: (v) =>
-          !v || !TOOL_NAME_PATTERN.test(v) ? 'use 1-128 characters of A-Z a-z 0-9 _ . -' : names.has(v) ? 'already added' : undefined,
+          !v || !TOOL_NAME_PATTERN.test(v) ? 'use 1-64 characters of A-Z a-z 0-9 _ . -' : names.has(v) ? 'already added' : undefined,
       }),
     );
     const access = answered(

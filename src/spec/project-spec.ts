@@ -39,7 +39,10 @@ export const DEFAULT_CATALOG_THRESHOLD = 40;
 /** The most tools a spec lists: a model cannot choose well among more (nor, often, among this many). */
 export const MAX_TOOLS = 500;
 
-export const TOOL_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,128}$/;
+/** A tool's name: at most 64 characters, which many clients and model APIs hold tool names to (the lint's name-length). */
+export const TOOL_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+/** A resource's or prompt's name (and an imported operation's): the protocol's 128 characters. */
+export const ITEM_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,128}$/;
 export const PARAM_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const SCOPE_PATTERN = /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/; // RFC 6749 scope-token
 const SEMVER_PATTERN = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?$/;
@@ -104,7 +107,8 @@ export const HttpBindingSpec = z
   .strict();
 
 /** The fields a tool, a resource and a prompt declare alike. */
-const NAME = z.string().regex(TOOL_NAME_PATTERN, { error: 'must be 1-128 characters of A-Z a-z 0-9 _ . -' });
+const NAME = z.string().regex(ITEM_NAME_PATTERN, { error: 'must be 1-128 characters of A-Z a-z 0-9 _ . -' });
+const TOOL_NAME = z.string().regex(TOOL_NAME_PATTERN, { error: 'must be 1-64 characters of A-Z a-z 0-9 _ . - (many clients refuse longer tool names)' });
 const TITLE = z.string().min(1).max(200).optional();
 const DESCRIPTION = z.string().min(1).max(4000).optional();
 const VERSION = z.string().regex(SEMVER_PATTERN, { error: 'must be a semantic version like 1.0.0' }).default('1.0.0');
@@ -160,7 +164,7 @@ export const QuerySpec = z
 
 export const ToolSpec = z
   .object({
-    name: NAME,
+    name: TOOL_NAME,
     title: TITLE,
     description: DESCRIPTION,
     access: z.enum(ACCESS_KINDS).default('read').describe('read: changes nothing (readOnlyHint); write: changes data (destructiveHint).'),

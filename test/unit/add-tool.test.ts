@@ -71,7 +71,9 @@ describe('mcp-gen add-tool', () => {
 
   it.each([
     [['search_orders'], 'error: <name>: "search_orders" already exists in this repo; choose another name'],
-    [['bad name'], 'error: <name>: "bad name" must be 1-128 characters of A-Z a-z 0-9 _ . -'],
+    [['bad name'], 'error: <name>: "bad name" must be 1-64 characters of A-Z a-z 0-9 _ . - (many clients refuse longer tool names)'],
+    // 65 characters: the lint's name-length (and many clients) refuse it, so the generator does.
+    [[`get_${'a'.repeat(61)}`], 'must be 1-64 characters of A-Z a-z 0-9 _ . - (many clients refuse longer tool names)'],
     [['get_x', '--backend', 'mysql'], 'error: --backend: "mysql" is not allowed; expected one of sample, postgres, http'],
     [['get_x', '--param', 'when:date'], 'error: --param: "when:date": type "date" is not allowed'],
     [['get_x', '--rate-limit', 'lots'], 'error: --rate-limit: "lots" is not allowed; expected a whole number of calls per minute'],

@@ -27,7 +27,7 @@ describe('create-mcp-server: bad input is refused with exit 2 and nothing writte
     [['--transport', 'ftp'], 'error: --transport: "ftp" is not allowed; expected one of stdio, http, both'],
     [['--auth', 'ldap'], 'error: --auth: "ldap" is not allowed; expected one of none, api-key, jwt, oauth'],
     [['--backend', 'mysql'], 'error: --backend (backends[0].kind): "mysql" is not allowed; expected one of sample, postgres, http'],
-    [['--tool', 'bad name:read'], 'error: --tool (tools[0].name): "bad name" must be 1-128 characters of A-Z a-z 0-9 _ . -'],
+    [['--tool', 'bad name:read'], 'error: --tool (tools[0].name): "bad name" must be 1-64 characters of A-Z a-z 0-9 _ . -'],
     [['--tool', 'get_x:delete'], 'error: --tool (tools[0].access): "delete" is not allowed; expected one of read, write'],
     [['--tool', 'get_x', '--tool', 'get_x:write'], 'error: --tool (tools[1].name): "get_x" is a duplicate of tools[0]; tool names must be unique'],
     [['--name', 'Not Valid'], 'error: --name: "Not Valid" must be a valid npm package name'],
@@ -68,7 +68,7 @@ describe('create-mcp-server: bad input is refused with exit 2 and nothing writte
     expect(run.code).toBe(2);
     expect(run.stderr.split('\n')).toEqual([
       `error: ${config}: transport: "smoke" is not allowed; expected one of stdio, http, both`,
-      `error: ${config}: tools[1].name: "a/b" must be 1-128 characters of A-Z a-z 0-9 _ . -`,
+      `error: ${config}: tools[1].name: "a/b" must be 1-64 characters of A-Z a-z 0-9 _ . - (many clients refuse longer tool names)`,
       'Nothing was written.',
     ]);
     await expectNothingWritten(dir);

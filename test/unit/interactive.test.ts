@@ -93,7 +93,7 @@ describe('interactive prompts', () => {
         ['Package name', ENTER],
         ['Add a tool now?', ENTER],
         ['Tool name', `bad name${ENTER}`],
-        ['use 1-128 characters', `\x7f\x7f\x7f\x7f\x7f_ok${ENTER}`],
+        ['use 1-64 characters', `\x7f\x7f\x7f\x7f\x7f_ok${ENTER}`],
         ['Does it read or change data?', `${DOWN}${ENTER}`],
         ['Does a call need approval before it runs?', `${DOWN}${ENTER}`],
         ['Describe it for the model', ENTER],

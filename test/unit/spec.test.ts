@@ -83,14 +83,16 @@ describe('spec validation', () => {
     expect(problems(spec({ tools: clash }))[0]).toMatch(/^tools\[0\]\.params\[0\]\.name: "approvalId" is reserved/);
   });
 
-  it.each(['has space', 'semi;colon', '', 'x'.repeat(129), 'ünïcode'])('refuses the tool name %j', (name) => {
+  it.each(['has space', 'semi;colon', '', 'x'.repeat(65), 'ünïcode'])('refuses the tool name %j', (name) => {
     const [line] = problems(spec({ tools: [tool(name)] }));
     expect(line).toContain('tools[0].name:');
-    expect(line).toContain('must be 1-128 characters of A-Z a-z 0-9 _ . -');
+    expect(line).toContain('must be 1-64 characters of A-Z a-z 0-9 _ . -');
   });
 
-  it('accepts names with dots, dashes and 128 characters', () => {
-    expect(() => parseSpec(spec({ tools: [tool('crm.search-accounts'), tool('get_' + 'x'.repeat(124))] }))).not.toThrow();
+  it('accepts tool names with dots, dashes and 64 characters (the lint refuses longer ones), and prompt names of 128', () => {
+    expect(() => parseSpec(spec({ tools: [tool('crm.search-accounts'), tool('get_' + 'x'.repeat(60))] }))).not.toThrow();
+    expect(problems(spec({ tools: [tool('get_' + 'x'.repeat(61))] }))[0]).toContain('must be 1-64 characters');
+    expect(() => parseSpec(spec({ prompts: [{ name: 'brief_' + 'x'.repeat(122) }] }))).not.toThrow();
   });
 
   it('names the size of a list that is too long, not its items', () => {

@@ -41,7 +41,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 export function addToolCommand(output: Output, setExit: (code: number) => void): Command {
   return new Command('add-tool')
     .description('Add a tool: its file and test (yours to edit), the registry, README and RUNBOOK entries, the contract lock')
-    .argument('<name>', 'tool name, verb first: 1-128 characters of A-Z a-z 0-9 _ . -')
+    .argument('<name>', 'tool name, verb first: 1-64 characters of A-Z a-z 0-9 _ . -')
     .addOption(new Option('-a, --access <kind>', 'read (changes nothing) or write (changes data)').choices(ACCESS_KINDS))
     .option('--title <text>', 'human-readable title (default: from the name)')
     .option('--description <text>', 'what the tool does, for the model (one paragraph)')
