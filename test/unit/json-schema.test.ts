@@ -22,7 +22,7 @@ describe('schema/mcp-gen.schema.json', () => {
     expect(schema.properties.tools.items).toEqual({ $ref: '#/$defs/tool' });
     expect(schema.properties.catalog.properties.operations.items).toEqual({ $ref: '#/$defs/tool' });
     const tool = schema.$defs.tool;
-    expect(tool.properties.name.pattern).toBe('^[A-Za-z0-9_.-]{1,128}$');
+    expect(tool.properties.name.pattern).toBe('^[A-Za-z0-9_.-]{1,64}$');
     expect(tool.properties.access.enum).toEqual(['read', 'write']);
     expect(tool.additionalProperties).toBe(false);
   });
