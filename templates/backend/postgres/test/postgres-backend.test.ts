@@ -126,6 +126,9 @@ describe('postgres backend', () => {
     // A bug in a query is not explained to the model: it stays an internal error (logged, with a reference).
     const bug = await store.forTenant(tenantA, READ).read((db) => db.query('SELEC nonsense')).catch((e: Error) => e);
     expect(bug).not.toBeInstanceOf(ToolError);
+    // A NUL in a string argument is valid JSON, but no text column holds it: the caller's mistake.
+    const nul = store.forTenant(tenantA, READ).read((db) => db.query('SELECT $1::text AS t', ['a\u0000b']));
+    await expect(nul).rejects.toMatchObject({ code: 'invalid_request' });
   });
 
   it('maps timeouts and lost connections to clean messages', async () => {

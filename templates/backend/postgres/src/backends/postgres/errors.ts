@@ -14,6 +14,8 @@ const BY_SQLSTATE: Record<string, [code: string, message: string]> = {
   '23514': ['invalid_request', 'A value is outside what is allowed (too long, empty or not one of the allowed values).'],
   '22001': ['invalid_request', 'A value is too long.'],
   '22P02': ['invalid_request', 'A value has the wrong format.'],
+  // A NUL (\u0000) in a string argument: valid JSON, but no PostgreSQL text can hold it.
+  '22021': ['invalid_request', 'A value holds a character the database cannot store (such as NUL).'],
   '22003': ['invalid_request', 'A number is out of range.'],
   '22007': ['invalid_request', 'A date or time has the wrong format.'],
   '22008': ['invalid_request', 'A date or time is out of range.'],
