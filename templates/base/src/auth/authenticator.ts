@@ -55,6 +55,10 @@ export interface AuthenticatorDeps {
 
 /** The credential of `Authorization: Bearer <credential>`, or why the header is unusable. */
 export function bearerCredential(req: IncomingMessage): { ok: true; credential: string } | Extract<HttpAuthResult, { ok: false }> {
+  // Node keeps only the first of several Authorization headers; a proxy in front may read another.
+  if ((req.headersDistinct['authorization']?.length ?? 0) > 1) {
+    return { ok: false, error: 'invalid_request', message: 'More than one Authorization header: send one credential.' };
+  }
   const header = req.headers.authorization;
   if (!header) return { ok: false, message: 'Missing credential: send Authorization: Bearer <credential>.' };
   const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);

@@ -135,7 +135,8 @@ export interface RawResponse {
 /** A plain HTTP request (node:http, so Host and other headers go out exactly as given). */
 export function rawRequest(
   url: URL,
-  options: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer; chunked?: boolean } = {},
+  /** A header given as a list is sent once per value. */
+  options: { method?: string; path?: string; headers?: Record<string, string | string[]>; body?: string | Buffer; chunked?: boolean } = {},
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = request(
