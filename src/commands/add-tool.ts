@@ -16,6 +16,11 @@ export async function planAddTool(repo: RepoState, tool: Record<string, unknown>
     if (current.tools.some((t) => t.name === tool.name)) {
       throw new SpecError([`${label(['name'])}: "${String(tool.name)}" already exists in this repo; choose another name`]);
     }
+    // Checked here, not left to the spec: its check would name the resource or prompt as the clash.
+    const holder = current.resources.some((r) => r.name === tool.name) ? 'a resource' : current.prompts.some((p) => p.name === tool.name) ? 'a prompt' : undefined;
+    if (holder) {
+      throw new SpecError([`${label(['name'])}: "${String(tool.name)}" is already ${holder}'s name in this repo (tools, resources and prompts share one namespace); choose another name`]);
+    }
     return {
       raw: { ...(repo.rawSpec as Record<string, unknown>), tools: [...current.tools, tool] },
       label: (path) => (path[0] === 'tools' && path[1] === current.tools.length ? label(path.slice(2)) : inMcpGenJson(path)),

@@ -89,6 +89,10 @@ describe('mcp-gen add-resource', () => {
     const tool = await mcpGenCli('add-resource', 'search_orders', '-C', repo, '--uri', 'crm://orders');
     expect(tool.code).toBe(2);
     expect(tool.stderr).toContain('"search_orders" is already a tool\'s name; tools, resources and prompts share one namespace');
+    // And the other way: a tool named as the resource is.
+    const asTool = await mcpGenCli('add-tool', 'catalog', '-C', repo, '--yes');
+    expect(asTool.code).toBe(2);
+    expect(asTool.stderr).toContain('error: <name>: "catalog" is already a resource\'s name in this repo (tools, resources and prompts share one namespace); choose another name');
     expect(await readTree(repo)).toEqual(before);
   });
 });
