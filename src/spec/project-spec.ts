@@ -518,7 +518,8 @@ function checkResourcesAndPrompts(spec: ProjectSpec, ctx: z.RefinementCtx): void
     if ((resource.uri === undefined) === (resource.uriTemplate === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['resources', i], message: 'needs exactly one of uri (one resource) or uriTemplate (a family of resources)' });
     }
-    if (resource.uriTemplate !== undefined) {
+    // A template its own pattern refused (an unclosed brace) has been reported; its variables are not read.
+    if (resource.uriTemplate !== undefined && URI_TEMPLATE_PATTERN.test(resource.uriTemplate)) {
       const variables = [...resource.uriTemplate.matchAll(URI_TEMPLATE_VARIABLE)].map((m) => m[1]!);
       if (variables.length === 0) ctx.addIssue({ code: 'custom', path: ['resources', i, 'uriTemplate'], message: 'has no {variable}; use uri for a single resource' });
       const twice = variables.find((v, j) => variables.indexOf(v) !== j);

@@ -80,6 +80,13 @@ describe('mcp-gen add-resource', () => {
     expect(await readTree(repo)).toEqual(before);
   });
 
+  it('reports an unclosed URI template once, by its pattern', async () => {
+    const run = await mcpGenCli('add-resource', 'catalog', '-C', repo, '--uri-template', 'crm://b/{id');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('error: --uri-template: "crm://b/{id" must be a URI template with a scheme and {variable} parts');
+    expect(run.stderr).not.toContain('has no {variable}');
+  });
+
   it('refuses a name already taken, by a resource or by a tool, and writes nothing', async () => {
     expect((await mcpGenCli('add-resource', 'catalog', '-C', repo, '--uri', 'crm://catalog')).code).toBe(0);
     const before = await readTree(repo);
