@@ -6,12 +6,13 @@ import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { AUTH_KINDS, BACKEND_KINDS, TRANSPORTS } from '../spec/project-spec.js';
 import { parseSpec } from '../spec/parse.js';
+import type { CompleteProjectSpec } from '../spec/tool-defaults.js';
 import { lintAdvice, lintSpec } from '../lint/lint-repo.js';
 import { planCreate } from '../commands/create.js';
 import { formatListing } from '../apply/print-changes.js';
 import { writeChanges } from '../apply/write-changes.js';
 import { gitAvailable, gitInitAndCommit, InstallError, npmInstall, recordContract } from '../apply/setup-steps.js';
-import { GENERATOR_VERSION } from '../version.js';
+import { GENERATOR_NAME, GENERATOR_VERSION } from '../version.js';
 import { EXIT_FAILURE, EXIT_OK } from '../user-error.js';
 import { reportError } from './report-error.js';
 import { packageNameFromDir, specInputFrom, type CreateFlags } from './spec-input.js';
@@ -151,6 +152,17 @@ async function create(dirArg: string | undefined, options: CreateOptions, output
   }
 
   await output.step(`Writing ${changes.changes.length} files to ${dir}`, () => writeChanges(target, changes.changes));
+  // The files are written: an interrupt from here on leaves them, so it says what is left to run.
+  const stopped = interruptedSetup(dir, { install: Boolean(options.install), git: Boolean(options.git) }, output);
+  try {
+    return await setUp(spec, dir, target, options, output, advice);
+  } finally {
+    stopped.release();
+  }
+}
+
+/** After the files are written: install, record the contract, commit, and say what comes next. */
+async function setUp(spec: CompleteProjectSpec, dir: string, target: string, options: CreateOptions, output: Output, advice: string[]): Promise<number> {
   // Install before the first commit, so package-lock.json (which CI's `npm ci` needs) is in it.
   let installed = false;
   let installFailure: InstallError | undefined;
@@ -177,4 +189,31 @@ async function create(dirArg: string | undefined, options: CreateOptions, output
   if (advice.length > 0) output.err(`${advice.join('\n')}\n  Edit them in src/tools/, then check with npm run lint:tools (CI runs it).\n`);
   output.out(nextSteps(spec, target, installed));
   return EXIT_OK;
+}
+
+/**
+ * SIGINT / SIGTERM while create installs or commits: the repository is written but not set up
+ * (no node_modules, no recorded contract, no first commit). Says so, with the commands that
+ * finish it, and exits as the shell expects (130 / 143); npm, a child, stops with it.
+ */
+function interruptedSetup(dir: string, steps: { install: boolean; git: boolean }, output: Output): { release: () => void } {
+  if (!steps.install && !steps.git) return { release: () => {} };
+  const onSignal = (signal: NodeJS.Signals) => {
+    const cd = `cd ${shellQuote(dir)}`;
+    const finish = [
+      ...(steps.install ? ['npm install', 'npm run contract -- --update'] : []),
+      ...(steps.git ? ['git init', 'git add -A', `git commit -m "Generate with ${GENERATOR_NAME} ${GENERATOR_VERSION}"`] : []),
+    ];
+    output.err(`\ninterrupted by ${signal}: the repository is written in ${dir} but not set up.`);
+    if (finish.length > 0) output.err(`To finish it: ${[cd, ...finish].join(' && ')}\nOr remove ${dir} and run create-mcp-server again.`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return {
+    release: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }

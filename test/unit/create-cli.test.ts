@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
 import { createCli, mcpGenCli } from '../support/run-cli.js';
 import { readTree, tempDir } from '../support/temp-dir.js';
 import { GENERATOR_VERSION } from '../../src/version.js';
@@ -205,6 +207,28 @@ describe('create-mcp-server: writing', () => {
     const status = await execa('git', ['status', '--porcelain'], { cwd: dir });
     expect(status.stdout).toBe('');
   });
+});
+
+describe('create-mcp-server: interrupted after writing', () => {
+  it('says the repository is written but not set up, and how to finish it, on SIGINT during npm install', async () => {
+    const dir = fresh();
+    // The real launcher, as a terminal runs it: Ctrl-C reaches the generator while npm installs.
+    const child = execa('node', [fileURLToPath(new URL('../../bin/create-mcp-server.js', import.meta.url)), dir, '--yes', '--tool', 'search_orders'], { reject: false });
+    let stdout = '';
+    await new Promise<void>((resolve) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('Installing dependencies (npm install)...')) resolve();
+      });
+    });
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode).toBe(130);
+    expect(result.stderr).toContain(`interrupted by SIGINT: the repository is written in ${dir} but not set up.`);
+    expect(result.stderr).toContain('npm install && npm run contract -- --update && git init && git add -A');
+    expect(existsSync(join(dir, 'mcp-gen.json'))).toBe(true);
+    expect(existsSync(join(dir, '.git'))).toBe(false);
+  }, 120_000);
 });
 
 describe('help and version', () => {
