@@ -62,6 +62,32 @@ type RawTool = Record<string, unknown> & { name?: unknown; http?: unknown; catal
 const isImported = (tool: RawTool) => tool.http !== undefined || tool.catalogRole !== undefined;
 
 /**
+ * The tools after an import, in the order the user has them (the order of tools/list, the
+ * registry, README and RUNBOOK): each tool the import makes again where it was, the user's own
+ * where they were, and new ones after the last imported tool (at the end on a first import). An
+ * unchanged document changes nothing.
+ */
+function inPlace(tools: readonly RawTool[], imported: readonly RawTool[]): RawTool[] {
+  const byName = new Map(imported.map((tool) => [String(tool.name), tool]));
+  const out: RawTool[] = [];
+  let afterImported = -1;
+  for (const tool of tools) {
+    if (!isImported(tool)) {
+      out.push(tool);
+      continue;
+    }
+    const again = byName.get(String(tool.name));
+    if (again) {
+      out.push(again);
+      byName.delete(String(tool.name));
+    }
+    afterImported = out.length;
+  }
+  out.splice(afterImported === -1 ? out.length : afterImported, 0, ...byName.values());
+  return out;
+}
+
+/**
  * `raw` (mcp-gen.json's shape, or what create's flags built) with its imported tools made
  * again from the document. `repoDir` is where the source is recorded relative to.
  */
@@ -139,7 +165,7 @@ export async function withOpenApiTools(raw: Record<string, unknown>, request: Op
     });
     const names = new Set(catalog.map((t) => String(t.name)));
     return {
-      raw: { ...raw, backends: withHttpBackend(raw, own.length), tools: [...own, ...catalog], catalog: { operations }, openapi: recorded },
+      raw: { ...raw, backends: withHttpBackend(raw, own.length), tools: inPlace(tools, catalog), catalog: { operations }, openapi: recorded },
       result,
       mode,
       reason,
@@ -158,7 +184,7 @@ export async function withOpenApiTools(raw: Record<string, unknown>, request: Op
   const names = new Set(imported.map((t) => t.name));
   const { catalog: _dropped, ...rest } = raw;
   return {
-    raw: { ...rest, backends: withHttpBackend(raw, own.length), tools: [...own, ...imported], openapi: recorded },
+    raw: { ...rest, backends: withHttpBackend(raw, own.length), tools: inPlace(tools, imported), openapi: recorded },
     result,
     mode,
     reason,

@@ -476,5 +476,14 @@ describe('mcp-gen import openapi', () => {
     expect(again.stdout).toContain('Removed get_order_by_id');
     const after = JSON.parse(await readFile(join(repo, 'mcp-gen.json'), 'utf8'));
     expect(after.openapi.overrides).toEqual({ orderById: { name: 'fetch_order' } });
+
+    // A tool of the user's own, added after the import, keeps its place: the same document again changes nothing.
+    const own = await mcpGenCli('add-tool', 'list_invoices', '-C', repo, '--yes');
+    expect(own.code, own.stderr).toBe(0);
+    const settled = await readTree(repo);
+    expect(JSON.parse(settled['mcp-gen.json']!).tools.at(-1).name).toBe('list_invoices');
+    const same = await mcpGenCli('import', 'openapi', '-C', repo);
+    expect(same.code, same.stderr).toBe(0);
+    expect(await readTree(repo)).toEqual(settled);
   });
 });
