@@ -10,7 +10,7 @@ const MAX_LINES = 250;
 /** Templates not yet split into slices, at their size today: they may shrink, never grow. */
 const NOT_YET_SPLIT: Record<string, number> = {
   'auth/oauth/test/auth-oauth.test.ts.hbs': 329,
-  'base/test/approval.test.ts.hbs': 312,
+  'base/test/approval.test.ts.hbs': 287,
   'base/test/shared-state.test.ts.hbs': 288,
   'base/test/config.test.ts.hbs': 272,
   'tool/test/tools/__tool__.test.ts.hbs': 267,
