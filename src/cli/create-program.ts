@@ -205,7 +205,7 @@ function interruptedSetup(dir: string, steps: { install: boolean; git: boolean }
       ...(steps.git ? ['git init', 'git add -A', `git commit -m "Generate with ${GENERATOR_NAME} ${GENERATOR_VERSION}"`] : []),
     ];
     output.err(`\ninterrupted by ${signal}: the repository is written in ${dir} but not set up.`);
-    if (finish.length > 0) output.err(`To finish it: ${[cd, ...finish].join(' && ')}\nOr remove ${dir} and run create-mcp-server again.`);
+    output.err(`To finish it: ${[cd, ...finish].join(' && ')}\nOr remove ${dir} and run create-mcp-server again.`);
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
   process.once('SIGINT', onSignal);

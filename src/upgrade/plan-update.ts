@@ -35,11 +35,11 @@ export async function planUpdate(tree: FileTree, repo: RepoState, options: PlanO
     if (file && (options.overwrite || isStateFile(path))) {
       changes.push({ ...write(path, isStateFile(path) ? 'state' : file.class, disk, file.contents, file.mode), ...(file.encoding ? { encoding: file.encoding } : {}) });
     } else if (!file) {
-      changes.push(dropped(path, entry!.class, disk, repo));
+      changes.push(dropped(path, entry!, disk));
     } else if (file.class === 'scaffold') {
       changes.push(disk !== undefined || entry ? keepOrSame(path, 'scaffold', disk, file.contents, entry ? 'yours since it was generated' : 'already exists') : write(path, 'scaffold', disk, file.contents, file.mode));
     } else if (file.class === 'managed') {
-      const edited = disk !== undefined && entry !== undefined && sha256(disk) !== entry.sha256;
+      const edited = disk !== undefined && entry !== undefined && !asGenerated(disk, entry);
       const change = write(path, 'managed', disk, file.contents, file.mode);
       if (edited && change.action !== 'unchanged') {
         change.reason = `edited by hand; regenerated (managed files are not merged), yours kept as ${path}${ORIG_SUFFIX}`;
@@ -63,8 +63,13 @@ export async function planUpdate(tree: FileTree, repo: RepoState, options: PlanO
  * hash in git history.
  */
 async function mergeBase(path: string, entry: ManifestEntry, disk: string, repo: RepoState): Promise<string | undefined> {
-  if (sha256(disk) === entry.sha256) return disk;
+  if (asGenerated(disk, entry)) return disk;
   return (await repo.readBase(path)) ?? repo.findInHistory?.(path, entry.sha256);
+}
+
+/** Still byte for byte as last generated: its hash is the one the manifest recorded. */
+function asGenerated(disk: string, entry: ManifestEntry): boolean {
+  return sha256(disk) === entry.sha256;
 }
 
 function write(path: string, cls: Change['class'], disk: string | undefined, contents: string, mode?: number): Change {
@@ -127,9 +132,10 @@ function noBaseReason(entry: ManifestEntry | undefined): string {
  * A file the templates no longer make. A managed or merged one still as last generated (the
  * manifest's hash, as for mergeBase) is deleted, whether or not the archive still holds its base.
  */
-function dropped(path: string, cls: FileClass, disk: string | undefined, repo: RepoState): Change {
+function dropped(path: string, entry: ManifestEntry, disk: string | undefined): Change {
+  const cls = entry.class;
   if (disk === undefined) return { path, class: cls, action: 'unchanged' };
   if (cls === 'scaffold') return { path, class: cls, action: 'keep', reason: 'no longer generated; yours, so kept' };
-  if (sha256(disk) === repo.manifest[path]?.sha256) return { path, class: cls, action: 'delete', reason: 'no longer generated' };
+  if (asGenerated(disk, entry)) return { path, class: cls, action: 'delete', reason: 'no longer generated' };
   return { path, class: cls, action: 'conflict', reason: 'no longer generated, but you edited it: kept for you to remove' };
 }

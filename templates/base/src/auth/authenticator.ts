@@ -56,7 +56,7 @@ export interface AuthenticatorDeps {
 /** The credential of `Authorization: Bearer <credential>`, or why the header is unusable. */
 export function bearerCredential(req: IncomingMessage): { ok: true; credential: string } | Extract<HttpAuthResult, { ok: false }> {
   // Node keeps only the first of several Authorization headers; a proxy in front may read another.
-  if ((req.headersDistinct['authorization']?.length ?? 0) > 1) {
+  if (authorizationHeaders(req.rawHeaders) > 1) {
     return { ok: false, error: 'invalid_request', message: 'More than one Authorization header: send one credential.' };
   }
   const header = req.headers.authorization;
@@ -66,4 +66,11 @@ export function bearerCredential(req: IncomingMessage): { ok: true; credential: 
     return { ok: false, error: 'invalid_request', message: 'Malformed Authorization header: expected Bearer <credential>.' };
   }
   return { ok: true, credential: match[1] };
+}
+
+/** How many Authorization headers came, counted on the raw list (no per-request header object). */
+function authorizationHeaders(raw: readonly string[]): number {
+  let count = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === 13 && raw[i]!.toLowerCase() === 'authorization') count++;
+  return count;
 }

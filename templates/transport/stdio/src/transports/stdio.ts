@@ -41,6 +41,10 @@ export async function serveOverStdio(app: App): Promise<RunningTransport> {
 function lookingAtEachMessage(wire: StdioServerTransport, callAudit: ToolCallAudit, principal: Principal, answering: AnswersInFlight<string | number>): StdioServerTransport {
   // Messages reach the SDK in the order they came, each once the one before has been audited.
   let previous = Promise.resolve();
+  const send: StdioServerTransport['send'] = async (message) => {
+    await wire.send(message);
+    if (!('method' in message) && 'id' in message && message.id !== undefined) answering.settle(message.id);
+  };
   return new Proxy(wire, {
     set(target, property, value: unknown) {
       if (property === 'onmessage' && typeof value === 'function') {
@@ -59,12 +63,7 @@ function lookingAtEachMessage(wire: StdioServerTransport, callAudit: ToolCallAud
       return Reflect.set(target, property, value);
     },
     get(target, property) {
-      if (property !== 'send') return Reflect.get(target, property, target) as unknown;
-      const send: StdioServerTransport['send'] = async (message) => {
-        await target.send(message);
-        if (!('method' in message) && 'id' in message && message.id !== undefined) answering.settle(message.id);
-      };
-      return send;
+      return property === 'send' ? send : (Reflect.get(target, property, target) as unknown);
     },
   });
 }
