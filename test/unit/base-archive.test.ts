@@ -3,7 +3,7 @@
  * what it holds, that it stays a small share of the repo, and that bases are read without git
  * history, from the archive or from the `.mcp-gen/base/` folder of a repo written before 0.5.0.
  */
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -73,34 +73,46 @@ describe('the merge-base archive of a generated repo', () => {
     expect(await readFile(join(repo, '.mcp-gen/.gitattributes'), 'utf8')).toMatch(/^base\.json\.gz binary$/m);
   });
 
-  it('is the same bytes for the same bases, whatever their order or platform', () => {
-    const a = encodeBaseArchive([['b.md', 'two\n'], ['a.md', 'one\n']]);
-    const b = encodeBaseArchive(new Map([['a.md', 'one\n'], ['b.md', 'two\n']]));
+  it('is the same bytes for the same bases, whatever their order or platform', async () => {
+    const a = await encodeBaseArchive([['b.md', 'two\n'], ['a.md', 'one\n']]);
+    const b = await encodeBaseArchive(new Map([['a.md', 'one\n'], ['b.md', 'two\n']]));
     expect(a.equals(b)).toBe(true);
     expect(a[9]).toBe(255); // gzip header: OS unknown
     expect(decodeBaseArchive(a)).toEqual(new Map([['a.md', 'one\n'], ['b.md', 'two\n']]));
   });
 
-  it("keeps the repo's archive as it is when the bases are unchanged, whatever level wrote it", () => {
-    const bases = new Map([['a.md', 'one\n'], ['b.md', 'two\n']]);
-    const fresh = encodeBaseArchive(bases);
-    const older = gzipSync(JSON.stringify({ version: 1, files: Object.fromEntries(bases) }), { level: 1 });
-    expect(older.equals(fresh)).toBe(false);
-    expect(encodeBaseArchive(bases, older).equals(older)).toBe(true);
-    // Other bases, or bytes that are not an archive: encoded afresh.
-    expect(encodeBaseArchive([['a.md', 'one\n']], older)).toEqual(encodeBaseArchive([['a.md', 'one\n']]));
-    expect(encodeBaseArchive(bases, Buffer.from('not gzip'))).toEqual(fresh);
+  it('holds a large set of bases in several gzip members that any gzip reader reads as one', async () => {
+    // ~1.5 MB of JSON: six members of at most 256 kB each.
+    const bases = new Map(Array.from({ length: 300 }, (_, i) => [`src/file-${String(i).padStart(3, '0')}.ts`, `// file ${i}\n${'export const x = 1;\n'.repeat(250)}`] as const));
+    const archive = await encodeBaseArchive(bases);
+    expect(archive.equals(await encodeBaseArchive([...bases].reverse()))).toBe(true);
+    const starts = [...archive.keys()].filter((i) => archive[i] === 0x1f && archive[i + 1] === 0x8b && archive[i + 2] === 8);
+    expect(starts.length).toBeGreaterThan(1);
+    for (const start of starts) expect(archive[start + 9]).toBe(255);
+    expect(decodeBaseArchive(archive)).toEqual(bases);
+    expect(JSON.parse(gunzipSync(archive).toString('utf8')).files['src/file-299.ts']).toBe(bases.get('src/file-299.ts'));
   });
 
-  it("re-encodes without decoding the repo's archive when the manifest's hashes say the bases changed", () => {
+  it("keeps the repo's archive as it is when the bases are unchanged, whatever level wrote it", async () => {
+    const bases = new Map([['a.md', 'one\n'], ['b.md', 'two\n']]);
+    const fresh = await encodeBaseArchive(bases);
+    const older = gzipSync(JSON.stringify({ version: 1, files: Object.fromEntries(bases) }), { level: 1 });
+    expect(older.equals(fresh)).toBe(false);
+    expect((await encodeBaseArchive(bases, older)).equals(older)).toBe(true);
+    // Other bases, or bytes that are not an archive: encoded afresh.
+    expect(await encodeBaseArchive([['a.md', 'one\n']], older)).toEqual(await encodeBaseArchive([['a.md', 'one\n']]));
+    expect(await encodeBaseArchive(bases, Buffer.from('not gzip'))).toEqual(fresh);
+  });
+
+  it("re-encodes without decoding the repo's archive when the manifest's hashes say the bases changed", async () => {
     const bases = new Map([['README.md', 'one\n'], ['src/a.ts', 'two\n']]);
     // The same bases as the new render, written at another level: kept only when decoded and compared.
     const older = gzipSync(JSON.stringify({ version: 1, files: Object.fromEntries(bases) }), { level: 1 });
-    const archiveOf = (manifest: Record<string, ManifestEntry>) => {
+    const archiveOf = async (manifest: Record<string, ManifestEntry>) => {
       const tree = new FileTree();
       for (const [path, contents] of bases) tree.set(path, { contents, class: 'merged' });
       tree.set('src/tools/registry.ts', { contents: 'managed\n', class: 'managed' });
-      addStateFiles(tree, parseSpec({ name: 'hashes', tools: [{ name: 'get_a' }] }), [], { archive: older, manifest });
+      await addStateFiles(tree, parseSpec({ name: 'hashes', tools: [{ name: 'get_a' }] }), [], { archive: older, manifest });
       return Buffer.from(tree.get(BASE_ARCHIVE)!.contents, 'base64');
     };
     const manifest: Record<string, ManifestEntry> = {
@@ -108,12 +120,12 @@ describe('the merge-base archive of a generated repo', () => {
       'src/a.ts': { class: 'merged', sha256: sha256('two\n') },
       'src/tools/registry.ts': { class: 'managed', sha256: sha256('an older registry\n') },
     };
-    expect(archiveOf(manifest).equals(older)).toBe(true);
+    expect((await archiveOf(manifest)).equals(older)).toBe(true);
     // The manifest names another base for README.md: the archive is encoded afresh, not compared.
     const stale = { ...manifest, 'README.md': { class: 'merged' as const, sha256: sha256('zero\n') } };
-    expect(archiveOf(stale)).toEqual(encodeBaseArchive(bases));
+    expect(await archiveOf(stale)).toEqual(await encodeBaseArchive(bases));
     const { 'src/a.ts': _dropped, ...fewer } = manifest;
-    expect(archiveOf(fewer)).toEqual(encodeBaseArchive(bases));
+    expect(await archiveOf(fewer)).toEqual(await encodeBaseArchive(bases));
   });
 
   it('gives the base of an edited file without git: an upgrade from a shallow clone still merges three ways', async () => {
@@ -145,7 +157,7 @@ describe('reading bases', () => {
     await writeFile(join(dir, LEGACY_BASE_DIR, 'README.md'), 'old readme\n');
     expect(await baseReader(dir)('src/a.ts')).toBe('old a\n');
     expect(await legacyBasePaths(dir)).toEqual(['README.md', 'src/a.ts']);
-    await writeFile(join(dir, BASE_ARCHIVE), encodeBaseArchive([['README.md', 'new readme\n']]));
+    await writeFile(join(dir, BASE_ARCHIVE), await encodeBaseArchive([['README.md', 'new readme\n']]));
     const read = baseReader(dir);
     expect(await read('README.md')).toBe('new readme\n');
     expect(await read('src/a.ts')).toBe('old a\n');

@@ -38,7 +38,7 @@ describe('mcp-gen doctor', () => {
     await rm(join(repo, 'src/tools/create_order.ts'));
     const bases = decodeBaseArchive(await readFile(join(repo, BASE_ARCHIVE)));
     bases.delete('RUNBOOK.md');
-    await writeFile(join(repo, BASE_ARCHIVE), encodeBaseArchive(bases));
+    await writeFile(join(repo, BASE_ARCHIVE), await encodeBaseArchive(bases));
     const lock = JSON.parse(await readFile(join(repo, 'contracts/tools.lock.json'), 'utf8'));
     delete lock.tools.search_orders;
     lock.tools.get_retired = lock.tools.create_order;

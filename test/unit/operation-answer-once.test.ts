@@ -245,7 +245,7 @@ describe("an imported tool's binding", () => {
     const archive = join(repo, BASE_ARCHIVE);
     const bases = decodeBaseArchive(await readFile(archive));
     bases.set(file, before);
-    await writeFile(archive, encodeBaseArchive(bases));
+    await writeFile(archive, await encodeBaseArchive(bases));
     const manifest = JSON.parse(await read('.mcp-gen/manifest.json'));
     manifest.files[file].sha256 = createHash('sha256').update(before).digest('hex');
     await writeFile(join(repo, '.mcp-gen/manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
