@@ -6,9 +6,9 @@ process.stdout.on('error', (error) => {
 });
 import module from 'node:module';
 
-// Node 22.1 and later keep V8's compiled code of the bundle on disk between runs; older ones
-// (Node 20 has no enableCompileCache) compile it each time.
+// Node 22.1 and later keep compiled code of the packages loaded outside the bundle (an import's
+// parser, PGlite); the program itself is loaded with a code cache of its own, on every version.
 module.enableCompileCache?.();
-const { runCreate } = await import('../dist/bundle/create-program.js');
+const { runCreate } = module.createRequire(import.meta.url)('./load-program.cjs').loadProgram('create-program');
 
 process.exitCode = await runCreate(process.argv.slice(2));

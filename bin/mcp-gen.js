@@ -6,9 +6,9 @@ process.stdout.on('error', (error) => {
 });
 import module from 'node:module';
 
-// Node 22.1 and later keep V8's compiled code of the bundle on disk between runs; older ones
-// (Node 20 has no enableCompileCache) compile it each time.
+// Node 22.1 and later keep compiled code of the packages loaded outside the bundle (an import's
+// parser, PGlite); the program itself is loaded with a code cache of its own, on every version.
 module.enableCompileCache?.();
-const { runMcpGen } = await import('../dist/bundle/mcp-gen-program.js');
+const { runMcpGen } = module.createRequire(import.meta.url)('./load-program.cjs').loadProgram('mcp-gen-program');
 
 process.exitCode = await runMcpGen(process.argv.slice(2));

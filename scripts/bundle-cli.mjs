@@ -1,14 +1,15 @@
 // Bundles the two programs (dist/cli/create-program.js, dist/cli/mcp-gen-program.js, as tsc
-// built them) into dist/bundle/, which the launchers in bin/ load. Node loads an ES module
-// per file: a command loaded ~160 of them (95 of zod alone), and resolving, reading and
-// linking them was a fifth of its time; a bundle is a few files. Code splitting keeps every
-// lazily imported module (a subcommand, the prompts, the importers) a chunk of its own,
-// loaded only when it runs.
+// built them) into one CommonJS file each, dist/bundle/<program>.cjs, which the launchers in bin/
+// run with V8's code cache (bin/load-program.cjs). Node loads an ES module per file: a command
+// loaded ~160 of them (95 of zod alone), and resolving, reading and linking them was a fifth of
+// its time. One script per program is what a code cache can hold whole; what a command does not
+// use (another subcommand, the prompts, the importers) is parsed lazily and never compiled.
 //
 // `new URL('<relative>', import.meta.url)` (the templates folder, package.json, the
 // precompiled templates) is rewritten to the same file as seen from dist/bundle/. Packages
 // that read files beside their own code (PGlite's wasm, swagger-parser's validators, pg's
-// optional native binding) stay in node_modules.
+// optional native binding) stay in node_modules; the bundle imports them through the launcher
+// (src/launcher.ts), never with an import() of its own, which the build checks.
 import { build } from 'esbuild';
 import { readFile, rm } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
@@ -62,23 +63,25 @@ const lazyChildProcess = {
   },
 };
 
-// Chunk names carry a hash of their contents: the last build's must not linger beside the new ones.
+// What an earlier build left (chunks of a split bundle, files since renamed) must not linger.
 await rm(outdir, { recursive: true, force: true });
-await build({
+const { metafile } = await build({
   entryPoints: {
     'create-program': resolve(root, 'dist/cli/create-program.js'),
     'mcp-gen-program': resolve(root, 'dist/cli/mcp-gen-program.js'),
   },
   outdir,
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
   platform: 'node',
   target: 'node20',
   // Loaded at run time by path (see above), or reading files beside their own code.
   external: ['@electric-sql/pglite', 'pg', '@apidevtools/swagger-parser'],
-  // CommonJS packages bundled into an ES module still call require() for Node's own modules.
-  banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+  // The ES modules' import.meta.url, from the script's own file name.
+  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  metafile: true,
   plugins: [relativeUrls, englishZodOnly, lazyChildProcess],
   logLevel: 'warning',
   legalComments: 'none',
@@ -87,4 +90,7 @@ await build({
   minifyWhitespace: true,
   minifySyntax: true,
 });
+// An import() left in the bundle would fail when it runs from the code cache (see above).
+const leftImports = Object.values(metafile.outputs).flatMap((output) => output.imports.filter((i) => i.kind === 'dynamic-import').map((i) => i.path));
+if (leftImports.length > 0) throw new Error(`the bundle import()s ${leftImports.join(', ')}: load it through src/launcher.ts`);
 console.log('bundled the CLI into dist/bundle/');

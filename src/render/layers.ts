@@ -13,6 +13,7 @@ import { isNetworked } from './context.js';
 import { slotOf } from './slices.js';
 import { readTemplatesManifest, type TemplatesManifest } from './templates-manifest.js';
 import type { PrecompiledTemplates } from './handlebars-env.js';
+import { loadCommonJs } from '../launcher.js';
 
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 
@@ -82,15 +83,16 @@ export async function loadLayer(id: string, templatesDir = TEMPLATES_DIR): Promi
   return precompiled ? { ...layer, precompiled } : layer;
 }
 
-/** One module per layer (scripts/precompile-templates.mjs): a command loads those of the layers it renders. */
+/** One CommonJS file per layer (scripts/precompile-templates.mjs): a command loads those of the layers it renders. */
 const PRECOMPILED_DIR = new URL('./precompiled/', import.meta.url);
 
 async function precompiledTemplates(id: string): Promise<PrecompiledTemplates | undefined> {
   try {
-    return ((await import(new URL(`${id}.js`, PRECOMPILED_DIR).href)) as { default: PrecompiledTemplates }).default;
+    return loadCommonJs(fileURLToPath(new URL(`${id}.cjs`, PRECOMPILED_DIR))) as PrecompiledTemplates;
   } catch (err) {
-    // A layer without templates has no module.
-    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
+    // A layer without templates has no file.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'MODULE_NOT_FOUND') return undefined;
     throw err;
   }
 }

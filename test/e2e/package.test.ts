@@ -32,7 +32,7 @@ const run = (...args: string[]) =>
 
 describe('the published package', () => {
   it('ships the launchers, the build, the templates and the schema, and nothing of the repo besides', () => {
-    expect(packed).toEqual(expect.arrayContaining(['bin/create-mcp-server.js', 'bin/mcp-gen.js', 'dist/render/precompiled/base.js', 'dist/render/templates-manifest.json', 'schema/mcp-gen.schema.json', 'package.json', 'README.md']));
+    expect(packed).toEqual(expect.arrayContaining(['bin/create-mcp-server.js', 'bin/mcp-gen.js', 'bin/load-program.cjs', 'dist/bundle/create-program.cjs', 'dist/bundle/mcp-gen-program.cjs', 'dist/render/precompiled/base.cjs', 'dist/render/templates-manifest.json', 'schema/mcp-gen.schema.json', 'package.json', 'README.md']));
     expect(packed.some((p) => p.startsWith('templates/tool/'))).toBe(true);
     expect(packed.filter((p) => /^(src|test|bench|scripts|\.ci)\//.test(p) || p.includes('node_modules/'))).toEqual([]);
   });

@@ -20,7 +20,7 @@ describe('precompiled templates', () => {
     const { createHash } = await import('node:crypto');
     const hash = (source: string) => createHash('sha256').update(source).digest('hex');
     const modules = new URL('../../dist/render/precompiled/', import.meta.url);
-    const layerIds = (await readdir(modules, { recursive: true })).map((f) => f.split('\\').join('/')).filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -'.js'.length));
+    const layerIds = (await readdir(modules, { recursive: true })).map((f) => f.split('\\').join('/')).filter((f) => f.endsWith('.cjs')).map((f) => f.slice(0, -'.cjs'.length));
     const covered: string[] = [];
     for (const id of layerIds) {
       const layer = await loadLayer(id);

@@ -4,6 +4,7 @@
  * it; then the same catalog queries (catalog.ts) read either.
  */
 import { readFile } from 'node:fs/promises';
+import { importPackage } from '../../launcher.js';
 import { UserError } from '../../user-error.js';
 import { readCatalog, type CatalogQuery } from './catalog.js';
 import type { DbSchema } from './schema.js';
@@ -20,7 +21,7 @@ export async function readSchemaFromUrl(url: string | undefined, schema: string)
   if (!/^postgres(ql)?:\/\//.test(url)) {
     throw new UserError('DATABASE_URL: expected a postgres:// or postgresql:// connection URL', { hint: 'Nothing was written.' });
   }
-  const { default: pg } = await import('pg');
+  const { default: pg } = await importPackage<typeof import('pg')>('pg');
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, application_name: 'mcp-gen import' });
   // A connection the server drops fails the query in flight, which says so; unheard, the event would crash.
   client.on('error', () => {});
@@ -59,7 +60,7 @@ export async function readSchemaFromDump(file: string, label: string, schema: st
   }
   // psql meta-commands (pg_dump writes \restrict / \unrestrict lines) are for psql, not the server.
   const script = sql.split('\n').filter((line) => !line.startsWith('\\')).join('\n');
-  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGlite } = await importPackage<typeof import('@electric-sql/pglite')>('@electric-sql/pglite');
   const roles: string[] = [];
   for (;;) {
     const db = await PGlite.create();
