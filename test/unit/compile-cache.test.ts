@@ -3,8 +3,8 @@
  * earlier one left, and nothing about the cache can make a run use code other than the file's.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chmod, lstat, mkdir, readdir, stat, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, lstat, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { tempDir } from '../support/temp-dir.js';
@@ -17,6 +17,14 @@ beforeEach(async () => {
   work = await tempDir('cms-compile-cache-');
 });
 afterEach(() => work.remove());
+
+async function filesOf(dir: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) files[relative(dir, join(entry.parentPath, entry.name))] = await readFile(join(entry.parentPath, entry.name), 'latin1');
+  }
+  return files;
+}
 
 /** Loads `file` through the loader in a new process: what it returns, and how the cache served it. */
 async function load(file: string, env: Record<string, string | undefined>): Promise<{ value: string; use: string }> {
@@ -90,7 +98,7 @@ describe('the compile cache', () => {
   it('serves the real programs and their template layers: the same output from the cache', async () => {
     const cache = join(work.path, 'cache');
     const env = { NODE_COMPILE_CACHE: cache, NODE_DISABLE_COMPILE_CACHE: undefined };
-    const repo = join(work.path, 'repo');
+    const repo = join(work.path, 'first', 'crm');
     const create = fileURLToPath(new URL('../../bin/create-mcp-server.js', import.meta.url));
     const first = await execa('node', [create, repo, '--yes', '--no-install', '--no-git', '--tool', 'search_notes:read'], { env });
     // The program and each layer it rendered (base, a transport, an auth, a backend, tool...).
@@ -101,7 +109,10 @@ describe('the compile cache', () => {
     expect([doctorWarm.exitCode, doctorWarm.stdout]).toEqual([doctorCold.exitCode, doctorCold.stdout]);
     expect(doctorWarm.exitCode, doctorWarm.stderr).toBe(0);
     expect((await readdir(cache)).sort()).toEqual(entries);
-    const again = await execa('node', [create, join(work.path, 'again'), '--yes', '--no-install', '--no-git', '--tool', 'search_notes:read'], { env });
-    expect(again.stdout.replaceAll('again', 'repo')).toBe(first.stdout);
+    const again = await execa('node', [create, join(work.path, 'again', 'crm'), '--yes', '--no-install', '--no-git', '--tool', 'search_notes:read'], { env });
+    // The same files, byte for byte, and the same report (but for the folder and how long it took).
+    expect(await filesOf(join(work.path, 'again', 'crm'))).toEqual(await filesOf(repo));
+    const report = (stdout: string, dir: string) => stdout.replaceAll(dir, '<dir>').replace(/done in [\d.]+s/g, 'done');
+    expect(report(again.stdout, join(work.path, 'again', 'crm'))).toBe(report(first.stdout, repo));
   });
 });
