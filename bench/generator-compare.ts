@@ -10,11 +10,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { benchSpec } from './generator.js';
+import { benchDir, benchSpec } from './generator.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const before = process.argv[2];
@@ -22,7 +22,7 @@ if (!before) throw new Error('usage: tsx bench/generator-compare.ts <root of the
 const builds = { before: resolve(before), after: fileURLToPath(new URL('..', import.meta.url)) };
 type Build = keyof typeof builds;
 
-const work = mkdtempSync(join(tmpdir(), 'cms-compare-'));
+const work = mkdtempSync(join(benchDir().dir, 'cms-compare-'));
 // Loaded into each command: writes its CPU time as it exits.
 const cpuHook = join(work, 'cpu.cjs');
 writeFileSync(cpuHook, "process.on('exit', () => { const u = process.cpuUsage(); require('node:fs').writeFileSync(process.env.CMS_CPU_FILE, String((u.user + u.system) / 1000)); });\n");

@@ -16,7 +16,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 
 import { resultsChart } from './chart.js';
-import { benchGenerator, generatorTable, generatorTargets } from './generator.js';
+import { benchDir, benchGenerator, generatorTable, generatorTargets } from './generator.js';
 import { allocationProfile, allocationTables } from './alloc-profile.js';
 import { profileCase, profileTables } from './profile.js';
 import { loadAverage, runServerBench, settingsFromEnv } from './server.js';
@@ -38,7 +38,7 @@ if (sections.includes('generator')) {
   const generator = await benchGenerator();
   parts.push(`## Generator (wall time of the real commands)
 
-Each case runs ${process.env.BENCH_RUNS ?? 7} times after one warm-up run; the ratio is to a bare \`node\` process start measured in the same run.
+Each case runs ${process.env.BENCH_RUNS ?? 7} times after one warm-up run; the ratio is to a bare \`node\` process start measured in the same run. The commands write to ${benchDir().label}.
 
 ${generatorTable(generator)}
 

@@ -3,7 +3,7 @@
  * what it holds, that it stays a small share of the repo, and that bases are read without git
  * history, from the archive or from the `.mcp-gen/base/` folder of a repo written before 0.5.0.
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync, inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -48,6 +48,33 @@ async function filesUnder(dir: string): Promise<string[]> {
 
 const newlines = (bytes: Buffer) => bytes.reduce((n, byte) => n + (byte === 10 ? 1 : 0), 0);
 
+/** The gzip members of an archive, each as its bytes (zlib's 10-byte headers: no optional fields). */
+function gzipMembers(archive: Buffer): Buffer[] {
+  const members: Buffer[] = [];
+  for (let at = 0; at < archive.length; ) {
+    const { engine } = inflateRawSync(archive.subarray(at + 10), { info: true }) as unknown as { engine: { bytesWritten: number } };
+    const end = at + 10 + engine.bytesWritten + 8;
+    members.push(archive.subarray(at, end));
+    at = end;
+  }
+  return members;
+}
+
+/** The archive of `bases`, as this version groups them, but compressed at level 1. */
+async function withLevel1(bases: Map<string, string>): Promise<Buffer> {
+  const archive = await encodeBaseArchive(bases);
+  const members = gzipMembers(archive).map((member) => {
+    const again = gzipSync(gunzipSync(member), { level: 1 });
+    again[9] = 255;
+    return again;
+  });
+  const header = JSON.parse(gunzipSync(members[0]!).toString('utf8')) as { groups: Array<[string, string, number]> };
+  header.groups = header.groups.map(([name, key], i) => [name, key, members[i + 1]!.length]);
+  const first = gzipSync(`${JSON.stringify(header)}\n`, { level: 1 });
+  first[9] = 255;
+  return Buffer.concat([first, ...members.slice(1)]);
+}
+
 describe('the merge-base archive of a generated repo', () => {
   it('holds the content of every merged file, and only those; no .mcp-gen/base/ folder', async () => {
     const manifest = JSON.parse(await readFile(join(repo, '.mcp-gen/manifest.json'), 'utf8')).files as Record<string, { class: string }>;
@@ -81,33 +108,70 @@ describe('the merge-base archive of a generated repo', () => {
     expect(decodeBaseArchive(a)).toEqual(new Map([['a.md', 'one\n'], ['b.md', 'two\n']]));
   });
 
-  it('holds a large set of bases in several gzip members that any gzip reader reads as one', async () => {
-    // ~1.5 MB of JSON: six members of at most 256 kB each.
-    const bases = new Map(Array.from({ length: 300 }, (_, i) => [`src/file-${String(i).padStart(3, '0')}.ts`, `// file ${i}\n${'export const x = 1;\n'.repeat(250)}`] as const));
+  it('holds each folder of bases in a gzip member of its own, which any gzip reader reads as one stream', async () => {
+    const bases = new Map([
+      ['README.md', 'readme\n'],
+      ['src/pipeline/a.ts', 'a\n'],
+      ['src/pipeline/stages/b.ts', 'b\n'],
+      ['test/c.test.ts', 'c\n'],
+    ]);
     const archive = await encodeBaseArchive(bases);
     expect(archive.equals(await encodeBaseArchive([...bases].reverse()))).toBe(true);
-    const starts = [...archive.keys()].filter((i) => archive[i] === 0x1f && archive[i + 1] === 0x8b && archive[i + 2] === 8);
-    expect(starts.length).toBeGreaterThan(1);
-    for (const start of starts) expect(archive[start + 9]).toBe(255);
+    const members = gzipMembers(archive);
+    expect(members).toHaveLength(4); // the header; the root's; src/pipeline's (its subfolders too); test's
+    for (const member of members) expect(member[9]).toBe(255);
+    const lines = gunzipSync(archive).toString('utf8').split('\n');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ version: 2, groups: [['', expect.any(String), members[1]!.length], ['src/pipeline', expect.any(String), members[2]!.length], ['test', expect.any(String), members[3]!.length]] });
+    expect(lines.slice(1)).toEqual(['["README.md","readme\\n"]', '["src/pipeline/a.ts","a\\n"]', '["src/pipeline/stages/b.ts","b\\n"]', '["test/c.test.ts","c\\n"]', '']);
     expect(decodeBaseArchive(archive)).toEqual(bases);
-    expect(JSON.parse(gunzipSync(archive).toString('utf8')).files['src/file-299.ts']).toBe(bases.get('src/file-299.ts'));
   });
 
-  it("keeps the repo's archive as it is when the bases are unchanged, whatever level wrote it", async () => {
+  it("compresses again only the groups whose bases changed, and copies the others' bytes", async () => {
+    const bases = new Map([
+      ['README.md', 'readme\n'],
+      ['src/a.ts', 'a\n'],
+      ['test/b.test.ts', 'b\n'],
+    ]);
+    // Written at another level: a member compressed here again would not be these bytes.
+    const older = await withLevel1(bases);
+    const changed = new Map([...bases, ['README.md', 'readme, with a new tool\n']]);
+    const next = await encodeBaseArchive(changed, { archive: older, sameBases: false });
+    const [before, after] = [gzipMembers(older), gzipMembers(next)];
+    expect(after[1]!.equals(before[1]!)).toBe(false); // the root's: README.md changed
+    expect(after[2]!.equals(before[2]!)).toBe(true);
+    expect(after[3]!.equals(before[3]!)).toBe(true);
+    expect(decodeBaseArchive(next)).toEqual(changed);
+    // A new base in a group, or one gone from it, changes that group only.
+    const grown = await encodeBaseArchive([...bases, ['src/new.ts', 'new\n']], { archive: older, sameBases: false });
+    expect(gzipMembers(grown).map((m, i) => m.equals(gzipMembers(older)[i]!))).toEqual([false, true, false, true]);
+    // An archive of the first version, or bytes that are no archive: everything compressed afresh.
+    const v1 = gzipSync(JSON.stringify({ version: 1, files: Object.fromEntries(bases) }), { level: 1 });
+    expect(await encodeBaseArchive(changed, { archive: v1, sameBases: false })).toEqual(await encodeBaseArchive(changed));
+    expect(await encodeBaseArchive(changed, { archive: Buffer.from('not gzip'), sameBases: false })).toEqual(await encodeBaseArchive(changed));
+  });
+
+  it("keeps the repo's archive as it is when its manifest says the bases are unchanged, whatever wrote it", async () => {
     const bases = new Map([['a.md', 'one\n'], ['b.md', 'two\n']]);
     const fresh = await encodeBaseArchive(bases);
-    const older = gzipSync(JSON.stringify({ version: 1, files: Object.fromEntries(bases) }), { level: 1 });
-    expect(older.equals(fresh)).toBe(false);
-    expect((await encodeBaseArchive(bases, older)).equals(older)).toBe(true);
-    // Other bases, or bytes that are not an archive: encoded afresh.
-    expect(await encodeBaseArchive([['a.md', 'one\n']], older)).toEqual(await encodeBaseArchive([['a.md', 'one\n']]));
-    expect(await encodeBaseArchive(bases, Buffer.from('not gzip'))).toEqual(fresh);
+    for (const older of [await withLevel1(bases), gzipSync(JSON.stringify({ version: 1, files: Object.fromEntries(bases) }), { level: 1 })]) {
+      expect(older.equals(fresh)).toBe(false);
+      expect((await encodeBaseArchive(bases, { archive: older, sameBases: true })).equals(older)).toBe(true);
+    }
+    // A first-version archive is decoded to make sure: other bases, or bytes that are not an archive, are encoded afresh.
+    const v1 = gzipSync(JSON.stringify({ version: 1, files: { 'a.md': 'one\n' } }), { level: 1 });
+    expect(await encodeBaseArchive(bases, { archive: v1, sameBases: true })).toEqual(fresh);
+    expect(await encodeBaseArchive(bases, { archive: Buffer.from('not gzip'), sameBases: true })).toEqual(fresh);
   });
 
-  it("re-encodes without decoding the repo's archive when the manifest's hashes say the bases changed", async () => {
+  it('reads an archive of the first version', () => {
+    const files = { 'README.md': 'one\n', 'src/a.ts': 'two\n' };
+    expect(decodeBaseArchive(gzipSync(JSON.stringify({ version: 1, files })))).toEqual(new Map(Object.entries(files)));
+    expect(() => decodeBaseArchive(gzipSync('{"version":3}\n'))).toThrow(/not a merge-base archive/);
+  });
+
+  it("compares no base when the manifest's hashes say the bases changed, and keeps the groups that did not", async () => {
     const bases = new Map([['README.md', 'one\n'], ['src/a.ts', 'two\n']]);
-    // The same bases as the new render, written at another level: kept only when decoded and compared.
-    const older = gzipSync(JSON.stringify({ version: 1, files: Object.fromEntries(bases) }), { level: 1 });
+    const older = await withLevel1(bases);
     const archiveOf = async (manifest: Record<string, ManifestEntry>) => {
       const tree = new FileTree();
       for (const [path, contents] of bases) tree.set(path, { contents, class: 'merged' });
@@ -121,11 +185,13 @@ describe('the merge-base archive of a generated repo', () => {
       'src/tools/registry.ts': { class: 'managed', sha256: sha256('an older registry\n') },
     };
     expect((await archiveOf(manifest)).equals(older)).toBe(true);
-    // The manifest names another base for README.md: the archive is encoded afresh, not compared.
+    // The manifest names another base for README.md: the archive is made again, its unchanged groups copied.
     const stale = { ...manifest, 'README.md': { class: 'merged' as const, sha256: sha256('zero\n') } };
-    expect(await archiveOf(stale)).toEqual(await encodeBaseArchive(bases));
+    const remade = await archiveOf(stale);
+    expect(remade.equals(older)).toBe(false);
+    expect(decodeBaseArchive(remade)).toEqual(bases);
     const { 'src/a.ts': _dropped, ...fewer } = manifest;
-    expect(await archiveOf(fewer)).toEqual(await encodeBaseArchive(bases));
+    expect(decodeBaseArchive(await archiveOf(fewer))).toEqual(bases);
   });
 
   it('gives the base of an edited file without git: an upgrade from a shallow clone still merges three ways', async () => {
