@@ -13,10 +13,11 @@
 // temporary directory, used only when no one else can write to it. Entries are named by the
 // code's sha256 (V8 itself checks only the length of the source a cache was made from) and the
 // Node version; V8 refuses an entry of another V8 or other flags, and a refused, corrupt or
-// missing entry only means that run compiles as usual and writes it afresh.
+// missing entry only means that run compiles as usual and writes it afresh. Entries written over
+// 30 days ago are removed whenever a run writes new ones.
 'use strict';
 const { createHash } = require('node:crypto');
-const { chmodSync, lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { dirname, join } = require('node:path');
 const { Script } = require('node:vm');
@@ -44,6 +45,9 @@ function loadScript(file) {
   return module.exports;
 }
 
+/** Entries written longer ago than this go when new ones are written: other versions' code does not pile up. */
+const KEEP_MS = 30 * 24 * 60 * 60 * 1000;
+
 function saveCaches() {
   for (const { entry, script } of unsaved) {
     try {
@@ -54,6 +58,14 @@ function saveCaches() {
     } catch {
       // A full disk or a folder gone: the next run compiles again.
     }
+  }
+  try {
+    for (const name of readdirSync(cacheDir)) {
+      const file = join(cacheDir, name);
+      if (Date.now() - statSync(file).mtimeMs > KEEP_MS) rmSync(file, { force: true });
+    }
+  } catch {
+    // Another run pruning at the same time, or a folder gone: nothing to do.
   }
 }
 

@@ -3,7 +3,7 @@
  * earlier one left, and nothing about the cache can make a run use code other than the file's.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chmod, lstat, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, readFile, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -55,6 +55,25 @@ describe('the compile cache', () => {
     await writeFile(file, "module.exports = () => 'bbb';\n");
     expect(await load(file, { NODE_COMPILE_CACHE: cache })).toEqual({ value: 'bbb', use: 'written' });
     expect(await load(file, { NODE_COMPILE_CACHE: cache })).toEqual({ value: 'bbb', use: 'used' });
+  });
+
+  it('removes entries written over 30 days ago when it writes new ones', async () => {
+    const cache = join(work.path, 'cache');
+    await mkdir(cache);
+    const old = join(cache, 'old.bin');
+    const recent = join(cache, 'recent.bin');
+    await writeFile(old, 'code of a version long gone');
+    await writeFile(recent, 'code of last week');
+    const days = (n: number) => new Date(Date.now() - n * 24 * 60 * 60 * 1000);
+    await utimes(old, days(31), days(31));
+    await utimes(recent, days(7), days(7));
+    const file = join(work.path, 'a.cjs');
+    await writeFile(file, "module.exports = () => 'new';\n");
+    expect(await load(file, { NODE_COMPILE_CACHE: cache })).toEqual({ value: 'new', use: 'written' });
+    const left = await readdir(cache);
+    expect(left).toContain('recent.bin');
+    expect(left).not.toContain('old.bin');
+    expect(left).toHaveLength(2);
   });
 
   it('compiles as usual from a corrupt entry, and writes it afresh', async () => {
