@@ -40,9 +40,12 @@ function run(args: string[]): { wall: number; cpu: number } {
 const spec = join(work, 'spec-50.json');
 writeFileSync(spec, benchSpec(50));
 const bin = (build: Build, name: string) => join(builds[build], 'bin', name);
-// A 50-tool repo (made by the build after): each build checks a copy of its own, and adds tools to fresh copies.
-run([bin('after', 'create-mcp-server.js'), join(work, 'repo'), '--config', spec, '--yes', '--no-install', '--no-git']);
-for (const build of Object.keys(builds) as Build[]) cpSync(join(work, 'repo'), join(work, `check-${build}`), { recursive: true });
+// A 50-tool repo made by each build: each checks its own (another build's state files may
+// differ, and would not be up to date), and adds tools to fresh copies of it.
+for (const build of Object.keys(builds) as Build[]) {
+  run([bin(build, 'create-mcp-server.js'), join(work, `repo-${build}`), '--config', spec, '--yes', '--no-install', '--no-git']);
+  cpSync(join(work, `repo-${build}`), join(work, `check-${build}`), { recursive: true });
+}
 
 let n = 0;
 const cases: Array<{ name: string; args: (build: Build) => string[] }> = [
@@ -56,7 +59,7 @@ const cases: Array<{ name: string; args: (build: Build) => string[] }> = [
     args: (build) => {
       // Each run starts from a fresh copy of the same 50-tool repo.
       rmSync(join(work, `add-${build}`), { recursive: true, force: true });
-      cpSync(join(work, 'repo'), join(work, `add-${build}`), { recursive: true });
+      cpSync(join(work, `repo-${build}`), join(work, `add-${build}`), { recursive: true });
       return [bin(build, 'mcp-gen.js'), 'add-tool', `get_extra_${n++}`, '-C', join(work, `add-${build}`), '--yes'];
     },
   },
