@@ -35,11 +35,12 @@ function loadScript(file) {
   const entry = cacheDir && join(cacheDir, `${createHash('sha256').update(process.version).update('\0').update(source).digest('hex')}.bin`);
   const cachedData = entry && readOptional(entry);
   const script = new Script(Module.wrap(source), { filename: file, cachedData });
-  if (entry && (cachedData === undefined || script.cachedDataRejected)) {
+  const compiled = cachedData === undefined || script.cachedDataRejected;
+  if (entry && compiled) {
     if (unsaved.length === 0) process.once('exit', saveCaches);
     unsaved.push({ entry, script });
   }
-  cacheUse.set(file, !entry ? 'off' : unsaved.some((u) => u.script === script) ? 'written' : 'used');
+  cacheUse.set(file, !entry ? 'off' : compiled ? 'written' : 'used');
   const module = { exports: {} };
   script.runInThisContext().call(module.exports, module.exports, Module.createRequire(file), module, file, dirname(file));
   return module.exports;

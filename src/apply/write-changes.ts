@@ -36,7 +36,10 @@ export async function writeChanges(target: string, changes: readonly Change[], h
   files.sort((a, b) => Number(b.to !== undefined) - Number(a.to !== undefined));
   if (files.length === 0) return 0;
   await withSignalGuard(async (checkSignal) => {
+    // The writes are synchronous: a turn of the event loop at each checkpoint lets a SIGINT /
+    // SIGTERM land there.
     const checkpoint = async (path: string) => {
+      await new Promise(setImmediate);
       checkSignal();
       await hooks.afterStagedFile?.(path);
     };
@@ -56,8 +59,7 @@ async function renameIntoPlace(target: string, files: readonly FileChange[], che
   try {
     const root = join(staging, 'tree');
     // Each folder made once, and each file written synchronously: a create stages ~270 files,
-    // and the asynchronous mkdir + writeFile of each cost ~4 thread-pool round trips. A turn of
-    // the event loop after each file still lets a SIGINT / SIGTERM land before its checkpoint.
+    // and the asynchronous mkdir + writeFile of each cost ~4 thread-pool round trips.
     const made = new Set<string>();
     for (const file of files) {
       const abs = join(root, file.path);
@@ -68,7 +70,6 @@ async function renameIntoPlace(target: string, files: readonly FileChange[], che
       }
       writeFileSync(abs, file.contents!, file.encoding ?? 'utf8');
       if (file.mode) chmodSync(abs, file.mode);
-      await new Promise(setImmediate);
       await checkpoint(file.path);
     }
     if ((await targetState(target)).state === 'empty') await rmdir(target);

@@ -79,14 +79,15 @@ export const IMPORT_POSTGRES_LAYER_ID = 'import/postgres';
 /** Reads one layer folder; a render reads each layer once, however many tools use it. */
 export async function loadLayer(id: string, templatesDir = TEMPLATES_DIR): Promise<Layer> {
   const manifest = packagedTemplatesManifest(templatesDir);
-  const [layer, precompiled] = await Promise.all([readLayer(id, join(templatesDir, id), manifest), manifest ? precompiledTemplates(id) : undefined]);
+  const layer = await readLayer(id, join(templatesDir, id), manifest);
+  const precompiled = manifest ? precompiledTemplates(id) : undefined;
   return precompiled ? { ...layer, precompiled } : layer;
 }
 
 /** One CommonJS file per layer (scripts/precompile-templates.mjs): a command loads those of the layers it renders. */
 const PRECOMPILED_DIR = new URL('./precompiled/', import.meta.url);
 
-async function precompiledTemplates(id: string): Promise<PrecompiledTemplates | undefined> {
+function precompiledTemplates(id: string): PrecompiledTemplates | undefined {
   try {
     return loadCommonJs(fileURLToPath(new URL(`${id}.cjs`, PRECOMPILED_DIR))) as PrecompiledTemplates;
   } catch (err) {

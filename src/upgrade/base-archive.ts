@@ -78,9 +78,9 @@ function groupOf(path: string): string {
  * when its manifest says every base is unchanged it is returned as it is, whatever wrote it.
  */
 export async function encodeBaseArchive(bases: Iterable<Base>, previous?: PreviousArchive): Promise<Buffer> {
-  const sorted = [...bases].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const sorted = [...bases].sort(byPath);
   const kept = previous ? archiveMembers(previous.archive) : undefined;
-  if (previous?.sameBases && (kept ? true : sameAsDecoded(previous.archive, sorted))) return Buffer.from(previous.archive);
+  if (previous?.sameBases && (kept !== undefined || sameAsDecoded(previous.archive, sorted))) return Buffer.from(previous.archive);
   const groups = new Map<string, Array<readonly [string, string]>>();
   for (const [path, contents] of sorted) {
     const name = groupOf(path);
@@ -97,6 +97,11 @@ export async function encodeBaseArchive(bases: Iterable<Base>, previous?: Previo
   );
   const header: ArchiveHeader = { version: FORMAT_VERSION, groups: members.map(({ name, key, member }) => [name, key, member.length]) };
   return Buffer.concat([await compress(`${JSON.stringify(header)}\n`), ...members.map(({ member }) => member)]);
+}
+
+/** Path order (code unit order, as every platform sorts it). */
+function byPath([a]: readonly [string, ...unknown[]], [b]: readonly [string, ...unknown[]]): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** A group's key: its paths and their contents' hashes (two groups with the same key hold the same lines). */
@@ -158,7 +163,7 @@ export function decodeBaseArchive(bytes: Uint8Array): Map<string, string> {
   }
   // In path order, as version 1 held them (the members are in group order).
   const entries = lines.slice(1, -1).map((line) => JSON.parse(line) as [string, string]);
-  return new Map(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return new Map(entries.sort(byPath));
 }
 
 /**
